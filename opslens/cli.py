@@ -1,0 +1,75 @@
+"""``opslens`` command line: a thin layer that parses, calls the library, returns an exit code.
+
+Exit codes: 0 ok, 1 failed, 2 bad usage. Each sub-command lives in
+``opslens/commands/<name>.py`` with ``add_parser(subparsers)`` and ``run(args) -> int``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from .errors import OpsLensError
+
+#: sub-command name -> module in opslens.commands (order = order in --help)
+COMMANDS = {
+    "ingest": "ingest",
+    "parse": "parse",
+    "extract": "extract",
+    "series": "series",
+    "report": "report",
+    "summary": "summary",
+}
+
+log = logging.getLogger("opslens")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2 on bad usage, like argparse
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = _Parser(prog="opslens", description="Follow military operations through the news.")
+    p.add_argument("--version", action="version", version=f"opslens {__version__}")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        mod = importlib.import_module(f".commands.{module}", __package__)
+        mod.add_parser(sub)
+    return p
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if quiet:
+        import os
+
+        os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    _setup_logging(args.verbose, args.quiet)
+    try:
+        return int(args.func(args) or 0)
+    except OpsLensError as e:
+        print(f"opslens: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("opslens: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
