@@ -1,0 +1,245 @@
+"""When did it happen? Section 7 of the contract: the Kyiv-local day, resolved against publication.
+
+Rules (first that applies to the sentence, else to ``context``, else the publication day):
+
+======================================================  ==========================  =========
+words                                                   date                        precision
+======================================================  ==========================  =========
+"on April 21", "21 April", "April 20-21", "17.08.22"     that day (latest such day   day
+                                                        not after publication)
+"the day before yesterday"                              publication - 2             day
+"yesterday", "last evening", "the previous day"         publication - 1             day
+"on Monday", "early hours of Saturday"                  latest such weekday <= pub  day
+"overnight", "tonight", "last night", "this morning",   publication day             day
+"today", "over the past day / 24 hours", "during the
+day", "at night"
+"last week"                                             Monday of previous week     week
+"this week", "past week", "past four days", "weekly"    Monday of publication week  week
+"last month"                                            first of previous month     month
+"in May", "in early May", "this month"                  first of that month         month
+nothing                                                 publication day (or None    day
+                                                        with ``default=False``)
+======================================================  ==========================  =========
+
+This is a handful of compiled regexes per sentence, not a general date parser (dateparser
+manages ~750 calls/s and misreads "overnight"; see ../shared/MEASURED.md).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words"]
+
+_MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
+    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
+    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+
+@lru_cache(maxsize=1)
+def _kyiv() -> Any:
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo("Europe/Kyiv")
+    except Exception:  # older tzdata
+        return ZoneInfo("Europe/Kiev")
+
+
+def to_kyiv(published: Any) -> datetime | date | None:
+    """Publication time -> Kyiv-local datetime (or a plain date when no time is known).
+
+    Accepts a datetime (naive = UTC), a date, an ISO 8601 string, a pandas Timestamp or None.
+    """
+    if published is None:
+        return None
+    if isinstance(published, str):
+        s = published.strip()
+        if not s:
+            return None
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return date.fromisoformat(s)
+        try:
+            published = datetime.fromisoformat(s.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if hasattr(published, "to_pydatetime"):
+        try:
+            if published != published:  # NaT
+                return None
+        except Exception:
+            pass
+        published = published.to_pydatetime()
+    if isinstance(published, datetime):
+        from datetime import timezone
+
+        if published.tzinfo is None:
+            if published.hour == 0 and published.minute == 0 and published.second == 0:
+                return published.date()  # a bare date stored as midnight
+            published = published.replace(tzinfo=timezone.utc)
+        return published.astimezone(_kyiv())
+    if isinstance(published, date):
+        return published
+    return None
+
+
+def kyiv_day(published: Any) -> date | None:
+    """The Kyiv-local publication day."""
+    k = to_kyiv(published)
+    if k is None:
+        return None
+    return k.date() if isinstance(k, datetime) else k
+
+
+@lru_cache(maxsize=1)
+def _rx() -> dict[str, re.Pattern[str]]:
+    mon = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    wd = "|".join(_WEEKDAYS)
+    f = re.IGNORECASE
+    return {
+        # "April 21", "April 20-21", "April 21, 2022", "Apr. 21"
+        "md": re.compile(rf"\b(?P<m>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–/]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?(?!\d)(?:,?\s+(?P<y>(?:19|20)\d\d))?", f),
+        # "21 April", "20-21 April", "21st of April 2022"
+        "dm": re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–/]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?:of\s+)?(?P<m>{mon})\b\.?(?:,?\s+(?P<y>(?:19|20)\d\d))?", f),
+        # "17.08.22", "17.08.2022", "2022-08-17"
+        "num": re.compile(r"(?<![\d.])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})|(?P<Y>(?:19|20)\d\d)-(?P<M>\d\d)-(?P<D>\d\d))(?![\d.]\d)"),
+        "dby": re.compile(r"\bday\s+before\s+yesterday\b", f),
+        "yest": re.compile(r"\b(?:yesterday|last\s+evening|the\s+previous\s+(?:day|evening|night))\b", f),
+        "wd": re.compile(rf"\b(?:on|last|this|early\s+(?:hours\s+of|on)|late\s+on|since|night\s+(?:of|to))?\s*(?:the\s+)?(?P<w>{wd})\b", f),
+        "today": re.compile(
+            r"\b(?:overnight|tonight|today|this\s+(?:morning|afternoon|evening)|last\s+night|at\s+night|"
+            r"during\s+the\s+(?:day|night)|in\s+the\s+(?:morning|evening|afternoon)|"
+            r"(?:over|in|during|for)\s+the\s+(?:past|last)\s+(?:day|24\s+hours|twenty-four\s+hours|night)|"
+            r"past\s+24\s+hours|(?:early\s+)?this\s+morning|on\s+the\s+night|at\s+dawn|at\s+around\s+\d)\b", f),
+        "lastweek": re.compile(r"\blast\s+week\b", f),
+        "week": re.compile(
+            r"\b(?:this\s+week|(?:over|in|during|for)\s+the\s+(?:past|last)\s+(?:week|seven\s+days|7\s+days|"
+            r"(?:two|three|four|five|six|2|3|4|5|6)\s+days)|past\s+(?:week|(?:two|three|four|five|six|2|3|4|5|6)\s+days)|"
+            r"weekly|within\s+a\s+week)\b", f),
+        "lastmonth": re.compile(r"\blast\s+month\b", f),
+        "thismonth": re.compile(r"\b(?:this|past)\s+month\b", f),
+        "inmonth": re.compile(rf"\b(?:in|since|during|throughout|early|late|mid|mid-|end\s+of|beginning\s+of)\s+(?:early\s+|late\s+|mid-?)?(?P<m>january|february|march|april|may|june|july|august|september|october|november|december)\b(?!\s+\d)(?:\s+(?P<y>(?:19|20)\d\d))?", f),
+    }
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _in_past(d: date | None, pub: date, month: int, day: int) -> date | None:
+    """That month/day in the publication year, or the year before if it would be in the future."""
+    if d is None:
+        return None
+    if d > pub + timedelta(days=1):
+        return _safe_date(pub.year - 1, month, day)
+    return d
+
+
+def _explicit_day(text: str, pub: date | None) -> date | None:
+    rx = _rx()
+    for key in ("md", "dm"):
+        for m in rx[key].finditer(text):
+            mon = _MONTHS[m.group("m").lower().rstrip(".")]
+            if key == "md" and m.group("m").lower() == "may" and not re.match(r"\s*\d", text[m.end("m"):m.end("m") + 3]):
+                continue
+            day_s = m.group("d2") or m.group("d")  # "the night of April 20-21" -> the day the night ends
+            day = int(day_s)
+            if m.group("d2") and int(m.group("d2")) < int(m.group("d")):
+                day = int(m.group("d"))
+            if m.group("y"):
+                d = _safe_date(int(m.group("y")), mon, day)
+                if d:
+                    return d
+                continue
+            if pub is None:
+                continue
+            d = _in_past(_safe_date(pub.year, mon, day), pub, mon, day)
+            if d:
+                return d
+    for m in rx["num"].finditer(text):
+        if m.group("Y"):
+            d = _safe_date(int(m.group("Y")), int(m.group("M")), int(m.group("D")))
+        else:
+            y = int(m.group("y"))
+            y = y + 2000 if y < 100 else y
+            d = _safe_date(y, int(m.group("m")), int(m.group("d")))
+        if d:
+            return d
+    return None
+
+
+def has_date_words(text: str) -> bool:
+    """True when ``text`` has any date expression :func:`resolve_date` understands."""
+    return _resolve_here(text, date(2000, 1, 3)) is not None
+
+
+def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None:
+    rx = _rx()
+    d = _explicit_day(text, pub)
+    if d is not None:
+        return d, "day"
+    if pub is None:
+        return None
+    if rx["dby"].search(text):
+        return pub - timedelta(days=2), "day"
+    if rx["yest"].search(text):
+        return pub - timedelta(days=1), "day"
+    m = rx["wd"].search(text)
+    if m:
+        back = (pub.weekday() - _WEEKDAYS[m.group("w").lower()]) % 7
+        return pub - timedelta(days=back), "day"
+    if rx["today"].search(text):
+        return pub, "day"
+    if rx["lastweek"].search(text):
+        return pub - timedelta(days=pub.weekday() + 7), "week"
+    if rx["week"].search(text):
+        return pub - timedelta(days=pub.weekday()), "week"
+    if rx["lastmonth"].search(text):
+        first = pub.replace(day=1) - timedelta(days=1)
+        return first.replace(day=1), "month"
+    m = rx["inmonth"].search(text)
+    if m:
+        mon = _MONTHS[m.group("m").lower()]
+        y = int(m.group("y")) if m.group("y") else (pub.year if mon <= pub.month else pub.year - 1)
+        return date(y, mon, 1), "month"
+    if rx["thismonth"].search(text):
+        return pub.replace(day=1), "month"
+    return None
+
+
+def resolve_date(sentence_text: str, published: Any, *, context: str | list[str] | None = None,
+                 default: bool = True) -> tuple[date | None, str | None]:
+    """The Kyiv-local day an event in ``sentence_text`` happened, and its precision.
+
+    ``published`` is the article's publication time (datetime, date, ISO string or None).
+    ``context`` (e.g. the preceding sentences, nearest first, or the title) is consulted when the
+    sentence itself has no date words. Without any, the publication day is returned (a
+    present-tense news report), or ``(None, None)`` when ``default`` is False or the publication
+    time is unknown.
+
+    >>> resolve_date("shot down eight drones overnight", "2023-04-21T06:10:00+03:00")
+    (datetime.date(2023, 4, 21), 'day')
+    >>> resolve_date("on Monday", "2023-04-21")
+    (datetime.date(2023, 4, 17), 'day')
+    """
+    pub = kyiv_day(published)
+    found = _resolve_here(sentence_text or "", pub)
+    if found is None and context:
+        for c in ([context] if isinstance(context, str) else context):
+            if c:
+                found = _resolve_here(c, pub)
+                if found is not None:
+                    break
+    if found is not None:
+        return found
+    if default and pub is not None:
+        return pub, "day"
+    return None, None

@@ -1,0 +1,217 @@
+"""Quantities in news text -> the contract quantity object.
+
+``parse_quantity("more than 60")`` -> ``{"value": 61, "lower": 61, "upper": None, "qualifier": "at_least"}``.
+
+Understood: digits (``8``), digit groups (``1,200``, ``1 200``), decimals with a scale word
+(``1.2 thousand``, ``2.5 million``), number words (``eight``, ``twenty-one``, ``one hundred and
+five``, ``a dozen``), vague amounts (``dozens`` -> approx 24, ``hundreds`` -> approx 200,
+``thousands`` -> approx 2000), ranges (``10-12``, ``10 to 12``, ``between 10 and 12``) and hedges
+before a number:
+
+=====================================================  ===========  =========================
+phrase                                                 qualifier    value / lower / upper
+=====================================================  ===========  =========================
+more than N, over N, upwards of N                      at_least     N+1 / N+1 / None
+at least N, no fewer than N, N or more, N+             at_least     N / N / None
+up to N, at most N, no more than N, as many as N       at_most      N / None / N
+fewer than N, less than N, under N                     at_most      N-1 / None / N-1
+about, around, nearly, almost, approximately, some N   approx       N / None / None
+dozens / hundreds / thousands (of)                     approx       24/200/2000, lower same
+N-M, N to M, between N and M                           range        None / N / M
+=====================================================  ===========  =========================
+
+Years (``2022``) and clock times (``12:10``) are not quantities. The module is pure stdlib and
+compiles its patterns on first use.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+__all__ = ["QuantityMatch", "parse_quantity", "find_quantities", "word_to_int"]
+
+_UNITS = {
+    "zero": 0, "no": 0, "one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "k": 1_000, "mln": 1_000_000, "m": 1_000_000, "bn": 1_000_000_000}
+_VAGUE = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "tens": 20}
+#: words that count on their own (not "a"/"an"/"no", which only count before a scale word or noun)
+_CARDINALS = [w for w in _UNITS if w not in ("a", "an", "no", "single")] + list(_TENS)
+
+_AT_LEAST_PLUS = r"more\s+than|over|upwards\s+of|in\s+excess\s+of"
+_AT_LEAST = r"at\s+least|no\s+(?:fewer|less)\s+than|not\s+less\s+than|a\s+minimum\s+of|minimum\s+of"
+_AT_MOST = r"up\s+to|at\s+most|no\s+more\s+than|not\s+more\s+than|as\s+many\s+as|a\s+maximum\s+of|maximum\s+of"
+_AT_MOST_MINUS = r"fewer\s+than|less\s+than|under"
+_APPROX = (r"about|around|nearly|almost|approximately|approx\.|roughly|some|circa|close\s+to|"
+           r"an\s+estimated|estimated|up\s+to\s+about|more\s+or\s+less")
+
+
+class QuantityMatch(NamedTuple):
+    """A quantity found in text: ``text[start:end]`` is the phrase (hedge included)."""
+
+    start: int
+    end: int
+    quantity: dict[str, Any]
+
+
+def _q(value: int | None, lower: int | None, upper: int | None, qualifier: str) -> dict[str, Any]:
+    return {"value": value, "lower": lower, "upper": upper, "qualifier": qualifier}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    word = "|".join(sorted(list(_UNITS) + list(_TENS) + ["hundred", "thousand", "million", "billion"],
+                           key=len, reverse=True))
+    # a run of number words: "twenty-one", "one hundred and five", "a dozen" handled separately
+    words = rf"(?:{word})(?:(?:\s+and\s+|[\s-]+)(?:{word}))*"
+    digits = r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d,.])|\d+(?:\.\d+)?"
+    scale = r"(?:\s*(?:thousand|million|billion|mln|bn|k)\b)?"
+    number = rf"(?:(?:{digits}){scale}|a\s+dozen|half\s+a\s+dozen|{words})"
+    vague = r"(?:dozens|hundreds|thousands|scores|tens)(?:\s+of\s+thousands)?"
+    hedge = rf"(?:{_AT_LEAST_PLUS}|{_AT_LEAST}|{_AT_MOST}|{_AT_MOST_MINUS}|{_APPROX})"
+    full = (
+        rf"(?<![\w.,:/-])(?:(?P<hedge>{hedge})\s+)?"
+        rf"(?:between\s+(?P<b1>{number})\s+and\s+(?P<b2>{number})"
+        rf"|(?P<r1>{number})\s*(?:-|–|—|to)\s*(?P<r2>{number})(?![\w:])"
+        rf"|(?P<num>{number})(?P<plus>\+|\s+or\s+more)?"
+        rf"|(?P<vague>{vague}))(?![\w:/]|[.,]\d)"
+    )
+    return re.compile(full, re.IGNORECASE), re.compile(rf"^(?:{number})$", re.IGNORECASE)
+
+
+def word_to_int(text: str) -> int | None:
+    """A number phrase -> int: ``"twenty-one"`` -> 21, ``"1,200"`` -> 1200, ``"1.2 thousand"`` -> 1200.
+
+    Returns None for anything that is not a whole number phrase.
+    """
+    t = text.strip().lower().replace("\u00a0", " ").replace("\u202f", " ")
+    if not t:
+        return None
+    if t == "a dozen":
+        return 12
+    if t == "half a dozen":
+        return 6
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|k)?", t)
+    if m:
+        num = float(m.group(1).replace(",", "").replace(" ", ""))
+        if m.group(2):
+            num *= _SCALES[m.group(2)]
+        elif "." in m.group(1):
+            return None  # a bare decimal is not a count
+        return int(round(num))
+    total, current, seen = 0, 0, False
+    for tok in re.split(r"[\s-]+", t):
+        if tok == "and":
+            continue
+        if tok in _UNITS:
+            current += _UNITS[tok]
+        elif tok in _TENS:
+            current += _TENS[tok]
+        elif tok == "hundred":
+            current = max(current, 1) * 100
+        elif tok in ("thousand", "million", "billion"):
+            total += max(current, 1) * _SCALES[tok]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _build(m: re.Match[str]) -> dict[str, Any] | None:
+    hedge = (m.group("hedge") or "").lower()
+    hedge = re.sub(r"\s+", " ", hedge)
+    if m.group("vague"):
+        v = m.group("vague").lower()
+        base = _VAGUE[v.split()[0]]
+        if "of thousands" in v:
+            base *= 1000
+        return _q(base, base, None, "approx")
+    if m.group("b1") or m.group("r1"):
+        a = word_to_int(m.group("b1") or m.group("r1"))
+        b = word_to_int(m.group("b2") or m.group("r2"))
+        if a is None or b is None:
+            return None
+        if m.group("r1") and b <= a:
+            whole = word_to_int(m.group(0).replace(m.group("hedge") or "", "", 1))
+            if whole is None:  # "2022-23"-like things
+                return None
+            return _build_plain(whole, hedge)
+        return _q(None, a, b, "range")
+    n = word_to_int(m.group("num"))
+    if n is None:
+        return None
+    if m.group("plus"):
+        return _q(n, n, None, "at_least")
+    return _build_plain(n, hedge)
+
+
+def _build_plain(n: int, hedge: str) -> dict[str, Any]:
+    if not hedge:
+        return _q(n, n, n, "exact")
+    if re.fullmatch(_AT_LEAST_PLUS, hedge):
+        return _q(n + 1, n + 1, None, "at_least")
+    if re.fullmatch(_AT_LEAST, hedge):
+        return _q(n, n, None, "at_least")
+    if re.fullmatch(_AT_MOST, hedge):
+        return _q(n, None, n, "at_most")
+    if re.fullmatch(_AT_MOST_MINUS, hedge):
+        return _q(n - 1, None, n - 1, "at_most")
+    return _q(n, None, None, "approx")
+
+
+def _plausible(m: re.Match[str], text: str) -> bool:
+    raw = m.group(0)
+    num = m.group("num")
+    if num is not None and not m.group("hedge"):
+        low = num.lower()
+        if low in ("a", "an", "no"):
+            return False
+        # years and clock times are not counts
+        if re.fullmatch(r"(19|20)\d\d", num):
+            return False
+    if m.group("r1") and re.fullmatch(r"\d{4}\s*[-–]\s*\d{2,4}", raw.strip()):
+        return False  # "2022-23"
+    return True
+
+
+def find_quantities(text: str) -> list[QuantityMatch]:
+    """Every quantity phrase in ``text``, left to right, with character offsets."""
+    if not text:
+        return []
+    pat, _ = _patterns()
+    out: list[QuantityMatch] = []
+    for m in pat.finditer(text):
+        if not _plausible(m, text):
+            continue
+        q = _build(m)
+        if q is not None:
+            out.append(QuantityMatch(m.start(), m.end(), q))
+    return out
+
+
+def parse_quantity(text: str) -> dict[str, Any] | None:
+    """One quantity phrase (the whole string, hedge included) -> contract quantity, or None.
+
+    >>> parse_quantity("more than 60")["value"]
+    61
+    >>> parse_quantity("eight")["qualifier"]
+    'exact'
+    """
+    if not text or not text.strip():
+        return None
+    pat, _ = _patterns()
+    t = text.strip()
+    part = re.fullmatch(r"(.+?)\s+of\s+(?:the\s+|all\s+)?(.+)", t, re.IGNORECASE)
+    if part and pat.fullmatch(part.group(1)) and pat.fullmatch(part.group(2)):
+        t = part.group(1)  # "one of the two" -> the part, 1
+    m = pat.fullmatch(t)
+    if m is None:
+        return None
+    return _build(m)
