@@ -1,0 +1,180 @@
+"""Money in news text -> the contract money object ``{"amount": number, "currency": "ISO"}``.
+
+Understood: symbols and codes before or after the amount (``$92 million``, ``€300m``,
+``EUR 9.2 million``, ``35 million AUD``, ``NZ$5 million``, ``A$8.7 million``, ``£2.4bn``,
+``800000 EUR``, ``133,939 EUR``), currency words (``500 million euros``, ``400 million dollars``,
+``5 million rubles``, ``SEK 3 billion``, ``3 billion Swedish kronor``), the scale after the code
+(``4.96 EUR million``, as the Kiel tracker writes it), scale words and abbreviations (thousand,
+million, mln, mn, m, billion, bn, b, trillion, tn), and "a/an/one (additional) billion dollars".
+Two adjacent amounts in the same currency that spell one figure (``$ 2 billion $ 980 million``)
+are added up. Amounts are kept in the stated currency (no conversion).
+
+Currency aliases live in ``opslens/data/currencies.csv`` (``alias,code,dollar_sign``); a bare
+dollar (``$``, "dollars") is reported as ``USD`` with ``MoneyMatch.bare_dollar`` set, so a caller
+that knows the speaker is Canadian or Australian may read it as that country's dollar
+(:func:`local_dollar`).
+
+>>> parse_money("$92 Million")
+{'amount': 92000000, 'currency': 'USD'}
+>>> parse_money("4.96 EUR million")
+{'amount': 4960000, 'currency': 'EUR'}
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+__all__ = ["MoneyMatch", "find_money", "parse_money", "local_dollar"]
+
+_SCALES = {
+    "thousand": 1_000, "k": 1_000, "million": 1_000_000, "millions": 1_000_000, "mln": 1_000_000,
+    "mn": 1_000_000, "m": 1_000_000, "billion": 1_000_000_000, "billions": 1_000_000_000,
+    "bn": 1_000_000_000, "bln": 1_000_000_000, "b": 1_000_000_000, "trillion": 1_000_000_000_000,
+    "tn": 1_000_000_000_000,
+}
+_WORD_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "half a": 0.5}
+
+#: dollar-using donors whose "$" means their own dollar
+_LOCAL_DOLLARS = {"Canada": "CAD", "Australia": "AUD", "New Zealand": "NZD", "Taiwan": "TWD",
+                  "Singapore": "SGD"}
+
+
+class MoneyMatch(NamedTuple):
+    """A money phrase: ``text[start:end]``; ``bare_dollar`` when only "$"/"dollars" gave the currency."""
+
+    start: int
+    end: int
+    money: dict[str, Any]
+    bare_dollar: bool = False
+
+
+def local_dollar(money: dict[str, Any], donor: str | None) -> dict[str, Any]:
+    """``money`` with a bare dollar read as ``donor``'s own dollar (Canada -> CAD), else unchanged."""
+    code = _LOCAL_DOLLARS.get(donor or "")
+    if code and money.get("currency") == "USD":
+        return {"amount": money["amount"], "currency": code}
+    return money
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> tuple[dict[str, tuple[str, bool]], dict[str, tuple[str, bool]]]:
+    """(case-sensitive aliases, case-insensitive aliases) -> (code, bare dollar)."""
+    cs: dict[str, tuple[str, bool]] = {}
+    ci: dict[str, tuple[str, bool]] = {}
+    with resources.files("opslens.data").joinpath("currencies.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            alias, code, bare = r["alias"].strip(), r["code"].strip(), r["dollar_sign"].strip() == "1"
+            if not alias:
+                continue
+            if alias.isupper() or not alias[0].isalpha():
+                cs[alias] = (code, bare)
+            else:
+                ci[alias.lower()] = (code, bare)
+    return cs, ci
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    cs, ci = _currencies()
+    symbols = [a for a in cs if not a[-1].isalpha()]          # $, €, £, NZ$, A$, ¥ ...
+    codes = [a for a in cs if a[-1].isalpha()]               # USD, EUR, CHF ...
+    words = list(ci)                                          # euros, dollars, Swiss francs ...
+    amount = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:\u00a0|\u202f| )\d{3}(?!\d)(?:(?:\u00a0|\u202f| )\d{3}(?!\d))*|\d+(?:[.,]\d+)?"
+    scale = r"(?:trillion|billions?|millions?|thousand|bln|bn|mln|mn|tn|[mbk])(?![a-z])"
+    sym = rf"(?:{_alt(symbols)})"
+    code = rf"(?<![A-Za-z])(?-i:{_alt(codes)})(?![A-Za-z])"
+    word = rf"(?<![A-Za-z])(?:{_alt(words)})(?![A-Za-z])"
+    pre = rf"(?P<pre>{sym}|{code})"
+    pat = (
+        # "$92 million", "EUR 9.2 million", "NZ$5m", "USD 3 billion"
+        rf"{pre}\s?(?P<a1>{amount})(?:\s?(?P<s1>{scale}))?(?!\d)"
+        # "35 million AUD", "500 million euros", "4.96 EUR million", "800000 EUR", "5 million of rubles"
+        rf"|(?<![\w.,])(?P<a2>{amount})(?:\s?(?P<s2>{scale}))?\s?(?:of\s+)?(?P<post>{code}|{word}|{sym})(?:\s(?P<s3>million|billion|thousand|mln|bn)\b)?"
+        # "a billion dollars", "an additional billion dollars"
+        rf"|\b(?P<w>a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+(?:(?:additional|extra|further|more)\s+)?"
+        rf"(?P<s4>billion|million|trillion)\s+(?P<post2>{word}|{code})"
+    )
+    return re.compile(pat, re.IGNORECASE)
+
+
+def _number(raw: str, has_scale: bool) -> float | None:
+    raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+        raw = raw.replace(",", "")
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", raw):
+        raw = raw.replace(".", "")
+    elif " " in raw:
+        raw = raw.replace(" ", "")
+    elif "," in raw:  # "2,5 million" (decimal comma)
+        raw = raw.replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}\.\d{3}", raw) and not has_scale:
+        raw = raw.replace(".", "")  # "800.000 EUR"
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _lookup(alias: str) -> tuple[str, bool] | None:
+    cs, ci = _currencies()
+    a = re.sub(r"\s+", " ", alias)
+    return cs.get(a) or ci.get(a.lower()) or cs.get(a.upper())
+
+
+def _amount(n: float, scale: str | None) -> int | float:
+    mult = _SCALES.get(scale.lower(), 1) if scale else 1
+    v = n * mult
+    return int(round(v)) if abs(v - round(v)) < 1e-6 or mult > 1 else v
+
+
+def find_money(text: str) -> list[MoneyMatch]:
+    """Every money phrase in ``text``, left to right, with character offsets."""
+    if not text or not any(c.isdigit() for c in text) and "illion" not in text:
+        return []
+    out: list[MoneyMatch] = []
+    for m in _pattern().finditer(text):
+        g = m.groupdict()
+        if g["a1"] is not None:
+            cur = _lookup(g["pre"])
+            scale = g["s1"]
+            n = _number(g["a1"], bool(scale))
+        elif g["a2"] is not None:
+            cur = _lookup(g["post"])
+            scale = g["s2"] or g["s3"]
+            n = _number(g["a2"], bool(scale))
+        else:
+            cur = _lookup(g["post2"])
+            scale = g["s4"]
+            n = float(_WORD_AMOUNTS.get(re.sub(r"\s+", " ", g["w"].lower()), 1))
+        if cur is None or n is None:
+            continue
+        code, bare = cur
+        money = {"amount": _amount(n, scale), "currency": code}
+        end = m.end()
+        while end > m.start() and text[end - 1] == " ":
+            end -= 1
+        # "$ 2 billion $ 980 million" is one figure
+        if out and out[-1].money["currency"] == code and out[-1].end >= m.start() - 2 \
+                and not text[out[-1].end:m.start()].strip() and out[-1].money["amount"] > money["amount"] \
+                and out[-1].money["amount"] % 1_000_000_000 == 0 and money["amount"] < 1_000_000_000 \
+                and scale and scale.lower().startswith("m"):
+            prev = out.pop()
+            money = {"amount": prev.money["amount"] + money["amount"], "currency": code}
+            out.append(MoneyMatch(prev.start, end, money, prev.bare_dollar and bare))
+            continue
+        out.append(MoneyMatch(m.start(), end, money, bare))
+    return out
+
+
+def parse_money(text: str) -> dict[str, Any] | None:
+    """The first money phrase in ``text`` -> ``{"amount", "currency"}``, or None."""
+    found = find_money(text or "")
+    return found[0].money if found else None

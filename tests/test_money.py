@@ -1,0 +1,65 @@
+"""Money: symbols, codes, words and scales -> {"amount", "currency"} in the stated currency."""
+import pytest
+
+from opslens.extract.money import find_money, local_dollar, parse_money
+
+
+@pytest.mark.parametrize("text, amount, currency", [
+    ("$92 Million", 92_000_000, "USD"),
+    ("€300m", 300_000_000, "EUR"),
+    ("EUR 9.2 million", 9_200_000, "EUR"),
+    ("35 million AUD", 35_000_000, "AUD"),
+    ("NZ$5 million", 5_000_000, "NZD"),
+    ("A$8.7 million", 8_700_000, "AUD"),
+    ("£2.4bn", 2_400_000_000, "GBP"),
+    ("800000 EUR", 800_000, "EUR"),
+    ("133,939 EUR", 133_939, "EUR"),
+    ("500 million euros", 500_000_000, "EUR"),
+    ("400 million dollars", 400_000_000, "USD"),
+    ("CAD 500 million", 500_000_000, "CAD"),
+    ("5 million rubles", 5_000_000, "RUB"),
+    ("3 billion Swedish kronor", 3_000_000_000, "SEK"),
+    ("4.96 EUR million", 4_960_000, "EUR"),
+    ("USD 1.2 bn", 1_200_000_000, "USD"),
+    ("JPY 10 billion", 10_000_000_000, "JPY"),
+    ("an additional billion dollars", 1_000_000_000, "USD"),
+    ("2,5 million euros", 2_500_000, "EUR"),
+    ("PLN 20 mln", 20_000_000, "PLN"),
+])
+def test_parse_money(text, amount, currency):
+    assert parse_money(text) == {"amount": amount, "currency": currency}
+
+
+def test_amount_is_an_integer_in_units():
+    m = parse_money("$1.03 billion")
+    assert m["amount"] == 1_030_000_000 and isinstance(m["amount"], int)
+
+
+def test_two_currencies_in_one_sentence_are_two_matches_with_offsets():
+    text = "a further NZ$5 million ($3.46 million) in funds"
+    found = find_money(text)
+    assert [text[m.start:m.end] for m in found] == ["NZ$5 million", "$3.46 million"]
+    assert [m.money["currency"] for m in found] == ["NZD", "USD"]
+
+
+def test_split_figure_is_added_up():
+    assert parse_money("worth $ 2 billion $ 980 million") == {"amount": 2_980_000_000, "currency": "USD"}
+
+
+def test_no_money_in_plain_counts_and_years():
+    assert find_money("In 2022 it sent 30 million lightbulbs and 5 tanks.") == []
+    assert find_money("") == []
+
+
+def test_codes_are_case_sensitive():
+    # "try" is not the Turkish lira
+    assert find_money("we try 5 times") == []
+
+
+def test_bare_dollar_is_flagged_and_can_be_localised():
+    (m,) = find_money("Canada will provide over $47 million")
+    assert m.bare_dollar
+    assert local_dollar(m.money, "Canada") == {"amount": 47_000_000, "currency": "CAD"}
+    assert local_dollar(m.money, "United Kingdom") == {"amount": 47_000_000, "currency": "USD"}
+    (e,) = find_money("EUR 5 million")
+    assert not e.bare_dollar
