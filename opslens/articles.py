@@ -304,3 +304,29 @@ def export_articles(df=None, path: str | os.PathLike[str] = "articles.jsonl", *,
             tmp.unlink()
     log.info("exported %d articles to %s", len(recs), path)
     return path
+
+
+# --- corpus summary -------------------------------------------------------------------------------
+
+def articles_per_day(df, tz: str = "Europe/Kyiv"):
+    """Articles per local day and outlet.
+
+    Args:
+        df: article DataFrame with ``published`` (tz-aware) and ``source``.
+        tz: the day boundary (default Kyiv local time, as in the event contract).
+
+    Returns:
+        A new DataFrame with columns ``date`` (datetime64, naive local day), ``source``
+        (string) and ``articles`` (int64), one row per day and outlet that has articles,
+        sorted by date then source. Undated articles are left out.
+    """
+    import pandas as pd
+
+    dated = df.loc[df["published"].notna(), ["published", "source"]]
+    out = pd.DataFrame({
+        "date": dated["published"].dt.tz_convert(tz).dt.tz_localize(None).dt.normalize(),
+        "source": dated["source"].astype("string").fillna("(unknown)"),
+    })
+    out = out.groupby(["date", "source"], observed=True).size().rename("articles").reset_index()
+    out["articles"] = out["articles"].astype("int64")
+    return out.sort_values(["date", "source"]).reset_index(drop=True)
