@@ -1,0 +1,774 @@
+"""Helpers the report notebooks call: weeks, parameter checks, a week's data, evidence, provenance.
+
+Notebooks stay thin: a parameters cell, ``params = validate_parameters(...)``, ``data =
+load_week(params)``, then one call per section. Everything here is plain Python a test can reach.
+
+Untrusted text. Article titles, sentences and outlet names come from the web. Every table this
+module renders goes through :func:`html_table`, which escapes every cell (``<script>`` shows as
+text) and only links ``http``/``https`` URLs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from .errors import ParameterError, StoreError
+from .schema import EVENT_TYPES
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "IsoWeek", "ReportParams", "WeekData", "parse_week", "latest_complete_week", "resolve_week",
+    "validate_parameters", "load_week", "snapshot_hash", "provenance", "html_table", "Output",
+    "week_totals", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
+    "evidence_table", "disagreements", "day_evidence_links",
+]
+
+KYIV = "Europe/Kyiv"
+_WEEK_RE = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+WEEK_FORMAT_HELP = "'latest' or an ISO week written YYYY-Www, e.g. '2022-W46'"
+
+
+# --- weeks --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class IsoWeek:
+    """An ISO 8601 week (Monday..Sunday). ``str(IsoWeek(2022, 46)) == "2022-W46"``."""
+
+    year: int
+    week: int
+
+    @property
+    def start(self) -> dt.date:
+        """Monday of the week."""
+        return dt.date.fromisocalendar(self.year, self.week, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Sunday of the week (inclusive)."""
+        return dt.date.fromisocalendar(self.year, self.week, 7)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+    def shift(self, weeks: int) -> "IsoWeek":
+        """The week ``weeks`` later (negative: earlier)."""
+        return IsoWeek.of(self.start + dt.timedelta(weeks=weeks))
+
+    @classmethod
+    def of(cls, day: dt.date) -> "IsoWeek":
+        """The ISO week holding ``day``."""
+        y, w, _ = day.isocalendar()
+        return cls(y, w)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _weeks_in_year(year: int) -> int:
+    return dt.date(year, 12, 28).isocalendar()[1]
+
+
+def parse_week(value: Any, *, param: str = "week") -> IsoWeek:
+    """``"2022-W46"`` -> ``IsoWeek(2022, 46)``; anything else raises :class:`ParameterError`
+    naming ``param`` and the accepted values."""
+    if not isinstance(value, str):
+        raise ParameterError(f"parameter {param!r}: expected a string, got {type(value).__name__} "
+                             f"{value!r}; accepted values: {WEEK_FORMAT_HELP}")
+    m = _WEEK_RE.match(value)
+    if not m:
+        raise ParameterError(f"parameter {param!r}: {value!r} is not an ISO week; accepted values: "
+                             f"{WEEK_FORMAT_HELP}")
+    year, week = int(m.group(1)), int(m.group(2))
+    if not 1 <= year <= 9998 or not 1 <= week <= _weeks_in_year(year):
+        n = _weeks_in_year(year) if 1 <= year <= 9998 else 52
+        raise ParameterError(f"parameter {param!r}: {value!r} does not exist ({year} has weeks "
+                             f"W01..W{n:02d}); accepted values: {WEEK_FORMAT_HELP}")
+    return IsoWeek(year, week)
+
+
+def _kyiv_day(ts: str | dt.datetime | None) -> dt.date | None:
+    if ts is None:
+        return None
+    t = dt.datetime.fromisoformat(ts) if isinstance(ts, str) else ts
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    from zoneinfo import ZoneInfo
+
+    return t.astimezone(ZoneInfo(KYIV)).date()
+
+
+def store_span(data_dir: str | Path | None = None) -> tuple[dt.date | None, dt.date | None, int]:
+    """(first, last) Kyiv publication day in the store and the number of stored rows, read from
+    the store manifest alone (no article file is opened)."""
+    from .store import ArticleStore
+
+    m = ArticleStore(data_dir).read_manifest()
+    lo = [p.min_published for p in m.parts if p.min_published]
+    hi = [p.max_published for p in m.parts if p.max_published]
+    rows = sum(p.rows for p in m.parts)
+    first = min((_kyiv_day(x) for x in lo), default=None)
+    last = max((_kyiv_day(x) for x in hi), default=None)
+    return first, last, rows
+
+
+def latest_complete_week(data_dir: str | Path | None = None) -> IsoWeek | None:
+    """The latest ISO week whose Sunday is on or before the last publication day in the store
+    (``None`` for an empty store). A store whose newest article is from a Wednesday gives the
+    week before, so a cron job never reports a half week."""
+    _first, last, _n = store_span(data_dir)
+    if last is None:
+        return None
+    week = IsoWeek.of(last)
+    return week if last >= week.end else week.shift(-1)
+
+
+def _check_data_dir(data_dir: str | Path | None, param: str = "data_dir") -> Path:
+    from .settings import get_settings
+
+    d = get_settings(data_dir or None).data_dir
+    if not d.is_dir():
+        raise StoreError(f"{d}: data directory does not exist (parameter {param!r}); build it with "
+                         f"`opslens ingest INPUT... --data {d}` or pass the folder that holds the store")
+    if not (d / "articles").is_dir():
+        raise StoreError(f"{d}: no article store in this folder (no 'articles/' inside; parameter "
+                         f"{param!r}); run `opslens ingest INPUT... --data {d}` first")
+    return d
+
+
+def resolve_week(week: Any, data_dir: str | Path | None = None) -> IsoWeek:
+    """``"latest"`` -> the latest complete week in the store; ``"2022-W46"`` -> that week."""
+    if isinstance(week, str) and week.strip().lower() == "latest":
+        d = _check_data_dir(data_dir)
+        w = latest_complete_week(d)
+        if w is None:
+            raise StoreError(f"{d}: the article store is empty, so there is no latest week; ingest "
+                             "articles first or pass an explicit week such as 2022-W46")
+        return w
+    return parse_week(week)
+
+
+# --- parameters ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportParams:
+    """Validated notebook parameters (see :func:`validate_parameters`)."""
+
+    week: IsoWeek
+    data_dir: Path
+    out_dir: Path | None
+    context_weeks: int
+    event_types: tuple[str, ...]
+    outlets: tuple[str, ...]
+    requested: Mapping[str, Any] = field(default_factory=dict)
+    started: float = field(default_factory=time.time)
+
+    @property
+    def start(self) -> dt.date:
+        """First day shown: Monday ``context_weeks`` weeks before the report week."""
+        return self.week.shift(-self.context_weeks).start
+
+    @property
+    def end(self) -> dt.date:
+        return self.week.end
+
+
+def _str_list(value: Any, param: str, allowed: Sequence[str] | None = None) -> tuple[str, ...]:
+    if value is None:
+        return tuple(allowed or ())
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,\s]+", value) if v]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ParameterError(f"parameter {param!r}: expected a list of strings, got {value!r}"
+                             + (f"; accepted values: {', '.join(allowed)}" if allowed else ""))
+    if allowed is not None:
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            raise ParameterError(f"parameter {param!r}: unknown value(s) {', '.join(map(repr, bad))}; "
+                                 f"accepted values: {', '.join(allowed)}")
+        return tuple(value) or tuple(allowed)
+    return tuple(value)
+
+
+def validate_parameters(week: Any = "latest", data_dir: Any = None, out_dir: Any = None,
+                        context_weeks: Any = 3, event_types: Any = None, outlets: Any = None) -> ReportParams:
+    """Check the report parameters and resolve ``week``; raise :class:`ParameterError` (or
+    :class:`StoreError` for a missing store) naming the parameter and the accepted values.
+
+    ``data_dir`` / ``out_dir``: a path string or ``None``/``""`` (default store / no files written).
+    ``context_weeks``: int 0..52, previous weeks shown for context. ``event_types``: subset of
+    the contract types (``None`` or ``[]`` = all). ``outlets``: outlet domains (``[]`` = all).
+    """
+    requested = {"week": week, "data_dir": data_dir, "out_dir": out_dir, "context_weeks": context_weeks,
+                 "event_types": event_types, "outlets": outlets}
+    for name, v in (("data_dir", data_dir), ("out_dir", out_dir)):
+        if v is not None and not isinstance(v, (str, Path)):
+            raise ParameterError(f"parameter {name!r}: expected a folder path (string) or None, got "
+                                 f"{type(v).__name__} {v!r}")
+    if isinstance(context_weeks, bool) or not isinstance(context_weeks, int) or not 0 <= context_weeks <= 52:
+        raise ParameterError(f"parameter 'context_weeks': expected an integer 0..52, got {context_weeks!r}")
+    types = _str_list(event_types or None, "event_types", EVENT_TYPES)
+    outs = _str_list(outlets or None, "outlets")
+    if not (isinstance(week, str) and week.strip().lower() == "latest"):
+        parse_week(week)  # format errors before touching the store
+    d = _check_data_dir(data_dir)
+    w = resolve_week(week, d)
+    out = Path(out_dir).expanduser().resolve() if out_dir else None
+    return ReportParams(week=w, data_dir=d, out_dir=out, context_weeks=context_weeks, event_types=types,
+                        outlets=outs, requested=requested)
+
+
+# --- a week's data ------------------------------------------------------------------------------
+
+@dataclass
+class WeekData:
+    """Everything a report shows, for ``params.start .. params.end`` (Kyiv days).
+
+    ``articles``: :func:`opslens.load_articles` rows published in the window (plus ``day``, the
+    Kyiv publication day). ``mentions``: event mentions (``opslens.load_events``) with ``url``,
+    ``source``, ``title`` of their article. ``events``/``links``: :func:`opslens.merge_events`
+    output, events limited to the window and the chosen types.
+    """
+
+    params: ReportParams
+    articles: "pd.DataFrame"
+    mentions: "pd.DataFrame"
+    events: "pd.DataFrame"
+    links: "pd.DataFrame"
+    load_seconds: float = 0.0
+
+    def _in_week(self, df: "pd.DataFrame", col: str) -> "pd.DataFrame":
+        import pandas as pd
+
+        if df is None or df.empty or col not in df:
+            return df.iloc[0:0] if df is not None else pd.DataFrame()
+        d = pd.to_datetime(df[col], errors="coerce")
+        return df[(d >= pd.Timestamp(self.params.week.start)) & (d <= pd.Timestamp(self.params.week.end))]
+
+    @property
+    def week_articles(self) -> "pd.DataFrame":
+        return self._in_week(self.articles, "day")
+
+    @property
+    def week_events(self) -> "pd.DataFrame":
+        return self._in_week(self.events, "date")
+
+    @property
+    def empty(self) -> bool:
+        """No article published and no event dated in the report week."""
+        return len(self.week_articles) == 0 and len(self.week_events) == 0
+
+    def events_of(self, type_: str, week_only: bool = False) -> "pd.DataFrame":
+        ev = self.week_events if week_only else self.events
+        if ev is None or ev.empty:
+            return ev
+        return ev[ev["type"] == type_]
+
+    def series(self, type_: str, by_weapon: bool = False) -> "pd.DataFrame":
+        """:func:`opslens.daily_series` of the window's events of one type (dates as Timestamps)."""
+        import pandas as pd
+
+        from . import daily_series
+
+        ev = self.events_of(type_)
+        if ev is None or ev.empty:
+            return pd.DataFrame(columns=["date", "type", "weapon", "launched", "destroyed", "events", "articles"])
+        s = daily_series(ev, type=type_, by_weapon=by_weapon)
+        s = s.copy()
+        s["date"] = pd.to_datetime(s["date"])
+        return s
+
+
+def _kyiv_days(published: "pd.Series") -> "pd.Series":
+    import pandas as pd
+
+    p = pd.to_datetime(published, errors="coerce", utc=True)
+    return p.dt.tz_convert(KYIV).dt.tz_localize(None).dt.normalize()
+
+
+def load_week(params: ReportParams) -> WeekData:
+    """Load articles and events for the report window and merge the events (via
+    :func:`opslens.load_articles`, :func:`opslens.load_events`, :func:`opslens.merge_events`)."""
+    import pandas as pd
+
+    from . import load_articles, load_events, merge_events
+
+    t0 = time.perf_counter()
+    # Publication times are UTC; a Kyiv day starts 2-3 h earlier and reports of the last night
+    # arrive the morning after, so read one extra day at both ends and filter by Kyiv day.
+    start = pd.Timestamp(params.start - dt.timedelta(days=1), tz="UTC")
+    end = pd.Timestamp(params.end + dt.timedelta(days=2), tz="UTC")
+    arts = load_articles(start=start, end=end, sources=list(params.outlets) or None,
+                         columns=["id", "url", "title", "published", "source"], data_dir=params.data_dir)
+    arts = arts.copy()
+    arts["day"] = _kyiv_days(arts["published"])
+    mentions = load_events(start=start, end=end, data_dir=params.data_dir)
+    if params.outlets and len(mentions):
+        mentions = mentions[mentions["article_id"].isin(set(arts["id"]))]
+    mentions = mentions[mentions["type"].isin(params.event_types)] if len(mentions) else mentions
+    meta = arts[["id", "url", "title", "source"]].rename(columns={"id": "article_id"})
+    mentions = mentions.drop(columns=[c for c in ("url", "title", "source") if c in mentions], errors="ignore")
+    mentions = mentions.merge(meta, on="article_id", how="left")
+    if len(mentions):
+        events, links = merge_events(mentions)
+    else:
+        events, links = mentions.iloc[0:0].copy(), pd.DataFrame(columns=["event_id", "article_id"])
+    if len(events):
+        d = pd.to_datetime(events["date"], errors="coerce")
+        events = events[(d >= pd.Timestamp(params.start)) & (d <= pd.Timestamp(params.end))]
+    arts = arts[(arts["day"] >= pd.Timestamp(params.start)) & (arts["day"] <= pd.Timestamp(params.end))]
+    return WeekData(params=params, articles=arts.reset_index(drop=True), mentions=mentions.reset_index(drop=True),
+                    events=events.reset_index(drop=True), links=links, load_seconds=time.perf_counter() - t0)
+
+
+# --- figures and tables for a section -----------------------------------------------------------
+
+def week_totals(series: "pd.DataFrame", week: IsoWeek) -> "pd.DataFrame":
+    """Totals of the report week and the week before, and the change.
+
+    Returns one row per measure (``launched``, ``destroyed``, ``events``) with columns
+    ``measure``, ``previous`` (week before), ``this_week``, ``change`` (absolute) and
+    ``change_pct`` (``NA`` when the previous week is 0 or unknown).
+    """
+    import pandas as pd
+
+    rows = []
+    prev = week.shift(-1)
+    s = series.copy()
+    if len(s):
+        s["date"] = pd.to_datetime(s["date"])
+        if "weapon" in s:
+            w = s["weapon"].astype("string").fillna("")
+            s = s[w == ""] if (w == "").any() else s
+    for m in ("launched", "destroyed", "events"):
+        def total(wk: IsoWeek) -> Any:
+            if m not in s or s.empty:
+                return pd.NA
+            sel = s[(s["date"] >= pd.Timestamp(wk.start)) & (s["date"] <= pd.Timestamp(wk.end))]
+            return pd.to_numeric(sel[m], errors="coerce").sum(min_count=1) if len(sel) else 0
+        a, b = total(prev), total(week)
+        ch = b - a if not (pd.isna(a) or pd.isna(b)) else pd.NA
+        pct = round(100.0 * ch / a, 1) if not pd.isna(ch) and a else pd.NA
+        rows.append({"measure": m, "previous": a, "this_week": b, "change": ch, "change_pct": pct})
+    return pd.DataFrame(rows, columns=["measure", "previous", "this_week", "change", "change_pct"])
+
+
+def assaults_per_day(events: "pd.DataFrame") -> "pd.DataFrame":
+    """Ground assaults per Kyiv day from merged ``ground_assault`` events.
+
+    A national figure (event with no ``place`` and no ``admin1``) stands for its day and the
+    direction reports are its parts (the largest national figure is used); a day with only
+    direction reports sums them and is marked ``lower_bound``. Returns ``date``, ``assaults``
+    (Int64), ``lower_bound`` (bool), ``events`` (merged events that day).
+    """
+    import pandas as pd
+
+    cols = ["date", "assaults", "lower_bound", "events"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=cols)
+    df = events.copy()
+    df["date"] = pd.to_datetime(df["date"], errors="coerce")
+    df = df[df["date"].notna()]
+    n = pd.to_numeric(df.get("count_value"), errors="coerce")
+    df["_n"] = n
+    place = df.get("place", pd.Series(pd.NA, index=df.index)).astype("string").fillna("")
+    adm = df.get("admin1", pd.Series(pd.NA, index=df.index)).astype("string").fillna("")
+    df["_national"] = (place == "") & (adm == "")
+    rows = []
+    for day, g in df.groupby("date", sort=True):
+        nat = g[g["_national"] & g["_n"].notna()]
+        if len(nat):
+            rows.append({"date": day, "assaults": int(nat["_n"].max()), "lower_bound": False, "events": len(g)})
+        elif g["_n"].notna().any():
+            rows.append({"date": day, "assaults": int(g["_n"].sum()), "lower_bound": True, "events": len(g)})
+    out = pd.DataFrame(rows, columns=cols)
+    out["assaults"] = out["assaults"].astype("Int64")
+    out["lower_bound"] = out["lower_bound"].astype(bool)
+    return out
+
+
+def admin1_counts(events: "pd.DataFrame") -> "pd.DataFrame":
+    """Merged events per admin1 unit (national totals left out): ``admin1``, ``events``,
+    ``places`` (the cities named, comma-separated), ``launched``, ``destroyed``."""
+    import pandas as pd
+
+    cols = ["admin1", "events", "places", "launched", "destroyed"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=cols)
+    df = events[events["admin1"].notna() & (events["admin1"].astype("string") != "")].copy()
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    for q in ("launched", "destroyed"):
+        df[q] = pd.to_numeric(df.get(f"{q}_value"), errors="coerce")
+    g = df.groupby("admin1", sort=True)
+    out = pd.DataFrame({
+        "events": g.size(),
+        "places": g["place"].agg(lambda s: ", ".join(sorted({str(x) for x in s.dropna() if str(x)}))),
+        "launched": g["launched"].sum(min_count=1).astype("Int64"),
+        "destroyed": g["destroyed"].sum(min_count=1).astype("Int64"),
+    }).reset_index()
+    return out.sort_values(["events", "admin1"], ascending=[False, True]).reset_index(drop=True)[cols]
+
+
+def _items_text(items: Any) -> str:
+    if items is None or isinstance(items, float):
+        return ""
+    parts = []
+    try:
+        seq = list(items)
+    except TypeError:
+        return str(items)
+    for it in seq:
+        if not isinstance(it, Mapping):
+            parts.append(str(it))
+            continue
+        q = it.get("quantity")
+        qv = q.get("value") if isinstance(q, Mapping) else q
+        parts.append(f"{qv} × {it.get('name')}" if qv is not None else str(it.get("name")))
+    return "; ".join(parts)
+
+
+def aid_packages(events: "pd.DataFrame") -> "pd.DataFrame":
+    """One row per aid or procurement event: ``event_id``, ``date``, ``donor``, ``recipient``,
+    ``category``, ``items`` (text, "31 × M1 Abrams tank; ..."), ``amount`` (Float64),
+    ``currency``."""
+    import pandas as pd
+
+    cols = ["event_id", "date", "donor", "recipient", "category", "items", "amount", "currency"]
+    if events is None or events.empty:
+        return pd.DataFrame(columns=cols)
+    df = events.copy()
+    out = pd.DataFrame({
+        "event_id": df.get("event_id", pd.Series(range(len(df)), index=df.index)).astype(str),
+        "date": pd.to_datetime(df["date"], errors="coerce").dt.date,
+        "donor": df.get("donor"), "recipient": df.get("recipient"), "category": df.get("category"),
+        "items": [_items_text(v) for v in df.get("items", pd.Series([None] * len(df), index=df.index))],
+        "amount": pd.to_numeric(df.get("value_amount"), errors="coerce").astype("Float64"),
+        "currency": df.get("value_currency"),
+    }, index=df.index)
+    return out.sort_values(["date", "donor"], na_position="last").reset_index(drop=True)[cols]
+
+
+def currency_totals(packages: "pd.DataFrame") -> "pd.DataFrame":
+    """Total announced value per currency (no conversion): ``currency``, ``packages``, ``total``."""
+    import pandas as pd
+
+    cols = ["currency", "packages", "total"]
+    if packages is None or packages.empty:
+        return pd.DataFrame(columns=cols)
+    p = packages[packages["amount"].notna()]
+    if p.empty:
+        return pd.DataFrame(columns=cols)
+    g = p.groupby(p["currency"].astype("string").fillna("?"))
+    return pd.DataFrame({"packages": g.size(), "total": g["amount"].sum()}).reset_index(names="currency")[cols]
+
+
+_FIGURES = ("launched", "destroyed", "count", "killed", "injured")
+
+
+def _mention_figures(row: Mapping[str, Any]) -> str:
+    import pandas as pd
+
+    parts = []
+    for q in _FIGURES:
+        v = row.get(f"{q}_value")
+        if v is not None and not pd.isna(v):
+            qual = row.get(f"{q}_qualifier")
+            pre = {"at_least": "≥", "at_most": "≤", "approx": "~"}.get(qual if isinstance(qual, str) else "", "")
+            parts.append(f"{q} {pre}{int(v)}")
+    amt = row.get("value_amount")
+    if amt is not None and not pd.isna(amt):
+        parts.append(f"value {amt:,.0f} {row.get('value_currency') or ''}".strip())
+    return ", ".join(parts)
+
+
+def linked_mentions(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Mentions of ``events`` (default: the week's events) with their ``event_id``."""
+    import pandas as pd
+
+    ev = data.week_events if events is None else events
+    links, mentions = data.links, data.mentions
+    if ev is None or ev.empty or links is None or links.empty or "event_id" not in ev:
+        return pd.DataFrame(columns=["event_id", *mentions.columns])
+    links = links[links["event_id"].isin(set(ev["event_id"]))]
+    key = "mention_id" if "mention_id" in links and "mention_id" in mentions else None
+    if key is None:
+        extra = [c for c in links.columns if c != "event_id" and c in mentions.columns]
+        key_cols = extra or ["article_id"]
+        m = links[["event_id", *key_cols]].merge(mentions, on=key_cols, how="left")
+    else:
+        m = links[["event_id", key]].merge(mentions, on=key, how="left")
+    return m
+
+
+def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Every merged event of the week with each article that reported it: ``event_id``,
+    ``type``, ``date``, ``where``, ``figures`` (what this article said), ``outlet``,
+    ``claimed_by``, ``url``, ``title``, ``sentence`` (the evidence, quoted)."""
+    import pandas as pd
+
+    cols = ["event_id", "type", "date", "where", "figures", "outlet", "claimed_by", "url", "title", "sentence"]
+    m = linked_mentions(data, events)
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    where = m.get("place", pd.Series(pd.NA, index=m.index)).astype("string")
+    where = where.fillna(m.get("admin1", pd.Series(pd.NA, index=m.index)).astype("string")).fillna("national")
+    out = pd.DataFrame({
+        "event_id": m["event_id"].astype(str),
+        "type": m.get("type"),
+        "date": pd.to_datetime(m.get("date"), errors="coerce").dt.date,
+        "where": where,
+        "figures": [_mention_figures(r) for r in m.to_dict(orient="records")],
+        "outlet": m.get("source"), "claimed_by": m.get("claimed_by"), "url": m.get("url"),
+        "title": m.get("title"),
+        "sentence": m.get("evidence_text"),
+    })
+    return out.sort_values(["date", "type", "event_id", "outlet"], na_position="last").reset_index(drop=True)[cols]
+
+
+def disagreements(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
+    """Figures on which the articles of one event disagree: ``event_id``, ``type``, ``date``,
+    ``figure``, ``values`` ("40 (ukrinform.net, Air Force); 35 (kyivindependent.com)"),
+    ``min``, ``max``."""
+    import pandas as pd
+
+    cols = ["event_id", "type", "date", "figure", "values", "min", "max"]
+    m = linked_mentions(data, events)
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for eid, g in m.groupby("event_id", sort=True):
+        for q in (*_FIGURES, "value"):
+            col = "value_amount" if q == "value" else f"{q}_value"
+            if col not in g:
+                continue
+            v = pd.to_numeric(g[col], errors="coerce")
+            if v.nunique(dropna=True) < 2:
+                continue
+            said = []
+            for val, sub in g[v.notna()].groupby(v[v.notna()]):
+                who = sorted({str(x) for x in sub.get("source", pd.Series(dtype=str)).dropna()}
+                             | {str(x) for x in sub.get("claimed_by", pd.Series(dtype=str)).dropna()})
+                said.append(f"{val:g} ({', '.join(who) or 'unknown source'})")
+            rows.append({"event_id": str(eid), "type": g["type"].iloc[0],
+                         "date": pd.to_datetime(g["date"].iloc[0], errors="coerce").date(), "figure": q,
+                         "values": "; ".join(said), "min": v.min(), "max": v.max()})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def day_evidence_links(events: "pd.DataFrame") -> dict[Any, list[str]]:
+    """Kyiv day (Timestamp) -> event ids of that day, for the ``evidence`` column of daily tables."""
+    import pandas as pd
+
+    if events is None or events.empty or "event_id" not in events:
+        return {}
+    d = pd.to_datetime(events["date"], errors="coerce")
+    out: dict[Any, list[str]] = {}
+    for day, eid in zip(d, events["event_id"].astype(str)):
+        if not pd.isna(day):
+            out.setdefault(pd.Timestamp(day), []).append(eid)
+    return out
+
+
+# --- provenance ---------------------------------------------------------------------------------
+
+def snapshot_hash(data_dir: str | Path | None = None) -> str:
+    """sha256 (first 16 hex) of the store manifest: the committed, never-rewritten set of
+    Parquet files, so equal hashes mean the report read the same articles."""
+    from .store import ArticleStore
+
+    st = ArticleStore(data_dir)
+    try:
+        raw = st.manifest_path.read_bytes()
+    except FileNotFoundError:
+        raw = b""
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def provenance(data: WeekData) -> "pd.DataFrame":
+    """The provenance block: week, data dir, articles and outlets in the week and in the window,
+    snapshot hash, OpsLens version, parameters (as requested), run time. Columns ``field``, ``value``."""
+    import pandas as pd
+
+    from . import __version__
+
+    p = data.params
+    wa = data.week_articles
+    now = dt.datetime.now(dt.timezone.utc)
+    rows = [
+        ("week", f"{p.week} ({p.week.start:%Y-%m-%d} .. {p.week.end:%Y-%m-%d}, Kyiv days)"),
+        ("context", f"{p.start:%Y-%m-%d} .. {p.end:%Y-%m-%d} ({p.context_weeks} previous weeks)"),
+        ("data directory", str(p.data_dir)),
+        ("articles in week", str(len(wa))),
+        ("outlets in week", str(wa["source"].nunique() if len(wa) else 0)),
+        ("articles in window", str(len(data.articles))),
+        ("event mentions / merged events in window", f"{len(data.mentions)} / {len(data.events)}"),
+        ("data snapshot (sha256 of store manifest)", snapshot_hash(p.data_dir)),
+        ("OpsLens version", __version__),
+        ("parameters", json.dumps({k: (str(v) if isinstance(v, Path) else v) for k, v in p.requested.items()},
+                                  default=str)),
+        ("generated", now.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ("run time", f"{time.time() - p.started:.1f} s (data loading {data.load_seconds:.1f} s)"),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+# --- safe HTML ----------------------------------------------------------------------------------
+
+_SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _cell(v: Any) -> str:
+    import pandas as pd
+
+    if v is None or (not isinstance(v, (list, tuple, dict)) and pd.isna(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+    return str(v)
+
+
+def _link(url: Any, text: str) -> str:
+    u = _cell(url)
+    if not u or not _SAFE_URL.match(u):
+        return html.escape(text)
+    return (f'<a href="{html.escape(u, quote=True)}" rel="noopener noreferrer nofollow">'
+            f"{html.escape(text or u)}</a>")
+
+
+def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
+               anchors: Mapping[str, str] | None = None, refs: str | None = None,
+               caption: str | None = None, max_rows: int | None = None, css_class: str = "opslens-table") -> str:
+    """Render ``df`` as an HTML table with every cell escaped.
+
+    ``links``: column -> column holding its URL (``{"outlet": "url"}`` makes the outlet a link;
+    the URL column itself is not shown); only ``http(s)`` URLs become links.
+    ``anchors``: column -> id prefix; each first row of a value gets ``id="<prefix><value>"``.
+    ``refs``: a column holding lists of event ids, rendered as links to ``#ev-<id>``.
+    """
+    links = dict(links or {})
+    anchors = dict(anchors or {})
+    hidden = set(links.values())
+    cols = [c for c in df.columns if c not in hidden]
+    out = [f'<table class="{html.escape(css_class)}">']
+    if caption:
+        out.append(f"<caption>{html.escape(caption)}</caption>")
+    out.append("<thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr></thead><tbody>")
+    seen: set[str] = set()
+    rows = df if max_rows is None else df.head(max_rows)
+    for rec in rows.to_dict(orient="records"):
+        rid = ""
+        for col, prefix in anchors.items():
+            key = f"{prefix}{_cell(rec.get(col))}"
+            if key not in seen:
+                seen.add(key)
+                rid = f' id="{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", key), quote=True)}"'
+        tds = []
+        for c in cols:
+            v = rec.get(c)
+            if c in links:
+                tds.append(_link(rec.get(links[c]), _cell(v)))
+            elif c == refs:
+                ids = list(v) if isinstance(v, (list, tuple)) else []
+                tds.append(" ".join(
+                    f'<a href="#ev-{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", str(i)), quote=True)}">'
+                    f"{html.escape(str(i))}</a>" for i in ids))
+            else:
+                tds.append(html.escape(_cell(v)))
+        out.append(f"<tr{rid}>" + "".join(f"<td>{t}</td>" for t in tds) + "</tr>")
+    out.append("</tbody></table>")
+    if max_rows is not None and len(df) > max_rows:
+        out.append(f"<p><em>{len(df) - max_rows} more rows in the CSV file.</em></p>")
+    return "\n".join(out)
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")
+    if not s:
+        raise ValueError(f"output name {name!r} has no usable characters")
+    return s
+
+
+class Output:
+    """Shows figures and tables in the notebook and, when ``out_dir`` is set, writes them as
+    ``<out_dir>/figures/<name>.png`` and ``<out_dir>/tables/<name>.csv``.
+
+    Figures are displayed as PNG images (so the HTML report embeds them) and closed.
+    """
+
+    def __init__(self, out_dir: str | Path | None):
+        self.out_dir = Path(out_dir) if out_dir else None
+        self.figures: list[Path] = []
+        self.tables: list[Path] = []
+
+    def figure(self, ax_or_fig: Any, name: str, *, dpi: int = 110) -> bytes:
+        """Show and save a chart (an Axes or Figure); returns the PNG bytes."""
+        import io
+
+        fig = ax_or_fig.get_figure() if hasattr(ax_or_fig, "get_figure") and not hasattr(ax_or_fig, "savefig") else ax_or_fig
+        fig = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi)
+        png = buf.getvalue()
+        if self.out_dir is not None:
+            p = self.out_dir / "figures" / f"{_slug(name)}.png"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_bytes(png)
+            self.figures.append(p)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        _display_png(png)
+        return png
+
+    def table(self, df: "pd.DataFrame", name: str, *, show: bool = True, **html_kw: Any) -> str:
+        """Show ``df`` as an escaped HTML table (see :func:`html_table`) and save it as CSV."""
+        if self.out_dir is not None:
+            p = self.out_dir / "tables" / f"{_slug(name)}.csv"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            df.to_csv(p, index=False)
+            self.tables.append(p)
+        h = html_table(df, **html_kw)
+        if show:
+            _display_html(h)
+        return h
+
+    @staticmethod
+    def note(text: str, *, kind: str = "note") -> str:
+        """Show a sentence (escaped) in the report, e.g. "No drone attacks reported this week."."""
+        h = f'<p class="opslens-{html.escape(kind)}">{html.escape(text)}</p>'
+        _display_html(h)
+        return h
+
+
+def _display_png(png: bytes) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    if get_ipython() is not None:
+        display(Image(data=png, format="png"))
+
+
+def _display_html(h: str) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover
+        return
+    if get_ipython() is not None:
+        display(HTML(h))
+
