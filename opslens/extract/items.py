@@ -1,0 +1,349 @@
+"""Aid and procurement items: equipment and supplies named in text, with their quantities.
+
+Knowledge lives in ``opslens/data/items.csv`` (``alias,name,head,category``): an alias
+("Abrams", "M1 Abrams tanks", "Panzerhaubitze 2000") maps to a canonical item ``name``
+("M1 Abrams tank", "PzH 2000 self-propelled howitzer"), its generic ``head`` ("tank",
+"howitzer") and the aid ``category`` it suggests (``military``/``humanitarian``/empty).
+Aliases match whole words, case-insensitively, singular or plural.
+
+Quantities come from :mod:`opslens.extract.numbers` and attach to the item right after them
+("31 tanks", "more than 1,400 Stinger anti-aircraft systems", "six additional CAESAR
+howitzers", "5 units of 155-mm howitzers"). A counted thing that is not in the lexicon is still
+an item, named by its noun phrase in the singular ("70,000 tons of thermal coal" ->
+``ton of thermal coal``; "1650 mobile heating systems" -> ``mobile heating system``), unless it
+is a time span, a share, people or money.
+
+>>> [(i.name, i.quantity["value"]) for i in find_items("It will send 31 Abrams tanks.")]
+[('M1 Abrams tank', 31)]
+"""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, NamedTuple
+
+from .numbers import find_quantities
+
+__all__ = ["ItemMatch", "find_items", "singular", "merge_generic_items"]
+
+
+class ItemMatch(NamedTuple):
+    """An item mention: ``text[start:end]`` covers the quantity (if any) and the item words."""
+
+    start: int
+    end: int
+    name: str
+    quantity: dict[str, Any] | None
+    category: str | None
+    head: str | None
+
+
+# counted things that are not items
+_NOT_ITEMS = set("""
+year years month months week weeks day days hour hours minute minutes second seconds decade decades
+time times percent per cent pc % people persons person patients patient children child adults
+families family civilians civilian residents refugees victims deaths dead wounded injured
+countries country nations states cities city regions region oblasts districts settlements villages
+towns kilometres kilometers km miles metres meters m cm mm attacks strikes missions visits
+points stages phases steps tranches tranche packages package sources source entries entry
+million billion thousand hundred trillion dollars euros pounds members member percentage
+""".split())
+#: a unit word followed by "of" names the item after it ("tons of coal")
+_UNITS = set("""
+ton tons tonne tonnes t kg kilograms kilogram litre litres liter liters l cubic pair pairs piece pieces
+set sets unit units box boxes pack packs pallet pallets container containers wagon wagons truckload
+truckloads trucks truck batch batches kit kits round rounds bag bags bottle bottles dose doses barrel barrels
+""".split())
+_STOP = set("""
+and or of to for from in on at by with worth which that who were was are is be been will would has have had
+as the a an its their his her this these those than per each into over under about including include includes
+such while but also plus via through within without amounting valued totalling totaling
+""".split())
+_SKIP_MODIFIERS = {"additional", "more", "new", "further", "extra", "other", "modified", "used", "refurbished",
+                   "brand-new", "overhauled", "fully-equipped", "soviet-era", "soviet-made", "german-made",
+                   "us-made", "u.s.-made", "american-made", "modern", "old", "older", "heavy", "light",
+                   "operational", "military", "several"}
+_VERBS = {"arrive", "arrives", "arrived", "go", "goes", "went", "sent", "left", "reach", "reached", "include",
+          "includes", "included", "will", "would", "can", "could", "may", "might", "must", "should", "shall",
+          "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did",
+          "delivered", "donated", "provided", "given", "transferred", "handed", "shipped", "pledged"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+           "nov", "dec"}
+_WORD = re.compile(r"[A-Za-z][\w\-/.']*|\d+(?:mm|-mm)?")
+
+
+def singular(word: str) -> str:
+    """English singular of one (plural) word, by suffix rules."""
+    w = word
+    lw = w.lower()
+    if len(w) <= 3 or lw.endswith(("ss", "us", "is", "ics", "series")):
+        return w
+    if lw.endswith("ies") and len(w) > 4:
+        return w[:-3] + ("Y" if w[-3].isupper() else "y")
+    if lw.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return w[:-2]
+    if lw.endswith("ves") and lw not in ("vehicles",) and not lw.endswith("ives"):
+        return w[:-3] + "f"
+    if lw.endswith("s") and not lw.endswith("'s"):
+        return w[:-1]
+    return w
+
+
+def _singular_phrase(phrase: str) -> str:
+    words = phrase.split()
+    if not words:
+        return phrase
+    if len(words) >= 3 and words[1].lower() == "of" and words[0].lower() in _UNITS:
+        return " ".join([singular(words[0])] + words[1:])
+    return " ".join(words[:-1] + [singular(words[-1])])
+
+
+class _Lexicon:
+    def __init__(self, rows: list[dict[str, str]]):
+        import ahocorasick
+
+        self.auto = ahocorasick.Automaton()
+        for r in rows:
+            alias = r["alias"].strip()
+            if not alias:
+                continue
+            entry = (len(alias), r["name"].strip(), (r.get("head") or "").strip() or None,
+                     (r.get("category") or "").strip() or None)
+            self.auto.add_word(alias.lower(), entry)
+        self.auto.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, str, str | None, str | None]]:
+        low = text.lower() if len(text.lower()) == len(text) else "".join(
+            c.lower() if len(c.lower()) == 1 else c for c in text)
+        cands = []
+        for end_idx, (length, name, head, cat) in self.auto.iter(low):
+            start, end = end_idx - length + 1, end_idx + 1
+            if start > 0 and (low[start - 1].isalnum() or low[start - 1] == "-"):
+                continue
+            # plural / possessive endings
+            for suf in ("es", "s", "’s", "'s"):
+                if low.startswith(suf, end) and (end + len(suf) == len(low) or not low[end + len(suf)].isalnum()):
+                    end += len(suf)
+                    break
+            if end < len(low) and (low[end].isalnum() or (low[end] == "-" and end + 1 < len(low) and low[end + 1].isalnum())):
+                continue
+            cands.append((start, end, name, head, cat))
+        cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        out, last = [], -1
+        for c in cands:
+            if c[0] >= last:
+                out.append(c)
+                last = c[1]
+        return out
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
+        return _Lexicon(list(csv.DictReader(f)))
+
+
+_YEARLIKE = re.compile(r"(?<![\w.,$€£-])((?:19|20)\d\d)(?=\s+[a-z])")
+
+
+def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    qs = [(q.start, q.end, q.quantity) for q in find_quantities(text)]
+    # "2000 rounds": a year-like number followed by a lowercase noun is a count
+    for m in _YEARLIKE.finditer(text):
+        nxt = text[m.end():m.end() + 12].strip().split(" ")[0].lower()
+        if nxt in _MONTHS or nxt in _STOP or any(s <= m.start() < e for s, e, _ in qs):
+            continue
+        v = int(m.group(1))
+        qs.append((m.start(), m.end(), {"value": v, "lower": v, "upper": v, "qualifier": "exact"}))
+    qs.sort(key=lambda q: q[0])
+    return qs
+
+
+#: "Source of Aid 4", "ID 3", "No. 2", "phase 2": a label, not a count
+_LABEL_BEFORE = re.compile(r"(?:source|aid|id|no\.?|number|entry|table|page|annex|article|paragraph|section|"
+                           r"chapter|phase|tranche|package|stage|resolution|round|part|level|step|category|"
+                           r"group|figure|item)\s*$", re.IGNORECASE)
+
+
+def _absorb(text: str, hits: list) -> list:
+    """Join "M113 Armored Personnel Carriers (APCs)" / "Stinger anti-aircraft systems" into one hit."""
+    out: list = []
+    for h in hits:
+        if out:
+            a = out[-1]
+            gap = text[a[1]:h[0]]
+            if re.fullmatch(r"\s*\(?\s*", gap) and (h[3] is not None and h[3] == a[3] or h[2] == a[3]) \
+                    and a[2] != a[3]:
+                end = h[1] + (1 if text[h[1]:h[1] + 1] == ")" and "(" in gap else 0)
+                out[-1] = (a[0], end, a[2], a[3], a[4] or h[4])
+                continue
+        out.append(h)
+    return out
+
+
+def _gap_ok(gap: str) -> bool:
+    """Words between a quantity and an item that still let the quantity count the item."""
+    g = gap.strip()
+    if not g:
+        return True
+    if re.search(r"[,;:.()\[\]]", g) and not re.fullmatch(r"(?:[\w\-/]+\s+){0,3}[\w\-/.]+", g):
+        return False
+    words = g.split()
+    if len(words) > 4:
+        return False
+    if any(w.lower() in _STOP - {"of"} for w in words):
+        return False
+    if words[0].lower() in ("units", "pieces", "sets", "items") and len(words) >= 2 and words[1].lower() == "of":
+        return True
+    return all(w.lower() != "of" for w in words)
+
+
+def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
+    """The counted noun phrase starting at ``pos`` ("tons of thermal coal"), and its end."""
+    words = []
+    end = pos
+    i = pos
+    seen_unit_of = False
+    while len(words) < 6:
+        m = re.match(r"[ \t\u00a0]*", text[i:])
+        j = i + m.end()
+        w = _WORD.match(text, j)
+        if not w:
+            break
+        tok = w.group(0).rstrip(".")
+        low = tok.lower()
+        if low == "of" and words and words[-1].lower() in _UNITS and not seen_unit_of:
+            seen_unit_of = True
+            words.append(tok)
+            i = j + len(tok)
+            continue
+        if low in _STOP or (low in _MONTHS and not words):
+            break
+        if words and not seen_unit_of and (low in _VERBS or (low.endswith("ed") and low.isalpha() and len(low) > 4)):
+            break
+        if seen_unit_of and words[-1].lower() != "of" and (low in _VERBS or (low.endswith("ed") and low.isalpha())):
+            break
+        if tok[0].isdigit() and not re.fullmatch(r"\d+(?:mm|-mm)", tok):
+            break
+        words.append(tok)
+        i = j + len(tok)
+        end = i
+        if i < len(text) and text[i] in ",;:()[]":
+            break
+    while words and words[-1].lower() == "of":
+        words.pop()
+    while words and words[0].lower() in _SKIP_MODIFIERS and len(words) > 1:
+        words.pop(0)
+    if not words:
+        return None
+    if words[0].lower() in _NOT_ITEMS or words[-1].lower() in _NOT_ITEMS:
+        return None
+    if len(words) >= 2 and words[0].lower() in _UNITS and words[1].lower() != "of" and words[0].lower() in ("t", "l"):
+        return None
+    return " ".join(words), end
+
+
+def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[ItemMatch]:
+    """Items named in ``text`` with attached quantities, left to right.
+
+    ``exclude``: character spans (e.g. money phrases) whose numbers are not item counts.
+    """
+    if not text:
+        return []
+    exclude = exclude or []
+    hits = _absorb(text, _lexicon().find(text))
+    qs = [q for q in _quantities(text) if not any(s < q[1] and q[0] < e for s, e in exclude)
+          and not _LABEL_BEFORE.search(text[max(0, q[0] - 24):q[0]])]
+    # a quantity immediately followed by "mm"/"x4" etc. is a calibre or a model, not a count
+    qs = [q for q in qs if not re.match(r"\s?(?:mm|cm|x\d|%|-mm|per\s*cent)", text[q[1]:q[1] + 8], re.I)]
+    used_q: set[int] = set()
+    out: list[ItemMatch] = []
+    for s, e, name, head, cat in hits:
+        qty = None
+        start = s
+        for k in range(len(qs) - 1, -1, -1):
+            qs_, qe, qd = qs[k]
+            if qe <= s and k not in used_q and _gap_ok(text[qe:s]):
+                # the quantity must be the nearest number before the item
+                if any(q2[0] >= qe and q2[1] <= s for q2 in qs if q2 is not qs[k]):
+                    break
+                qty, start = qd, qs_
+                used_q.add(k)
+                break
+            if qe <= s:
+                break
+        out.append(ItemMatch(start, e, name, qty, cat, head))
+    # counted things not in the lexicon
+    hit_spans = [(h[0], h[1]) for h in hits]
+    for k, (qs_, qe, qd) in enumerate(qs):
+        if k in used_q:
+            continue
+        np_ = _noun_phrase(text, qe)
+        if np_ is None:
+            continue
+        phrase, end = np_
+        # a lexicon item inside the phrase already got this quantity? then skip
+        if any(qe <= hs < end for hs, _ in hit_spans):
+            inner = [o for o in out if qe <= o.start < end or (o.start <= qs_ and o.end >= end)]
+            if any(o.quantity is qd for o in inner):
+                continue
+            # lexicon item inside a unit phrase: "28 tons of medical equipment" -> unit item
+            if not re.match(r"\s*\w+\s+of\b", text[qe:end]):
+                continue
+            out = [o for o in out if not (qe <= o.start and o.end <= end + 2)]
+        name = _singular_phrase(phrase)
+        out.append(ItemMatch(qs_, end, name.lower() if not any(c.isupper() for c in name[1:]) else name, qd, None, None))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def merge_generic_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Contract items with a counted generic item ("tank" x31) folded into an uncounted specific one
+    of the same kind ("M1 Abrams tank") named in the same event; duplicates dropped."""
+    heads = {}
+    try:
+        lex_rows = _head_of()
+    except Exception:  # pragma: no cover - data file missing
+        lex_rows = {}
+    for it in items:
+        heads[it["name"]] = lex_rows.get(it["name"])
+    out: list[dict[str, Any]] = []
+    for it in items:
+        name, q = it["name"], it.get("quantity")
+        generic = lex_rows.get(name) == name
+        if generic and q is not None:
+            target = next((o for o in out if o["quantity"] is None and heads.get(o["name"]) == name and o["name"] != name), None)
+            if target is not None:
+                target["quantity"] = q
+                continue
+        same = next((o for o in out if o["name"] == name), None)
+        if same is not None:
+            if same["quantity"] is None and q is not None:
+                same["quantity"] = q
+            elif q is None or same["quantity"] == q:
+                continue
+            else:
+                out.append({"name": name, "quantity": q})
+            continue
+        if not generic or q is not None or not any(heads.get(o["name"]) == name for o in out):
+            out.append({"name": name, "quantity": q})
+    # a specific item followed later by a counted generic one
+    final: list[dict[str, Any]] = []
+    for it in out:
+        if lex_rows.get(it["name"]) == it["name"] and it["quantity"] is not None:
+            target = next((o for o in final if o["quantity"] is None and heads.get(o["name"]) == it["name"] and o["name"] != it["name"]), None)
+            if target is not None:
+                target["quantity"] = it["quantity"]
+                continue
+        final.append(it)
+    return final
+
+
+@lru_cache(maxsize=1)
+def _head_of() -> dict[str, str | None]:
+    """canonical item name -> its generic head (a head is its own head)."""
+    with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
+        return {r["name"].strip(): (r.get("head") or "").strip() or None for r in csv.DictReader(f)}

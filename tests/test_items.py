@@ -1,0 +1,64 @@
+"""Items: lexicon names, generic counted noun phrases and attached quantities."""
+from opslens.extract.items import find_items, merge_generic_items, singular
+from opslens.extract.money import find_money
+
+
+def items(text):
+    spans = [(m.start, m.end) for m in find_money(text)]
+    return [(i.name, i.quantity["value"] if i.quantity else None) for i in find_items(text, exclude=spans)]
+
+
+def test_alias_to_canonical_name_with_quantity():
+    assert items("Washington will send 31 Abrams tanks.") == [("M1 Abrams tank", 31)]
+
+
+def test_hedged_quantity_and_modifier_between():
+    assert items("It includes more than 1,400 Stinger anti-aircraft systems.") == [("Stinger anti-aircraft system", 1401)]
+    assert items("Pledge of six additional CAESAR howitzers.") == [("CAESAR howitzer", 6)]
+
+
+def test_model_and_generic_words_are_one_item():
+    assert items("the gifting of 14 M113 Armored Personnel Carriers (APCs) to the army") == [
+        ("M113 armoured personnel carrier", 14)]
+
+
+def test_unknown_counted_thing_is_named_by_its_noun_phrase():
+    assert items("A shipment of 70,000 tons of thermal coal arrived.") == [("ton of thermal coal", 70000)]
+    assert items("We confirm 1650 mobile heating systems.") == [("mobile heating system", 1650)]
+
+
+def test_money_numbers_and_labels_are_not_item_counts():
+    assert items("Source of Aid 4 lists the value as 32.6 million AUD.") == []
+    assert items("Hungary provides 382 million HUF for a kindergarten") == []
+
+
+def test_time_spans_and_people_are_not_items():
+    assert items("over the next 5 years for 500 patients") == []
+
+
+def test_calibre_is_not_a_count():
+    assert items("5 units of 155-mm howitzers") == [("155mm howitzer", 5)]
+
+
+def test_uncounted_items_have_null_quantity():
+    assert items("Germany will deliver howitzers and ammunition") == [("howitzer", None), ("ammunition", None)]
+
+
+def test_year_like_count_before_a_noun():
+    assert ("round of ammunition", 2000) in items("and 2000 rounds of ammunition.")
+
+
+def test_singular():
+    assert [singular(w) for w in ("tanks", "batteries", "boxes", "systems", "gas")] == ["tank", "battery", "box", "system", "gas"]
+
+
+def test_merge_generic_count_into_specific_item():
+    merged = merge_generic_items([{"name": "M1 Abrams tank", "quantity": None},
+                                  {"name": "tank", "quantity": {"value": 31}}])
+    assert merged == [{"name": "M1 Abrams tank", "quantity": {"value": 31}}]
+
+
+def test_merge_keeps_unrelated_items_and_drops_duplicates():
+    merged = merge_generic_items([{"name": "helmet", "quantity": None}, {"name": "helmet", "quantity": None},
+                                  {"name": "tank", "quantity": {"value": 3}}])
+    assert merged == [{"name": "helmet", "quantity": None}, {"name": "tank", "quantity": {"value": 3}}]
