@@ -121,15 +121,26 @@ def normalize_date(value: Any) -> str | None:
     return dt.replace(microsecond=0).isoformat()
 
 
+#: Time-zone abbreviations seen in news pages -> UTC offset in seconds.
+_TZ_NAMES = {k: v * 3600 for k, v in {
+    "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "IST": 5.5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11}.items()}
+
+
 def _parse_loose(s: str) -> datetime | date | None:
     """Written dates via dateutil; a date without a time stays a date."""
     try:
         from dateutil import parser as dparser
     except ImportError:  # pragma: no cover
         return None
+    import warnings
+
     has_time = bool(re.search(r"\d{1,2}:\d{2}", s))
     try:
-        dt = dparser.parse(s, fuzzy=False, default=datetime(1900, 1, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dt = dparser.parse(s, fuzzy=False, default=datetime(1900, 1, 1), tzinfos=_TZ_NAMES)
     except (ValueError, OverflowError, TypeError):
         return None
     if dt.year == 1900:

@@ -1,0 +1,732 @@
+"""Inputs -> article records.
+
+An *article record* is the plain dict passed from acquisition to the store (keys in
+:data:`opslens.parse.RECORD_FIELDS`; missing values are ``None``)::
+
+    id               str|None  only when the input supplies one (exports)
+    url              str|None  final URL after redirects, or canonical link / og:url of a saved page
+    canonical_url    str|None  opslens.urls.canonicalize(url): identity of the article
+    title            str|None
+    published        str|None  ISO 8601 (date-time with offset when a time is known, else YYYY-MM-DD)
+    published_source str|None  "json-ld" | "meta" | "time" | "url" | "htmldate" | "feed" | "export" | "warc"
+    source           str|None  outlet domain without "www." (e.g. "ukrinform.net")
+    text             str       body text, title not repeated ("" only when extraction failed)
+    authors          list[str]
+    language         str|None
+    fetched_at       str|None  ISO UTC time the raw bytes were fetched / read
+    raw_sha256       str|None  key of the raw response in the raw cache
+    origin           str       "url" | "feed:<feed>" | "html:<path>" | "warc:<path>#<offset>" | "export:<path>:<line>"
+    extra            dict      export columns outside the contract, carried through untouched
+
+Input kinds (:func:`detect_kind`):
+
+=============  ==================================================================================
+``url``        http(s) URL of an article (a URL that turns out to serve a feed is read as a feed)
+``feed``       RSS/Atom feed: a ``.xml``/``.rss``/``.atom``/``.rdf`` file, or a URL ending so or
+               with ``/feed``/``/rss`` in its path. Entries already seen are skipped next time
+               (state in ``settings.cache_dir / "feeds.json"``). An entry carrying the full article
+               (``content:encoded`` or Atom ``content`` of 500+ characters of text) is parsed from the
+               feed; otherwise its link is fetched.
+``url-list``   ``.txt`` file: one URL per line (blank lines and ``#`` comments ignored)
+``html``       saved page ``.html``/``.htm``/``.xhtml``/``.html.gz``; URL from canonical link / og:url
+``html-dir``   folder: every saved page below it, sorted by path
+``warc``       ``.warc``/``.warc.gz``/``.arc.gz``: every HTML ``response`` record with status 2xx
+``jsonl``      JSON Lines export (``.jsonl``/``.ndjson``/``.json``), article contract or mapped columns
+``csv``        CSV/TSV export (``.csv``/``.tsv``), article contract or mapped columns
+=============  ==================================================================================
+
+Problems with one item (a page, an entry, a record, a line) are passed to ``on_error`` as
+:class:`~opslens.errors.InputError`/:class:`~opslens.errors.FetchError` and the run continues. A
+problem that makes a whole input unusable (missing file, not a WARC, unreadable CSV header, a WARC
+damaged part-way after its good records were yielded) raises :class:`InputError` naming the file.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import FetchError, InputError
+from .parse import RECORD_FIELDS, empty_record, parse_html
+from .pubdate import normalize_date
+from .urls import canonicalize, is_http_url, source_domain
+
+log = logging.getLogger(__name__)
+
+__all__ = ["iter_records", "detect_kind", "KINDS", "html_files", "read_html_file", "page_id",
+           "parse_mapping", "FeedState"]
+
+KINDS = ("url", "feed", "url-list", "html", "html-dir", "warc", "jsonl", "csv")
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+_FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".xml.gz", ".rss.gz", ".atom.gz")
+_WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json", ".jsonl.gz", ".ndjson.gz")
+_CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+_MIN_FEED_CONTENT = 500
+
+OnError = Callable[[InputError], Any]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- kinds --------------------------------------------------------------------------------------
+
+def detect_kind(input: str) -> str:
+    """The kind of ``input`` (one of :data:`KINDS`) from its form and file name.
+
+    Raises :class:`InputError` when a path neither exists nor has a known kind.
+
+    >>> detect_kind("https://example.com/news/1")
+    'url'
+    >>> detect_kind("https://example.com/feed/")
+    'feed'
+    """
+    s = str(input).strip()
+    if re.match(r"https?://", s, re.I):
+        path = re.sub(r"^https?://[^/]+", "", s, flags=re.I).split("?")[0].lower().rstrip("/")
+        if path.endswith(_FEED_SUFFIXES) or re.search(r"/(feed|rss|atom)(/[\w.-]*)?$", path) or "/feeds/" in path:
+            return "feed"
+        return "url"
+    p = Path(s).expanduser()
+    name = p.name.lower()
+    if p.is_dir():
+        return "html-dir"
+    if name.endswith(_HTML_SUFFIXES):
+        kind = "html"
+    elif name.endswith(_WARC_SUFFIXES):
+        kind = "warc"
+    elif name.endswith(_FEED_SUFFIXES):
+        kind = "feed"
+    elif name.endswith(_JSONL_SUFFIXES):
+        kind = "jsonl"
+    elif name.endswith(_CSV_SUFFIXES):
+        kind = "csv"
+    elif name.endswith((".txt", ".urls", ".list")):
+        kind = "url-list"
+    else:
+        if not p.exists():
+            raise InputError(s, "no such file or directory, and not an http(s) URL",
+                             "check the path, or give a full URL such as https://example.com/news/1")
+        kind = _sniff(p)
+    if not p.exists():
+        raise InputError(s, "no such file or directory", "check the path")
+    return kind
+
+
+def _sniff(p: Path) -> str:
+    head = _open_bytes(p)[:2048]
+    low = head.lstrip().lower()
+    if head.startswith(b"WARC/"):
+        return "warc"
+    if low.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and re.search(rb"<(rss|feed|rdf:rdf)\b", low):
+        return "feed"
+    if low.startswith((b"<!doctype html", b"<html", b"<head", b"<!--")):
+        return "html"
+    if low.startswith(b"{"):
+        return "jsonl"
+    raise InputError(p, "unknown input kind",
+                     "name the file .html, .html.gz, .warc(.gz), .xml/.rss/.atom, .jsonl, .csv or .txt (URL list)")
+
+
+def _open_bytes(p: Path) -> bytes:
+    with open(p, "rb") as f:
+        data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            raise InputError(p, f"damaged gzip file ({e})", "re-download or re-save it") from e
+    return data
+
+
+# --- saved HTML ---------------------------------------------------------------------------------
+
+def html_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The saved pages named by ``path``: itself if a file, else every page below it (sorted)."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        return sorted(q for q in p.rglob("*") if q.is_file() and q.name.lower().endswith(_HTML_SUFFIXES))
+    if p.is_file():
+        return [p]
+    raise InputError(p, "no such file or directory", "check the path")
+
+
+def read_html_file(path: str | os.PathLike[str]) -> bytes:
+    """Raw bytes of a saved page, un-gzipped when it is gzip (by content, not only by name)."""
+    p = Path(path)
+    try:
+        return _open_bytes(p)
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e.strerror or e})", "check the file permissions") from e
+
+
+def page_id(path: str | os.PathLike[str]) -> str:
+    """File name without ``.html``/``.htm``/``.xhtml`` and ``.gz``: ``a/b.html.gz`` -> ``b``."""
+    name = Path(path).name
+    for suf in (".gz",):
+        if name.lower().endswith(suf):
+            name = name[: -len(suf)]
+    for suf in (".html", ".htm", ".xhtml"):
+        if name.lower().endswith(suf):
+            return name[: -len(suf)]
+    return name
+
+
+def _mtime_iso(p: Path) -> str:
+    return datetime.fromtimestamp(p.stat().st_mtime, timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _iter_html(path: str, *, extractor: str | None, on_error: OnError) -> Iterator[dict]:
+    for p in html_files(path):
+        try:
+            body = read_html_file(p)
+            if not body.strip():
+                raise InputError(p, "empty file", "re-save the page")
+            yield parse_html(body, None, extractor=extractor, fetched_at=_mtime_iso(p), origin=f"html:{p}")
+        except InputError as e:
+            on_error(e)
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+def _record_from_fetch(res, *, extractor: str | None, origin: str) -> dict:
+    return parse_html(res.body, res.final_url, extractor=extractor, fetched_at=res.fetched_at,
+                      content_type=res.content_type, origin=origin, raw_sha256=res.sha256)
+
+
+def _looks_like_feed(body: bytes, content_type: str | None) -> bool:
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if mime in ("application/rss+xml", "application/atom+xml", "application/rdf+xml"):
+        return True
+    head = body[:2048].lstrip().lower()
+    return bool(re.match(rb"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:rdf)\b", head, re.S))
+
+
+def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str = "url") -> Iterator[dict]:
+    try:
+        res = fetcher.fetch(url, expect="feed")
+    except FetchError as e:
+        on_error(e)
+        return
+    if _looks_like_feed(res.body, res.content_type):
+        yield from _iter_feed_bytes(url, res.body, fetcher=fetcher, extractor=extractor, on_error=on_error,
+                                    settings=settings)
+        return
+    mime = (res.content_type or "").split(";")[0].strip().lower()
+    if mime and mime not in ("text/html", "application/xhtml+xml"):
+        on_error(FetchError(url, f"not an HTML page (Content-Type: {mime})", "OpsLens reads news article pages only"))
+        return
+    yield _record_from_fetch(res, extractor=extractor, origin=origin)
+
+
+def _iter_url_list(path: str, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+    p = Path(path)
+    try:
+        lines = _open_bytes(p).decode("utf-8-sig", errors="replace").splitlines()
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e})", "check the path") from e
+    for n, line in enumerate(lines, 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if not is_http_url(s):
+            on_error(InputError(f"{p}:{n}", f"not an http(s) URL: {s[:80]!r}", "one full URL per line"))
+            continue
+        yield from _iter_url(s, fetcher=fetcher, extractor=extractor, on_error=on_error, settings=settings)
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+class FeedState:
+    """Entries already seen per feed, in ``settings.cache_dir / "feeds.json"`` (atomic writes).
+
+    ``{"<feed url or absolute path>": {"seen": ["<entry key>", ...], "updated": "<ISO time>"}}``
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self._data: dict[str, dict] | None = None
+
+    def _load(self) -> dict[str, dict]:
+        if self._data is None:
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self._data = data if isinstance(data, dict) else {}
+            except FileNotFoundError:
+                self._data = {}
+            except (OSError, ValueError) as e:
+                log.warning("%s: unreadable feed state (%s); starting afresh, feeds will be read in full", self.path, e)
+                self._data = {}
+        return self._data
+
+    def seen(self, feed: str) -> set[str]:
+        return set(self._load().get(feed, {}).get("seen", []))
+
+    def mark(self, feed: str, keys: Iterable[str]) -> None:
+        data = self._load()
+        entry = data.setdefault(feed, {"seen": []})
+        known = set(entry.get("seen", []))
+        entry["seen"] = list(entry.get("seen", [])) + [k for k in keys if k not in known]
+        entry["updated"] = _now()
+        self.save()
+
+    def save(self) -> None:
+        data = self._load()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-feeds-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, indent=0)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def _entry_key(entry) -> str | None:
+    link = entry.get("link")
+    return canonicalize(link) or entry.get("id") or link
+
+
+def _entry_content(entry) -> str | None:
+    for c in entry.get("content") or []:
+        value = c.get("value") or ""
+        if "html" in (c.get("type") or "text/html") and len(re.sub(r"<[^>]+>", "", value).strip()) >= _MIN_FEED_CONTENT:
+            return value
+    return None
+
+
+def _entry_date(entry) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        if entry.get(key):
+            iso = normalize_date(entry[key])
+            if iso:
+                return iso
+    return None
+
+
+def _iter_feed_bytes(feed: str, data: bytes, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            problem = f"not a readable RSS/Atom feed ({_short(parsed.get('bozo_exception'))})"
+        else:
+            problem = "feed has no entries"
+        raise InputError(feed, problem, "check that this is an RSS or Atom feed")
+    if parsed.get("bozo"):
+        log.warning("%s: feed is not well-formed (%s); reading the %d entries found",
+                    feed, _short(parsed.get("bozo_exception")), len(parsed.entries))
+    state = FeedState(settings.cache_dir / "feeds.json")
+    seen = state.seen(feed)
+    new_keys: list[str] = []
+    skipped = 0
+    try:
+        for n, entry in enumerate(parsed.entries, 1):
+            key = _entry_key(entry)
+            if key is None:
+                on_error(InputError(f"{feed}#entry{n}", "feed entry has neither link nor id", "the entry is skipped"))
+                continue
+            if key in seen:
+                skipped += 1
+                continue
+            link = entry.get("link")
+            origin = f"feed:{feed}"
+            content = _entry_content(entry)
+            rec = None
+            if content is not None:
+                rec = parse_html(f"<html><body><article>{content}</article></body></html>",
+                                 link if is_http_url(link) else None, extractor=extractor,
+                                 fetched_at=_now(), origin=origin, date_fallback=False)
+                if not rec["text"]:
+                    rec = None
+            if rec is None:
+                if not is_http_url(link):
+                    on_error(InputError(f"{feed}#entry{n}", f"entry link is not an http(s) URL: {link!r}",
+                                        "the entry is skipped"))
+                    continue
+                if fetcher is None:
+                    fetcher = _default_fetcher(settings)
+                try:
+                    res = fetcher.fetch(link, expect="html")
+                except FetchError as e:
+                    on_error(e)
+                    continue
+                rec = _record_from_fetch(res, extractor=extractor, origin=origin)
+            if not rec.get("title") and entry.get("title"):
+                rec["title"] = entry["title"].strip()
+            if rec.get("title") and content is not None and entry.get("title"):
+                rec["title"] = entry["title"].strip()
+            if rec.get("published") is None or rec.get("published_source") == "url":
+                iso = _entry_date(entry)
+                if iso:
+                    rec["published"], rec["published_source"] = iso, "feed"
+            if not rec.get("authors") and entry.get("author"):
+                rec["authors"] = [entry["author"].strip()]
+            yield rec
+            new_keys.append(key)  # marked seen only once the consumer took the record
+    finally:
+        if new_keys:
+            state.mark(feed, new_keys)
+    if skipped:
+        log.info("%s: %d entries already seen, %d new", feed, skipped, len(new_keys))
+
+
+def _iter_feed(feed: str, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+    if is_http_url(feed):
+        if fetcher is None:
+            fetcher = _default_fetcher(settings)
+        try:
+            res = fetcher.fetch(feed, expect="feed", refresh=True)
+        except FetchError as e:
+            raise InputError(feed, f"feed could not be fetched: {e.problem}", e.hint) from e
+        if not _looks_like_feed(res.body, res.content_type):
+            # A URL that looked like a feed but is an article page.
+            yield _record_from_fetch(res, extractor=extractor, origin="url")
+            return
+        yield from _iter_feed_bytes(feed, res.body, fetcher=fetcher, extractor=extractor, on_error=on_error,
+                                    settings=settings)
+    else:
+        p = Path(feed).expanduser().resolve()
+        try:
+            data = _open_bytes(p)
+        except OSError as e:
+            raise InputError(feed, f"cannot read ({e})", "check the path") from e
+        yield from _iter_feed_bytes(str(p), data, fetcher=fetcher, extractor=extractor, on_error=on_error,
+                                    settings=settings)
+
+
+def _default_fetcher(settings):
+    from .fetch import Fetcher
+
+    return Fetcher(settings)
+
+
+# --- WARC ---------------------------------------------------------------------------------------
+
+def _iter_warc(path: str, *, extractor, on_error) -> Iterator[dict]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    p = Path(path)
+    good = 0
+    last_offset = 0
+    try:
+        fh = open(p, "rb")
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
+    with fh:
+        head = fh.read(4)
+        fh.seek(0)
+        if not head:
+            raise InputError(p, "empty file", "pass a .warc or .warc.gz file")
+        try:
+            it = ArchiveIterator(fh)
+            for record in it:
+                last_offset = it.get_record_offset()
+                item = f"{p}#{last_offset}"
+                try:
+                    rec = _warc_record(record, p, last_offset, extractor)
+                except InputError as e:
+                    on_error(e)
+                    continue
+                except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError):
+                    raise
+                except Exception as e:  # one odd record must not stop the archive
+                    on_error(InputError(item, f"unreadable record ({type(e).__name__}: {_short(e)})", "the record is skipped"))
+                    continue
+                if rec is not None:
+                    good += 1
+                    yield rec
+        except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as e:
+            if good == 0 and last_offset == 0:
+                raise InputError(p, f"not a WARC file or damaged at the start ({_short(e)})",
+                                 "pass a .warc or .warc.gz file (e.g. a Common Crawl News file)") from e
+            raise InputError(p, f"damaged WARC after byte offset {last_offset} ({_short(e)}); "
+                                f"the {good} HTML record(s) before the damage were read",
+                             "the file is truncated or corrupt; re-download it to get the rest") from e
+
+
+def _warc_record(record, p: Path, offset: int, extractor) -> dict | None:
+    rtype = record.rec_type
+    if rtype not in ("response", "resource"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    ctype = None
+    if rtype == "response":
+        if record.http_headers is None:
+            return None
+        status = record.http_headers.get_statuscode()
+        if not (status or "").startswith("2"):
+            return None
+        ctype = record.http_headers.get_header("Content-Type")
+    else:
+        ctype = record.rec_headers.get_header("Content-Type")
+    mime = (ctype or "").split(";")[0].strip().lower()
+    if mime not in ("text/html", "application/xhtml+xml"):
+        return None
+    body = record.content_stream().read()
+    if not body.strip():
+        raise InputError(f"{p}#{offset}", "empty HTML response record", "the record is skipped")
+    warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
+    from .fetch import sha256_hex
+
+    rec = parse_html(body, url if is_http_url(url) else None, extractor=extractor, fetched_at=warc_date,
+                     content_type=ctype, origin=f"warc:{p}#{offset}", raw_sha256=sha256_hex(body))
+    return rec
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def parse_mapping(spec: str | Mapping[str, str] | Iterable[str] | None) -> dict[str, str]:
+    """Column mapping ``{export column: record field}`` from ``"headline=title,body=text"``,
+    a list of ``COLUMN=FIELD`` strings, or a dict. Raises :class:`InputError` on a bad item.
+
+    >>> parse_mapping("headline=title, body=text")
+    {'headline': 'title', 'body': 'text'}
+    """
+    if spec is None:
+        return {}
+    if isinstance(spec, Mapping):
+        items = list(spec.items())
+    else:
+        parts = spec.split(",") if isinstance(spec, str) else [x for s in spec for x in str(s).split(",")]
+        items = []
+        for part in parts:
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise InputError(f"mapping {part.strip()!r}", "expected COLUMN=FIELD", "e.g. --map headline=title,body=text")
+            col, fld = part.split("=", 1)
+            items.append((col.strip(), fld.strip()))
+    allowed = set(RECORD_FIELDS) - {"extra", "origin", "canonical_url", "raw_sha256"}
+    out = {}
+    for col, fld in items:
+        if fld not in allowed:
+            raise InputError(f"mapping {col}={fld}", f"unknown article field {fld!r}",
+                             f"map to one of {', '.join(sorted(allowed))}")
+        out[col] = fld
+    return out
+
+
+def _export_record(row: Mapping[str, Any], mapping: Mapping[str, str], where: str) -> dict:
+    rec = empty_record()
+    mapped: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    targets = set(mapping.values())
+    for col, value in row.items():
+        if col is None:  # csv surplus cells
+            extra["_surplus"] = value
+            continue
+        fld = mapping.get(col)
+        if fld is None and col in RECORD_FIELDS and col not in targets and col not in ("origin", "extra"):
+            fld = col
+        if fld is None:
+            extra[col] = value
+        else:
+            mapped[fld] = value
+    if isinstance(mapped.get("extra"), dict):
+        extra = {**mapped.pop("extra"), **extra}
+    text = mapped.get("text")
+    if text is None:
+        raise InputError(where, "no article text", "every line needs a text field (map a column with --map COLUMN=text)")
+    rec["text"] = str(text)
+    for fld in ("id", "url", "title", "language", "source"):
+        v = mapped.get(fld)
+        rec[fld] = None if v in (None, "") else str(v)
+    rec["url"] = rec["url"].strip() if rec["url"] else None
+    rec["canonical_url"] = canonicalize(rec["url"])
+    rec["source"] = (rec["source"] or source_domain(rec["url"]))
+    if rec["source"]:
+        rec["source"] = rec["source"].lower().removeprefix("www.")
+    pub = mapped.get("published")
+    if pub not in (None, ""):
+        iso = normalize_date(pub)
+        if iso is None:
+            raise InputError(where, f"published is not a date: {str(pub)[:40]!r}", "use ISO 8601, e.g. 2023-04-21")
+        rec["published"], rec["published_source"] = iso, "export"
+    authors = mapped.get("authors")
+    if isinstance(authors, str):
+        authors = [a.strip() for a in re.split(r"[;|]", authors) if a.strip()]
+    rec["authors"] = [str(a) for a in authors] if isinstance(authors, list) else []
+    rec["fetched_at"] = mapped.get("fetched_at") or None
+    rec["extra"] = extra
+    return rec
+
+
+def _iter_jsonl(path: str, *, mapping, on_error) -> Iterator[dict]:
+    p = Path(path)
+    try:
+        raw = _open_bytes(p)
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
+    read_at = _now()
+    lines = raw.decode("utf-8-sig", errors="replace").splitlines()
+    good = 0
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{p}:{n}"
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            if n == 1 and line.lstrip().startswith("["):
+                raise InputError(p, "a JSON array, not JSON Lines", "write one JSON object per line") from e
+            on_error(InputError(where, f"not valid JSON ({e.msg} at column {e.colno})", "the line is skipped"))
+            continue
+        if not isinstance(obj, dict):
+            on_error(InputError(where, "not a JSON object", "one article object per line"))
+            continue
+        try:
+            rec = _export_record(obj, mapping, where)
+        except InputError as e:
+            on_error(e)
+            continue
+        rec["origin"] = f"export:{p}:{n}"
+        rec["fetched_at"] = rec["fetched_at"] or read_at
+        good += 1
+        yield rec
+    if good == 0 and not any(line.strip() for line in lines):
+        raise InputError(p, "empty export file", "nothing to ingest")
+
+
+def _iter_csv(path: str, *, mapping, on_error) -> Iterator[dict]:
+    p = Path(path)
+    try:
+        raw = _open_bytes(p)
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
+    text = raw.decode("utf-8-sig", errors="replace")
+    if not text.strip():
+        raise InputError(p, "empty CSV file", "the first line must be a header naming the columns")
+    delimiter = "\t" if p.name.lower().endswith((".tsv", ".tsv.gz")) else ","
+    try:
+        sample = text[:8192]
+        if delimiter == "," and sample.count(";") > sample.count(",") * 2:
+            delimiter = ";"
+    except csv.Error:
+        pass
+    csv.field_size_limit(min(2**31 - 1, 100_000_000))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = reader.fieldnames
+    except csv.Error as e:
+        raise InputError(p, f"unreadable CSV header ({e})", "check the file is CSV with a header line") from e
+    if not header or any(h is None or not str(h).strip() for h in header) or len(set(header)) != len(header):
+        raise InputError(p, f"unreadable CSV header {header!r} (empty or repeated column names)",
+                         "the first line must name each column once")
+    text_cols = [c for c in header if mapping.get(c) == "text"] or ([c for c in header if c == "text" and c not in mapping])
+    if not text_cols:
+        raise InputError(p, f"no text column in the header (columns: {', '.join(header)})",
+                         "name the article body column 'text' or map it, e.g. --map body=text")
+    read_at = _now()
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            on_error(InputError(f"{p}:{reader.line_num}", f"malformed CSV row ({e})", "the row is skipped"))
+            continue
+        where = f"{p}:{reader.line_num}"
+        if None in row:
+            on_error(InputError(where, f"{len(header) + len(row[None])} cells for {len(header)} columns",
+                                "quote cells containing the delimiter; the row is skipped"))
+            continue
+        try:
+            rec = _export_record(row, mapping, where)
+        except InputError as e:
+            on_error(e)
+            continue
+        rec["origin"] = f"export:{p}:{reader.line_num}"
+        rec["fetched_at"] = rec["fetched_at"] or read_at
+        yield rec
+
+
+# --- dispatch -----------------------------------------------------------------------------------
+
+def _log_error(e: InputError) -> None:
+    log.warning("%s", e)
+
+
+def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=None, fetcher=None,
+                 mapping: Mapping[str, str] | str | None = None, on_error: OnError | None = None,
+                 extractor: str | None = None) -> Iterator[dict]:
+    """Article records from each input in turn (kinds: :func:`detect_kind`; record: module doc).
+
+    ``settings`` (default :func:`opslens.settings.get_settings`) locates the raw cache and the
+    feed state; ``fetcher`` is an :class:`opslens.fetch.Fetcher` (one is made when a URL needs
+    it); ``mapping`` maps export columns to record fields (``{"headline": "title"}`` or
+    ``"headline=title,body=text"``; unmapped columns named like a record field map to it, others
+    go to ``extra``); ``extractor`` names the body extractor (:data:`opslens.parse.BODY_EXTRACTORS`).
+
+    ``on_error(InputError)`` is called for each bad item (default: log a warning) and the run goes
+    on. A whole input that cannot be used raises :class:`InputError` naming it; records yielded
+    before (e.g. the good part of a truncated WARC) stay valid.
+    """
+    if settings is None:
+        from .settings import get_settings
+
+        settings = get_settings()
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    mapping = parse_mapping(mapping)
+    on_error = on_error or _log_error
+    own_fetcher = None
+
+    def get_fetcher():
+        nonlocal fetcher, own_fetcher
+        if fetcher is None:
+            fetcher = own_fetcher = _default_fetcher(settings)
+        return fetcher
+
+    try:
+        for inp in inputs:
+            s = os.fspath(inp)
+            kind = detect_kind(s)
+            log.debug("input %s: %s", s, kind)
+            if kind == "url":
+                yield from _iter_url(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error, settings=settings)
+            elif kind == "feed":
+                yield from _iter_feed(s, fetcher=get_fetcher() if is_http_url(s) else fetcher, extractor=extractor,
+                                      on_error=on_error, settings=settings)
+            elif kind == "url-list":
+                yield from _iter_url_list(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error,
+                                          settings=settings)
+            elif kind in ("html", "html-dir"):
+                yield from _iter_html(s, extractor=extractor, on_error=on_error)
+            elif kind == "warc":
+                yield from _iter_warc(s, extractor=extractor, on_error=on_error)
+            elif kind == "jsonl":
+                yield from _iter_jsonl(s, mapping=mapping, on_error=on_error)
+            elif kind == "csv":
+                yield from _iter_csv(s, mapping=mapping, on_error=on_error)
+            else:  # pragma: no cover - detect_kind returns only KINDS
+                raise InputError(s, f"unsupported input kind {kind}")
+    finally:
+        if own_fetcher is not None:
+            own_fetcher.close()
+
+
+def _short(e: object) -> str:
+    s = re.sub(r"\s+", " ", str(e))
+    return s if len(s) < 160 else s[:157] + "..."
