@@ -1,0 +1,141 @@
+"""Ingest orchestration: stats, the ingest log, kill -9 and resume, reading while writing."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from opslens.articles import load_articles
+from opslens.errors import InputError
+from opslens.ingest import ingest_records, read_ingest_log
+from opslens.store import ArticleStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def story(i: int) -> dict:
+    """A distinct article record (synthetic text, no outlet's wording)."""
+    return {"url": f"https://news.example.com/2024/02/{i}", "title": f"Item {i}",
+            "published": f"2024-02-{1 + i % 28:02d}T{i % 24:02d}:00:00+02:00", "published_source": "meta",
+            "source": "news.example.com", "text": f"Report number {i}: the regional administration said "
+            f"that {i} households were reconnected to the grid after repairs in district {i * 7}.",
+            "authors": ["Desk"], "language": "en", "origin": "url", "extra": {"n": i}}
+
+
+def test_stats_and_log_count_every_item(tmp_path):
+    bad = InputError("data/x.warc", "truncated record at byte 1200", "re-download the file")
+    items = [story(1), story(2), story(1), bad, dict(story(2), text="Corrected: " + story(2)["text"])]
+    stats = ingest_records(items, data_dir=tmp_path, progress=False)
+    assert (stats.added, stats.duplicate, stats.new_version, len(stats.errors)) == (2, 1, 1, 1)
+    assert stats.summary() == "2 added, 1 duplicate, 1 new version, 1 error"
+    log = read_ingest_log(tmp_path)
+    assert sorted(log["status"].tolist()) == ["duplicate", "error", "new-version", "ok", "ok"]
+    err = log[log["status"] == "error"].iloc[0]
+    assert err["origin"] == "data/x.warc" and "truncated record" in err["message"]
+
+
+def test_export_ids_and_extra_fields_survive_ingest(tmp_path):
+    r = dict(story(3), id="export-0003", origin="export:in.jsonl:1", extra={"desk": "kyiv", "score": 0.5})
+    ingest_records([r], data_dir=tmp_path, progress=False)
+    df = load_articles(data_dir=tmp_path)
+    assert df.loc[0, "id"] == "export-0003"
+    assert df.loc[0, "extra"] == {"desk": "kyiv", "score": 0.5}
+
+
+_WRITER = textwrap.dedent("""
+    import sys, time
+    from opslens.ingest import ingest_records
+    sys.path.insert(0, {tests!r})
+    from test_ingest import story
+
+    def slow(n, pause):
+        for i in range(n):
+            time.sleep(pause)
+            yield story(i)
+
+    ingest_records(slow({n}, {pause}), data_dir={data!r}, batch_size={batch}, progress=False)
+""")
+
+
+def _writer(tmp_path: Path, n: int, pause: float, batch: int) -> subprocess.Popen:
+    code = _WRITER.format(tests=str(ROOT / "tests"), n=n, pause=pause, data=str(tmp_path), batch=batch)
+    env = dict(os.environ, TQDM_DISABLE="1")
+    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
+
+
+def _batches(data: Path) -> int:
+    try:
+        return json.loads((data / "articles" / "_manifest.json").read_text())["next_batch"] - 1
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path):
+    n, batch = 120, 10
+    p = _writer(tmp_path, n, pause=0.01, batch=batch)
+    deadline = time.time() + 60
+    while _batches(tmp_path) < 3 and time.time() < deadline and p.poll() is None:
+        time.sleep(0.01)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert p.returncode == -signal.SIGKILL, "the writer finished before it could be killed"
+
+    committed = load_articles(data_dir=tmp_path)
+    assert 30 <= len(committed) < n
+    assert len(committed) % batch == 0, "a batch must become visible whole or not at all"
+    assert committed["id"].is_unique
+    logged_ok = (read_ingest_log(tmp_path)["status"] == "ok").sum()
+    assert logged_ok <= len(committed)  # the log never claims more than the store holds
+
+    p = _writer(tmp_path, n, pause=0, batch=batch)
+    assert p.wait(timeout=120) == 0
+    final = load_articles(data_dir=tmp_path)
+    assert len(final) == n and final["id"].is_unique
+    assert set(committed["id"]) <= set(final["id"])
+    assert sorted(final["extra"].map(lambda e: e["n"])) == list(range(n))
+    # what the killed run committed is skipped as duplicate on the rerun
+    log = read_ingest_log(tmp_path)
+    assert (log["status"] == "duplicate").sum() == len(committed)
+    assert not list((tmp_path / "articles").glob("month=*/.tmp-*")), "the rerun removes crash debris"
+
+
+def test_reader_sees_whole_batches_while_a_writer_writes(tmp_path):
+    n, batch = 400, 20
+    p = _writer(tmp_path, n, pause=0.002, batch=batch)
+    seen = []
+    try:
+        while p.poll() is None:
+            df = load_articles(data_dir=tmp_path, columns=["id", "text"])
+            seen.append(len(df))
+            assert len(df) % batch == 0
+            assert df["id"].is_unique
+    finally:
+        p.wait(timeout=120)
+    assert p.returncode == 0
+    assert len(load_articles(data_dir=tmp_path)) == n
+    assert seen == sorted(seen), "readers never see the store shrink"
+    assert len(set(seen)) > 2, "the reader should have overlapped several commits"
+
+
+def test_reader_survives_compaction_swapping_files(tmp_path):
+    ingest_records((story(i) for i in range(60)), data_dir=tmp_path, batch_size=5, progress=False)
+    store = ArticleStore(tmp_path)
+    code = ("from opslens.store import ArticleStore\n"
+            f"s = ArticleStore({str(tmp_path)!r})\n"
+            "with s.writer() as w:\n    w.compact(min_parts=2)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    counts = []
+    while p.poll() is None:
+        counts.append(len(load_articles(data_dir=tmp_path, columns=["id"])))
+    assert p.wait() == 0
+    counts.append(len(load_articles(data_dir=tmp_path, columns=["id"])))
+    assert set(counts) == {60}
+    months = [pt.month for pt in store.read_manifest().parts]
+    assert sorted(months) == sorted(set(months)), "one file per month after compaction"
