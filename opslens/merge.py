@@ -1,0 +1,591 @@
+"""Merge event mentions (one per article and event) into canonical events.
+
+Five outlets telling the same night of Shahed attacks are one event; a researcher still sees who
+said which figure. :func:`merge_events` takes mentions (the event DataFrame of
+:func:`opslens.schema.events_frame`, or contract records) and returns ``(events, links)``.
+
+When mentions are the same happening
+-------------------------------------
+Attacks (``drone_attack``, ``missile_attack``, ``ground_assault``; blocked by type, country,
+``admin1`` and day, never all pairs):
+
+* same type, same country, same ``admin1`` (a city and its oblast share ``admin1``; two different
+  oblasts never merge). ``admin1`` null = a national total: *national* scope;
+* same Kyiv day. A ``week``/``month`` precision mention joins the one compatible day event inside
+  its week/month, if there is exactly one; otherwise it stays a coarse event of its own;
+* weapons equal, or one of them null (``null`` is compatible with anything);
+* regional figures close enough (``|a - b| <= max(abs_tol, rel_tol * max(a, b))`` for each of
+  launched/destroyed/count both state); national totals of one day are one event whatever the
+  figures (a national total stands for that night; the spread is kept as a range).
+
+Aid and procurement (blocked by type, donor, recipient; ordered by date): a mention joins an
+earlier package of the same donor announced at most ``aid_window_days`` before when the amounts
+agree (same currency, within 1 %) or the item lists overlap with the same quantities, and nothing
+contradicts (a different amount, different items or a different category = a new tranche); with
+neither an amount nor items to compare, only mentions of the same day merge.
+
+Determinism: mentions are put in a canonical order computed from their content (type, place,
+day, weapon, claimant authority, then a hash of the row), never the input order, and event ids
+are hashes of the canonical key; shuffling the input changes nothing.
+
+Authority of claimants (``opslens/data/claimant_authority.csv``, first matching pattern wins):
+Air Force 0 > General Staff 1 > Ministry of Defence 2 > regional administrations 3 > other
+officials 4 > media / unknown 5. The ``<figure>_value`` of an event is the value stated by its most
+authoritative claimant (exact figures before approximate ones on ties).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .schema import EVENT_CONTRACT_FIELDS, QUANTITY_FIELDS, events_frame
+
+log = logging.getLogger(__name__)
+
+__all__ = ["merge_events", "claimant_authority", "MergeOptions", "AID_TYPES", "ATTACK_TYPES"]
+
+AID_TYPES = ("aid_announcement", "procurement")
+ATTACK_TYPES = ("drone_attack", "missile_attack", "ground_assault")
+#: figures compared when deciding whether two regional mentions are one event
+COMPARED = ("launched", "destroyed", "count")
+UNKNOWN_AUTHORITY = 5
+_QUALIFIER_RANK = {"exact": 0, "range": 1, "approx": 2, "at_least": 3, "at_most": 3}
+#: article context columns copied to the links table when present
+CONTEXT_COLUMNS = ("url", "source", "published", "title")
+
+
+@dataclass(frozen=True)
+class MergeOptions:
+    """Tolerances of :func:`merge_events`."""
+
+    #: regional figures merge when ``|a-b| <= max(abs_tol, rel_tol * max(a, b))``
+    rel_tol: float = 0.5
+    abs_tol: float = 3.0
+    #: a re-announced aid package merges with one announced at most this many days before
+    aid_window_days: int = 30
+    #: amounts agree within this fraction
+    money_tol: float = 0.01
+
+
+# --- claimant authority ------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _authority_rules() -> tuple[tuple[str, int], ...]:
+    ref = resources.files("opslens") / "data" / "claimant_authority.csv"
+    with ref.open("r", encoding="utf-8") as f:
+        return tuple((r["pattern"].lower(), int(r["rank"])) for r in csv.DictReader(f))
+
+
+@lru_cache(maxsize=4096)
+def claimant_authority(claimed_by: str | None) -> int:
+    """Rank of a claimant, 0 = most authoritative (Ukrainian Air Force) .. 5 = media / unknown.
+
+    >>> claimant_authority("Ukrainian Air Force"), claimant_authority("Kyiv City Military Administration")
+    (0, 3)
+    >>> claimant_authority(None)
+    5
+    """
+    if not claimed_by:
+        return UNKNOWN_AUTHORITY
+    low = claimed_by.lower()
+    for pattern, rank in _authority_rules():
+        if pattern in low:
+            return rank
+    return UNKNOWN_AUTHORITY
+
+
+# --- input normalisation -----------------------------------------------------------------------
+
+def _as_frame(mentions: Any) -> pd.DataFrame:
+    if isinstance(mentions, pd.DataFrame):
+        df = mentions
+        missing_flat = [q for q in QUANTITY_FIELDS if f"{q}_value" not in df.columns and q in df.columns]
+        if missing_flat or ("value_amount" not in df.columns and "value" in df.columns):
+            df = events_frame(df.to_dict(orient="records")).set_axis(df.index)
+        return df
+    return events_frame(list(mentions))
+
+
+def _str_list(s: pd.Series | None, n: int, lower: bool = False) -> list[Any]:
+    if s is None:
+        return [None] * n
+    s = s.astype("string").str.strip()
+    if lower:
+        s = s.str.lower()
+    s = s.mask(s == "")
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
+def _num_array(df: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in df.columns:
+        return np.full(len(df), np.nan)
+    return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """Internal working columns, prefixed ``_``, on a copy with a positional ``_row``."""
+    n = len(df)
+    w = pd.DataFrame(index=pd.RangeIndex(n))
+    w["_row"] = np.arange(n)
+    w["_type"] = df["type"].astype("string").to_numpy() if "type" in df.columns else pd.array([None] * n, dtype="string")
+    day = pd.to_datetime(df["date"], errors="coerce") if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
+    w["_day"] = day.dt.tz_localize(None).dt.normalize().to_numpy() if getattr(day.dt, "tz", None) else day.dt.normalize().to_numpy()
+    prec = df["date_precision"].astype("string").str.lower() if "date_precision" in df.columns else pd.Series([None] * n, dtype="string")
+    w["_prec"] = prec.fillna("day").where(prec.fillna("day").isin(["day", "week", "month"]), "day").to_numpy()
+    country = df["country"].astype("string").str.strip().str.upper() if "country" in df.columns else pd.Series([None] * n, dtype="string")
+    w["_country"] = country.mask(country == "").fillna("UA").to_numpy()
+    admin1 = df["admin1"].astype("string").str.strip() if "admin1" in df.columns else pd.Series([None] * n, dtype="string")
+    w["_admin1"] = admin1.mask(admin1 == "").fillna("").to_numpy()
+    weapon = df["weapon"].astype("string").str.strip() if "weapon" in df.columns else pd.Series([None] * n, dtype="string")
+    w["_weapon"] = weapon.mask(weapon == "").fillna("").to_numpy()
+    claimed = df["claimed_by"].astype("string") if "claimed_by" in df.columns else pd.Series([None] * n, dtype="string")
+    uniq = pd.unique(claimed.dropna())
+    ranks = {c: claimant_authority(c) for c in uniq}
+    w["_auth"] = claimed.map(ranks).fillna(UNKNOWN_AUTHORITY).astype(int).to_numpy()
+    qrank = np.full(n, 4)
+    for q in reversed(COMPARED):
+        col = f"{q}_qualifier"
+        if col in df.columns:
+            r = df[col].astype("string").map(_QUALIFIER_RANK).astype(float).to_numpy(na_value=np.nan)
+            qrank = np.where(~np.isnan(r), r, qrank)
+    w["_qrank"] = qrank.astype(int)
+    hcols = [c for c in ("article_id", "evidence_start", "evidence_text", "place", "donor", "value_amount",
+                         *(f"{q}_value" for q in QUANTITY_FIELDS)) if c in df.columns]
+    base = df[hcols].reset_index(drop=True).astype("string") if hcols else pd.DataFrame(index=w.index)
+    base["_t"], base["_a"], base["_w"] = w["_type"].to_numpy(), w["_admin1"].to_numpy(), w["_weapon"].to_numpy()
+    w["_fp"] = pd.util.hash_pandas_object(base, index=False).to_numpy()
+    return w
+
+
+# --- clustering --------------------------------------------------------------------------------
+
+def _close(a: float, b: float, opt: MergeOptions) -> bool:
+    return abs(a - b) <= max(opt.abs_tol, opt.rel_tol * max(abs(a), abs(b)))
+
+
+def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarray], opt: MergeOptions,
+                     start_id: int) -> tuple[np.ndarray, list[tuple], int]:
+    """Cluster attack-like rows ``idx`` (already in canonical order). Returns (cluster id per
+    row of idx, [canonical key per cluster], next id)."""
+    types = w["_type"].to_numpy()[idx].tolist()
+    countries = w["_country"].to_numpy()[idx].tolist()
+    admins = w["_admin1"].to_numpy()[idx].tolist()
+    days = w["_day"].to_numpy()[idx]
+    days_l = [None if np.isnat(d) else d for d in days.astype("datetime64[D]")]
+    precs = w["_prec"].to_numpy()[idx].tolist()
+    weapons = w["_weapon"].to_numpy()[idx].tolist()
+    fps = w["_fp"].to_numpy()[idx].tolist()
+    vals = [figs[q][idx].tolist() for q in COMPARED]
+    out = np.empty(len(idx), dtype=np.int64)
+    keys: list[tuple] = []
+    next_id = start_id
+
+    # 1) day-precision rows (and undated ones, which stay alone)
+    # cluster record: [id, weapon, [figure values of its first row per figure]]
+    by_place_day: dict[tuple, list[tuple[Any, list]]] = {}
+    cur_key: tuple | None = None
+    clusters: list[list] = []
+    coarse: list[int] = []
+    for i in range(len(idx)):
+        d = days_l[i]
+        if d is None:
+            out[i] = next_id
+            keys.append((types[i], countries[i], admins[i], "undated", "", "", f"{fps[i]:x}"))
+            next_id += 1
+            continue
+        if precs[i] != "day":
+            coarse.append(i)
+            continue
+        key = (types[i], countries[i], admins[i], d)
+        if key != cur_key:
+            cur_key = key
+            clusters = []
+            by_place_day[key] = []
+        national = admins[i] == ""
+        wpn = weapons[i]
+        row_vals = [v[i] for v in vals]
+        target = None
+        for cl in clusters:
+            if wpn and cl[1] and cl[1] != wpn:
+                continue
+            if not national and not all(a != a or b != b or _close(a, b, opt) for a, b in zip(cl[2], row_vals)):
+                continue
+            target = cl
+            break
+        if target is None:
+            target = [next_id, wpn, row_vals]
+            clusters.append(target)
+            by_place_day[key].append((d, target))
+            keys.append((types[i], countries[i], admins[i], str(d), "day", wpn, sum(1 for c in clusters if c[1] == wpn) - 1))
+            next_id += 1
+        else:
+            if not target[1] and wpn:
+                target[1] = wpn
+            target[2] = [a if a == a else b for a, b in zip(target[2], row_vals)]
+        out[i] = target[0]
+
+    # 2) week/month rows: join the single compatible day event in their span, else their own
+    if coarse:
+        by_place: dict[tuple, list[tuple[Any, list]]] = {}
+        for (t, c, a, _d), lst in by_place_day.items():
+            by_place.setdefault((t, c, a), []).extend(lst)
+        own: dict[tuple, list[list]] = {}
+        for i in coarse:
+            d = days_l[i]
+            start = d
+            if precs[i] == "week":
+                end = d + np.timedelta64(7, "D")
+            else:
+                m = d.astype("datetime64[M]")
+                start, end = m.astype("datetime64[D]"), (m + 1).astype("datetime64[D]")
+            wpn, row_vals = weapons[i], [v[i] for v in vals]
+            national = admins[i] == ""
+
+            def ok(cl: list) -> bool:
+                if wpn and cl[1] and cl[1] != wpn:
+                    return False
+                return national or all(a != a or b != b or _close(a, b, opt) for a, b in zip(cl[2], row_vals))
+
+            cands = [cl for day, cl in by_place.get((types[i], countries[i], admins[i]), ()) if start <= day < end and ok(cl)]
+            if len(cands) == 1:
+                out[i] = cands[0][0]
+                continue
+            okey = (types[i], countries[i], admins[i], str(d), precs[i])
+            lst = own.setdefault(okey, [])
+            target = next((cl for cl in lst if ok(cl)), None)
+            if target is None:
+                target = [next_id, wpn, row_vals]
+                lst.append(target)
+                keys.append((*okey, wpn, sum(1 for c in lst if c[1] == wpn) - 1))
+                next_id += 1
+            out[i] = target[0]
+    return out, keys, next_id
+
+
+@dataclass
+class _Package:
+    id: int
+    first_day: Any
+    category: str | None
+    amount: float
+    currency: str | None
+    items: dict[str, float] = field(default_factory=dict)
+
+
+def _items_of(v: Any) -> dict[str, float]:
+    out: dict[str, float] = {}
+    if isinstance(v, (list, tuple, np.ndarray)):
+        for it in v:
+            if isinstance(it, dict) and it.get("name"):
+                q = it.get("quantity")
+                qv = q.get("value") if isinstance(q, dict) else q
+                out[str(it["name"]).strip().lower()] = float(qv) if isinstance(qv, (int, float)) else math.nan
+    return out
+
+
+def _package_match(p: _Package, day: Any, cat: str | None, amount: float, cur: str | None,
+                   items: dict[str, float], opt: MergeOptions) -> bool:
+    if p.category and cat and p.category != cat:
+        return False
+    positive = False
+    if amount == amount and p.amount == p.amount:
+        if cur != p.currency or abs(amount - p.amount) > opt.money_tol * max(abs(amount), abs(p.amount)):
+            return False
+        positive = True
+    if items and p.items:
+        common = items.keys() & p.items.keys()
+        if len(common) * 2 < max(len(items), len(p.items)):
+            return False
+        if any(items[k] == items[k] and p.items[k] == p.items[k] and items[k] != p.items[k] for k in common):
+            return False
+        positive = True
+    return positive or day == p.first_day
+
+
+def _cluster_aid(idx: np.ndarray, w: pd.DataFrame, df: pd.DataFrame, opt: MergeOptions,
+                 start_id: int) -> tuple[np.ndarray, list[tuple], int]:
+    rows = w["_row"].to_numpy()[idx]
+    types = w["_type"].to_numpy()[idx].tolist()
+    donors = _str_list(df["donor"].iloc[rows] if "donor" in df.columns else None, len(idx), lower=True)
+    recips = _str_list(df["recipient"].iloc[rows] if "recipient" in df.columns else None, len(idx), lower=True)
+    cats = _str_list(df["category"].iloc[rows] if "category" in df.columns else None, len(idx), lower=True)
+    amounts = _num_array(df, "value_amount")[rows].tolist()
+    curs = _str_list(df["value_currency"].iloc[rows] if "value_currency" in df.columns else None, len(idx), lower=True)
+    items_col = df["items"].iloc[rows].tolist() if "items" in df.columns else [None] * len(idx)
+    days_l = [None if np.isnat(d) else d for d in w["_day"].to_numpy()[idx].astype("datetime64[D]")]
+    fps = w["_fp"].to_numpy()[idx].tolist()
+    window = np.timedelta64(opt.aid_window_days, "D")
+    out = np.empty(len(idx), dtype=np.int64)
+    keys: list[tuple] = []
+    next_id = start_id
+    open_: dict[tuple, list[_Package]] = {}
+    for i in range(len(idx)):
+        d = days_l[i]
+        block = (types[i], donors[i] or "", recips[i] or "")
+        items = _items_of(items_col[i])
+        if d is None:
+            out[i] = next_id
+            keys.append((*block, "undated", f"{fps[i]:x}"))
+            next_id += 1
+            continue
+        pk = open_.setdefault(block, [])
+        while pk and pk[0].first_day < d - window:
+            pk.pop(0)
+        target = next((p for p in pk if _package_match(p, d, cats[i], amounts[i], curs[i], items, opt)), None)
+        if target is None:
+            target = _Package(next_id, d, cats[i], amounts[i], curs[i], dict(items))
+            pk.append(target)
+            amt = "" if amounts[i] != amounts[i] else f"{amounts[i]:.0f}{curs[i] or ''}"
+            keys.append((*block, str(d), amt, "+".join(sorted(items))))
+            next_id += 1
+        else:
+            if target.amount != target.amount and amounts[i] == amounts[i]:
+                target.amount, target.currency = amounts[i], curs[i]
+            target.category = target.category or cats[i]
+            for k, v in items.items():
+                if k not in target.items or target.items[k] != target.items[k]:
+                    target.items[k] = v
+        out[i] = target.id
+    return out, keys, next_id
+
+
+# --- aggregation -------------------------------------------------------------------------------
+
+def _event_ids(keys: list[tuple]) -> list[str]:
+    seen: dict[str, int] = {}
+    ids = []
+    for k in keys:
+        s = "|".join(str(x) for x in k)
+        n = seen.get(s, 0)
+        seen[s] = n + 1
+        if n:
+            s += f"#{n}"
+        ids.append("ev_" + hashlib.blake2b(s.encode("utf-8"), digest_size=8).hexdigest())
+    return ids
+
+
+def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
+                 options: MergeOptions | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge event mentions into canonical events.
+
+    Args:
+        mentions: the event DataFrame of :func:`opslens.schema.events_frame` (one row per event
+            mention; the flat ``<figure>_value`` columns are used) or contract records. Article
+            context columns ``url``, ``source``, ``published``, ``title`` are used when present.
+        options: tolerances (:class:`MergeOptions`).
+
+    Returns ``(events, links)``, new DataFrames; the input is not modified.
+
+    ``events``, one row per canonical event, sorted by date, type, national first, admin1, weapon:
+
+    ==================== ============ ======================================================
+    event_id             string       ``ev_`` + 16 hex digits, a hash of the canonical key
+    type                 string       contract type
+    date                 datetime64   Kyiv day (start of the week/month for coarse events;
+                                      first announcement for aid); NaT if undated
+    date_precision       string       ``day`` / ``week`` / ``month``
+    scope                string       ``national`` (admin1 null), ``regional``; NA for aid
+    country              string       ISO code (missing country read as ``UA``)
+    admin1, place        string       canonical names (place of the most authoritative mention)
+    lat, lon             Float64
+    weapon               string       model, NA if no mention names one
+    actor, donor, recipient, category   string
+    items                object       list of ``{"name", "quantity"}`` (aid), else None
+    value_amount         Float64      amount from the most authoritative mention
+    value_currency       string
+    value_min, value_max Float64      range of reported amounts
+    <q>_value            Int64        for q in launched, destroyed, count, killed, injured:
+                                      the figure of the most authoritative claimant
+    <q>_min, <q>_max     Int64        range of the figures reported
+    conflicts            string       comma-separated figures whose reports disagree ("" if none)
+    claimed_by           string       the most authoritative claimant
+    claimants            object       list of distinct claimants, most authoritative first
+    mentions             Int64        mentions merged
+    articles             Int64        distinct articles
+    article_ids          object       sorted list of article ids
+    part_of              string       regional attack events: the national event of the same
+                                      type, country and day they are part of (NA if none)
+    ==================== ============ ======================================================
+
+    ``links``, one row per mention: ``event_id``, ``mention`` (the input row's index label),
+    ``article_id``, ``type``, ``date``, ``admin1``, ``place``, ``weapon``, ``claimed_by``,
+    ``authority`` (0 = Air Force .. 5 = media/unknown), ``launched``, ``destroyed``, ``count``,
+    ``killed``, ``injured`` (Int64, the mention's own figures), ``value_amount``,
+    ``evidence_text``, ``evidence_start``, ``evidence_end`` and any of ``url``, ``source``,
+    ``published``, ``title`` present in the input.
+
+    Example:
+        >>> from opslens.schema import empty_event, quantity
+        >>> a = {**empty_event("a1", "drone_attack"), "date": "2023-04-21", "destroyed": quantity(8)}
+        >>> b = {**empty_event("b7", "drone_attack"), "date": "2023-04-21", "destroyed": quantity(12, qualifier="approx")}
+        >>> events, links = merge_events([a, b])
+        >>> events[["mentions", "destroyed_value", "destroyed_min", "destroyed_max", "conflicts"]].values.tolist()
+        [[2, 8, 8, 12, 'destroyed']]
+    """
+    opt = options or MergeOptions()
+    df = _as_frame(mentions)
+    if "type" not in df.columns:
+        raise ValueError("mentions have no 'type' column; pass the event mentions of opslens.extract (contract section 2)")
+    n = len(df)
+    w = _prepare(df)
+    figs = {q: _num_array(df, f"{q}_value") for q in QUANTITY_FIELDS}
+    is_aid = w["_type"].isin(AID_TYPES).to_numpy(dtype=bool, na_value=False)
+    w["_wnull"] = w["_weapon"] == ""
+    # canonical order: content only
+    attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_wnull", "_weapon", "_auth", "_qrank", "_fp"],
+                                    kind="mergesort", na_position="last")
+    aid = w[is_aid]
+    if len(aid):
+        donor_key = _str_list(df["donor"] if "donor" in df.columns else None, n, lower=True)
+        recip_key = _str_list(df["recipient"] if "recipient" in df.columns else None, n, lower=True)
+        aid = aid.assign(_donor=[donor_key[r] or "" for r in aid["_row"]], _recip=[recip_key[r] or "" for r in aid["_row"]])
+        aid = aid.sort_values(["_type", "_donor", "_recip", "_day", "_auth", "_qrank", "_fp"], kind="mergesort", na_position="last")
+    cid = np.empty(n, dtype=np.int64)
+    a_ids, a_keys, nxt = _cluster_attacks(attack.index.to_numpy(), w, figs, opt, 0)
+    cid[attack["_row"].to_numpy()] = a_ids
+    keys = a_keys
+    if len(aid):
+        b_ids, b_keys, nxt = _cluster_aid(aid.index.to_numpy(), w, df, opt, nxt)
+        cid[aid["_row"].to_numpy()] = b_ids
+        keys = keys + b_keys
+    ids = np.array(_event_ids(keys), dtype=object)
+    log.info("merged %d mentions into %d events", n, len(ids))
+    return _aggregate(df, w, cid, ids, figs)
+
+
+def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarray,
+               figs: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n = len(df)
+    src = df.reset_index(drop=True)
+    t = pd.DataFrame({"_c": cid, "_auth": w["_auth"].to_numpy(), "_qrank": w["_qrank"].to_numpy(),
+                      "_fp": w["_fp"].to_numpy(), "_day": w["_day"].to_numpy(), "_prec": w["_prec"].to_numpy(),
+                      "_country": w["_country"].to_numpy(), "_type": w["_type"].to_numpy()})
+    for c in ("place", "admin1", "lat", "lon", "weapon", "actor", "donor", "recipient", "category",
+              "value_currency", "claimed_by", "article_id"):
+        t[c] = src[c].to_numpy() if c in src.columns else None
+    t["value_amount"] = _num_array(src, "value_amount")
+    for q in QUANTITY_FIELDS:
+        t[q] = figs[q]
+    t = t.sort_values(["_c", "_auth", "_qrank", "_fp"], kind="mergesort")
+    g = t.groupby("_c", sort=True)
+    firsts = ["place", "admin1", "lat", "lon", "weapon", "actor", "donor", "recipient", "category",
+              "value_currency", "value_amount", "claimed_by", "_type", "_country", *QUANTITY_FIELDS]
+    ev = g[firsts].first()
+    mins = g[[*QUANTITY_FIELDS, "value_amount"]].min()
+    maxs = g[[*QUANTITY_FIELDS, "value_amount"]].max()
+    day = t.assign(_isday=t["_prec"] == "day")
+    # the event's day: its day-precision mentions' day if any, else the coarse start
+    dd = day.sort_values(["_c", "_isday", "_day"], ascending=[True, False, True], kind="mergesort").groupby("_c", sort=True)
+    ev["date"] = dd["_day"].first()
+    ev["date_precision"] = dd["_prec"].first()
+    ev["mentions"] = g.size()
+    ev["articles"] = g["article_id"].nunique()
+    cl = t.dropna(subset=["claimed_by"]).drop_duplicates(["_c", "claimed_by"])
+    ev["claimants"] = cl.groupby("_c", sort=True)["claimed_by"].agg(list).reindex(ev.index)
+    ev["claimants"] = [x if isinstance(x, list) else [] for x in ev["claimants"]]
+    ar = t.dropna(subset=["article_id"]).drop_duplicates(["_c", "article_id"]).sort_values(["_c", "article_id"], kind="mergesort")
+    ev["article_ids"] = ar.groupby("_c", sort=True)["article_id"].agg(list).reindex(ev.index)
+    ev["article_ids"] = [x if isinstance(x, list) else [] for x in ev["article_ids"]]
+    # items from the most authoritative mention that lists some
+    if "items" in src.columns:
+        it = pd.DataFrame({"_c": cid, "_auth": w["_auth"].to_numpy(), "_qrank": w["_qrank"].to_numpy(),
+                           "_fp": w["_fp"].to_numpy(), "items": src["items"].to_numpy()})
+        it = it[[isinstance(v, (list, tuple, np.ndarray)) and len(v) > 0 for v in it["items"]]]
+        first_items = it.sort_values(["_c", "_auth", "_qrank", "_fp"], kind="mergesort").groupby("_c", sort=True)["items"].first()
+        ev["items"] = first_items.reindex(ev.index)
+        aid_mask = ev["_type"].isin(AID_TYPES)
+        ev["items"] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else ([] if a else None)
+                       for v, a in zip(ev["items"], aid_mask)]
+    else:
+        ev["items"] = [[] if x in AID_TYPES else None for x in ev["_type"]]
+
+    out = pd.DataFrame(index=ev.index)
+    out["event_id"] = pd.array(ids[ev.index.to_numpy()], dtype="string")
+    out["type"] = ev["_type"].astype("string")
+    out["date"] = pd.to_datetime(ev["date"])
+    out["date_precision"] = ev["date_precision"].astype("string")
+    is_aid = out["type"].isin(AID_TYPES)
+    admin = ev["admin1"].astype("string").str.strip().replace("", pd.NA)
+    out["scope"] = pd.array(np.where(is_aid, None, np.where(admin.isna(), "national", "regional")), dtype="string")
+    out["country"] = ev["_country"].astype("string")
+    out["admin1"] = admin
+    out["place"] = ev["place"].astype("string")
+    out["lat"] = pd.to_numeric(ev["lat"], errors="coerce").astype("Float64")
+    out["lon"] = pd.to_numeric(ev["lon"], errors="coerce").astype("Float64")
+    out["weapon"] = ev["weapon"].astype("string").str.strip().replace("", pd.NA)
+    for c in ("actor", "donor", "recipient", "category"):
+        out[c] = ev[c].astype("string")
+    out["items"] = ev["items"]
+    out["value_amount"] = ev["value_amount"].astype("Float64")
+    out["value_currency"] = ev["value_currency"].astype("string")
+    out["value_min"] = mins["value_amount"].astype("Float64")
+    out["value_max"] = maxs["value_amount"].astype("Float64")
+    conflicts = [[] for _ in range(len(out))]
+    for q in QUANTITY_FIELDS:
+        out[f"{q}_value"] = ev[q].round().astype("Int64")
+        out[f"{q}_min"] = mins[q].round().astype("Int64")
+        out[f"{q}_max"] = maxs[q].round().astype("Int64")
+        diff = (mins[q] != maxs[q]) & mins[q].notna()
+        for k in np.flatnonzero(diff.to_numpy()):
+            conflicts[k].append(q)
+    vdiff = ((mins["value_amount"] != maxs["value_amount"]) & mins["value_amount"].notna()).to_numpy()
+    for k in np.flatnonzero(vdiff):
+        conflicts[k].append("value")
+    out["conflicts"] = pd.array([",".join(c) for c in conflicts], dtype="string")
+    out["claimed_by"] = ev["claimed_by"].astype("string")
+    out["claimants"] = ev["claimants"]
+    out["mentions"] = ev["mentions"].astype("Int64")
+    out["articles"] = ev["articles"].astype("Int64")
+    out["article_ids"] = ev["article_ids"]
+    out["part_of"] = _part_of(out)
+    out["_national_first"] = out["scope"] != "national"
+    out = out.sort_values(["date", "type", "_national_first", "admin1", "weapon", "event_id"], kind="mergesort",
+                          na_position="last").drop(columns="_national_first").reset_index(drop=True)
+
+    # links
+    links = pd.DataFrame({"event_id": pd.array(ids[cid], dtype="string")})
+    links["mention"] = df.index.to_numpy()
+    for c in ("article_id", "type"):
+        links[c] = src[c].astype("string").to_numpy() if c in src.columns else pd.NA
+    links["date"] = pd.to_datetime(w["_day"].to_numpy())
+    for c in ("admin1", "place", "weapon", "claimed_by"):
+        links[c] = src[c].astype("string").to_numpy() if c in src.columns else pd.array([None] * n, dtype="string")
+    links["authority"] = w["_auth"].to_numpy()
+    for q in QUANTITY_FIELDS:
+        links[q] = pd.array(np.round(figs[q]), dtype="Float64").astype("Int64")
+    links["value_amount"] = pd.array(_num_array(src, "value_amount"), dtype="Float64")
+    for c in ("evidence_text", "evidence_start", "evidence_end", *CONTEXT_COLUMNS):
+        if c in src.columns:
+            links[c] = src[c].to_numpy()
+        elif c.startswith("evidence"):
+            links[c] = pd.NA
+    links["_fp"] = w["_fp"].to_numpy()
+    links = links.sort_values(["event_id", "authority", "article_id", "_fp"], kind="mergesort").drop(columns="_fp")
+    return out, links.reset_index(drop=True)
+
+
+def _part_of(ev: pd.DataFrame) -> pd.Series:
+    """For regional attack events: the national event of the same type, country and day."""
+    res = pd.Series(pd.NA, index=ev.index, dtype="string")
+    attack = ~ev["type"].isin(AID_TYPES) & (ev["date_precision"] == "day") & ev["date"].notna()
+    nat = ev[attack & (ev["scope"] == "national")]
+    reg = ev[attack & (ev["scope"] == "regional")]
+    if nat.empty or reg.empty:
+        return res
+    r = reg[["type", "country", "date", "weapon"]].reset_index()
+    j = r.merge(nat[["type", "country", "date", "weapon", "event_id"]], on=["type", "country", "date"], suffixes=("", "_n"))
+    ok = j["weapon"].isna() | j["weapon_n"].isna() | (j["weapon"] == j["weapon_n"])
+    j = j[ok.fillna(False).astype(bool)]
+    j["_exact"] = ~(j["weapon"] == j["weapon_n"]).fillna(False).astype(bool)
+    j = j.sort_values(["index", "_exact", "event_id"], kind="mergesort").drop_duplicates("index")
+    res.loc[j["index"].to_numpy()] = j["event_id"].to_numpy()
+    return res
