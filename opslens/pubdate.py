@@ -122,7 +122,7 @@ def normalize_date(value: Any) -> str | None:
 
 
 #: Time-zone abbreviations seen in news pages -> UTC offset in seconds.
-_TZ_NAMES = {k: v * 3600 for k, v in {
+_TZ_NAMES = {k: int(v * 3600) for k, v in {
     "UTC": 0, "GMT": 0, "Z": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     "IST": 5.5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11}.items()}
@@ -284,8 +284,6 @@ def find_date(tree, url: str | None = None, *, html: str | None = None,
             iso = None
         if iso:
             candidates.append((iso, source))
-            if "T" in iso:
-                break
     url_day = date_from_url(url)
     if url_day:
         candidates.append((url_day, "url"))
