@@ -153,7 +153,7 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                 if isinstance(item, BaseException):
                     stats.errors.append(item)
                     ilog.write([_error_entry(item)])
-                    log.warning("%s", item)
+                    log.info("%s", item)  # the caller lists stats.errors
                     continue
                 w.add(item)
         except KeyboardInterrupt:
@@ -198,15 +198,21 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
     if extractor is not None:
         kwargs["extractor"] = extractor
     with Fetcher(settings, delay=delay) as fetcher:
-        records = sources.iter_records(inputs, fetcher=fetcher, **kwargs)
 
-        def with_errors():
-            for rec in records:
-                while errors:
-                    yield errors.pop(0)
-                yield rec
-            while errors:
-                yield errors.pop(0)
+        def items():
+            for inp in inputs:
+                try:
+                    for rec in sources.iter_records([inp], fetcher=fetcher, **kwargs):
+                        yield from _drain(errors)
+                        yield rec
+                except InputError as e:  # the whole input is unusable: note it, go on
+                    errors.append(e)
+                yield from _drain(errors)
 
-        return ingest_records(with_errors(), data_dir=settings, batch_size=batch_size,
+        return ingest_records(items(), data_dir=settings, batch_size=batch_size,
                               progress=progress, stats=stats)
+
+
+def _drain(errors: list[BaseException]):
+    while errors:
+        yield errors.pop(0)

@@ -139,3 +139,62 @@ def test_reader_survives_compaction_swapping_files(tmp_path):
     assert set(counts) == {60}
     months = [pt.month for pt in store.read_manifest().parts]
     assert sorted(months) == sorted(set(months)), "one file per month after compaction"
+
+
+PAGE = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{t}</title>"
+        "<meta property='article:published_time' content='2024-02-{d:02d}T08:00:00+02:00'></head><body>"
+        "<article><h1>{t}</h1><p>{t}: the regional military administration said repair crews restored "
+        "heating to {n} apartment blocks after an overnight strike damaged a boiler house.</p>"
+        "<p>Officials said schools would reopen on Monday and that mobile heating points would stay "
+        "open for residents of the affected district until further notice.</p></article></body></html>")
+
+
+@pytest.fixture()
+def news_server():
+    """Three article pages on 127.0.0.1, counting the requests for each path."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: dict[str, int] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits[self.path] = hits.get(self.path, 0) + 1
+            if not self.path.startswith("/news/"):
+                self.send_response(404)
+                self.end_headers()
+                return
+            i = int(self.path.rsplit("/", 1)[1])
+            body = PAGE.format(t=f"Heating restored {i}", d=10 + i, n=20 + i).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}", hits
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_ingest_urls_then_rerun_skips_without_downloading_again(tmp_path, news_server):
+    from opslens.ingest import ingest
+
+    base, hits = news_server
+    urls = [f"{base}/news/{i}" for i in range(3)]
+    stats = ingest(urls, data_dir=tmp_path, delay=0, progress=False)
+    assert (stats.added, stats.duplicate, len(stats.errors)) == (3, 0, 0), stats.errors
+    assert all(hits[f"/news/{i}"] == 1 for i in range(3))
+    again = ingest(urls + [f"{base}/gone"], data_dir=tmp_path, delay=0, progress=False)
+    assert (again.added, again.duplicate, len(again.errors)) == (0, 3, 1)
+    assert all(hits[f"/news/{i}"] == 1 for i in range(3)), "a stored URL must not be downloaded again"
+    assert "/gone" in str(again.errors[0])
+    df = load_articles(data_dir=tmp_path)
+    assert sorted(df["title"]) == [f"Heating restored {i}" for i in range(3)]
+    assert str(df["published"].min()) == "2024-02-10 06:00:00+00:00"

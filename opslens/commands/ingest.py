@@ -22,8 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "Inputs: http(s) URLs, a .txt file of URLs, RSS/Atom feeds (URL or file), saved "
                     ".html files or folders, .warc/.warc.gz files, .jsonl/.csv exports. Re-running "
                     "is safe: articles already stored are skipped, changed pages become new versions.",
-        epilog="Prints one summary line; exit 0 if any input succeeded, 1 if every input failed, "
-               "2 on bad usage. Details per item: <data>/ingest_log.jsonl.")
+        epilog="Options go after the inputs. Prints one summary line; exit 0 if any input "
+               "succeeded (or there was nothing new), 1 if every input failed, 2 on bad usage. "
+               "Details per item: <data>/ingest_log.jsonl.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="URL, feed, file or folder")
     p.add_argument("--data", metavar="DIR", help="store directory (default: $OPSLENS_DATA_DIR or data/store)")
     p.add_argument("--map", action="append", metavar="COL=FIELD", default=[],
@@ -56,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
         with store.writer() as w:
             w.compact()
     print(f"ingest: {stats.summary()} -> {stats.data_dir}")
+    if stats.succeeded == 0 and stats.errors:
+        return 1  # every input failed
     if stats.succeeded == 0:
-        if not stats.errors:
-            print("opslens: no articles found in the inputs; check the paths and file types",
-                  file=sys.stderr)
-        return 1
+        print("opslens: nothing new in the inputs (feeds already read, or no article pages found)",
+              file=sys.stderr)
     return 0
