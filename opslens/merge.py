@@ -436,6 +436,8 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     if "type" not in df.columns:
         raise ValueError("mentions have no 'type' column; pass the event mentions of opslens.extract (contract section 2)")
     n = len(df)
+    if n == 0:
+        return _empty_events(), _empty_links()
     w = _prepare(df)
     figs = {q: _num_array(df, f"{q}_value") for q in QUANTITY_FIELDS}
     is_aid = w["_type"].isin(AID_TYPES).to_numpy(dtype=bool, na_value=False)
@@ -573,6 +575,24 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     return out, links.reset_index(drop=True)
 
 
+EVENT_COLUMNS = (
+    "event_id", "type", "date", "date_precision", "scope", "country", "admin1", "place", "lat", "lon", "weapon",
+    "actor", "donor", "recipient", "category", "items", "value_amount", "value_currency", "value_min", "value_max",
+    *(f"{q}_{s}" for q in QUANTITY_FIELDS for s in ("value", "min", "max")),
+    "conflicts", "claimed_by", "claimants", "mentions", "articles", "article_ids", "part_of",
+)
+LINK_COLUMNS = ("event_id", "mention", "article_id", "type", "date", "admin1", "place", "weapon", "claimed_by",
+                "authority", *QUANTITY_FIELDS, "value_amount", "evidence_text", "evidence_start", "evidence_end")
+
+
+def _empty_events() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else object) for c in EVENT_COLUMNS})
+
+
+def _empty_links() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else object) for c in LINK_COLUMNS})
+
+
 def _part_of(ev: pd.DataFrame) -> pd.Series:
     """For regional attack events: the national event of the same type, country and day."""
     res = pd.Series(pd.NA, index=ev.index, dtype="string")
@@ -581,11 +601,11 @@ def _part_of(ev: pd.DataFrame) -> pd.Series:
     reg = ev[attack & (ev["scope"] == "regional")]
     if nat.empty or reg.empty:
         return res
-    r = reg[["type", "country", "date", "weapon"]].reset_index()
+    r = reg[["type", "country", "date", "weapon"]].assign(_i=reg.index)
     j = r.merge(nat[["type", "country", "date", "weapon", "event_id"]], on=["type", "country", "date"], suffixes=("", "_n"))
     ok = j["weapon"].isna() | j["weapon_n"].isna() | (j["weapon"] == j["weapon_n"])
     j = j[ok.fillna(False).astype(bool)]
     j["_exact"] = ~(j["weapon"] == j["weapon_n"]).fillna(False).astype(bool)
-    j = j.sort_values(["index", "_exact", "event_id"], kind="mergesort").drop_duplicates("index")
-    res.loc[j["index"].to_numpy()] = j["event_id"].to_numpy()
+    j = j.sort_values(["_i", "_exact", "event_id"], kind="mergesort").drop_duplicates("_i")
+    res.loc[j["_i"].to_numpy()] = j["event_id"].to_numpy()
     return res

@@ -1,0 +1,230 @@
+"""Daily national series from merged events (section 3 of the event contract), and comparison
+with the official counts.
+
+The national estimate of a figure (launched, destroyed, count) for a Kyiv day and type is:
+
+* the sum of the day's *national* events (``admin1`` null) that state it, when there is one.
+  Regional reports of that day are its parts and are not added;
+* otherwise the sum of the day's distinct *regional* events that state it, flagged
+  ``lower_bound`` (other regions may have been attacked without a report).
+
+Only day-precision events count (a "last week" figure cannot be put on a day).
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .errors import InputError, ParameterError
+from .merge import ATTACK_TYPES, merge_events
+from .schema import EVENT_TYPES, SERIES_COLUMNS, events_frame
+
+log = logging.getLogger(__name__)
+
+__all__ = ["daily_series", "compare_series", "read_mentions", "write_series", "SERIES_FIGURES"]
+
+#: figures a daily series carries; ``count`` (attacks counted) matters for ground_assault
+SERIES_FIGURES = ("launched", "destroyed", "count")
+
+DateLike = Any
+
+
+def _types(type: str | Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
+    if type is None:
+        return tuple(default)
+    ts = (type,) if isinstance(type, str) else tuple(type)
+    bad = [t for t in ts if t not in EVENT_TYPES]
+    if bad:
+        raise ParameterError(f"type={bad[0]!r}: not an event type; use one of {', '.join(EVENT_TYPES)}")
+    return ts
+
+
+def _day(v: DateLike, name: str) -> pd.Timestamp | None:
+    if v is None or v == "":
+        return None
+    try:
+        return pd.Timestamp(v).normalize()
+    except (ValueError, TypeError):
+        raise ParameterError(f"{name}={v!r}: not a date; use YYYY-MM-DD") from None
+
+
+def daily_series(events: pd.DataFrame, type: str | Sequence[str] | None = None, by_weapon: bool = False,
+                 start: DateLike = None, end: DateLike = None, country: str | None = "UA") -> pd.DataFrame:
+    """Daily national estimates per Kyiv day and type (and weapon).
+
+    Args:
+        events: canonical events from :func:`opslens.merge_events`, or event *mentions* (no
+            ``event_id`` column), which are merged first.
+        type: one type, several, or ``None`` for the attack types (drone_attack, missile_attack,
+            ground_assault).
+        by_weapon: add one row per weapon model besides the all-weapons row (weapon NA).
+        start, end: first/last day kept (inclusive).
+        country: only events in this country (ISO code; missing country counts as ``UA``);
+            ``None`` keeps all.
+
+    Returns a new DataFrame sorted by date, type, weapon (all-weapons row first):
+
+    ================= ========== ==========================================================
+    date              datetime64 Kyiv-local day
+    type              string     event type
+    weapon            string     model; NA = all weapons of the type
+    launched          Int64      national estimate (see module notes); NA if nobody said
+    destroyed         Int64      same
+    events            Int64      distinct events that day (national and regional)
+    articles          Int64      distinct articles behind them
+    count             Int64      attacks counted (ground_assault)
+    <q>_lower/_upper  Int64      for q in launched, destroyed, count: range of the estimate
+                                 where reports disagree or the figure is a lower bound
+                                 (upper NA then); NA when all reports agree
+    lower_bound       boolean    some figure of the row is a sum of regional reports
+    ================= ========== ==========================================================
+    """
+    types = _types(type, ATTACK_TYPES)
+    lo, hi = _day(start, "start"), _day(end, "end")
+    if "event_id" not in events.columns:
+        events, _ = merge_events(events)
+    ev = events[events["type"].isin(types) & (events["date_precision"].fillna("day") == "day") & events["date"].notna()]
+    if country is not None:
+        ev = ev[ev["country"].fillna("UA").str.upper() == country.upper()]
+    if lo is not None:
+        ev = ev[ev["date"] >= lo]
+    if hi is not None:
+        ev = ev[ev["date"] <= hi]
+    ev = ev.assign(_national=ev["scope"] == "national")
+    parts = [_aggregate(ev, ["date", "type"])]
+    if by_weapon:
+        parts.append(_aggregate(ev[ev["weapon"].notna()], ["date", "type", "weapon"]))
+    out = pd.concat(parts, ignore_index=True)
+    out["_w"] = out["weapon"].notna()
+    out = out.sort_values(["date", "type", "_w", "weapon"], kind="mergesort").drop(columns="_w")
+    return out.reset_index(drop=True)
+
+
+def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    cols = ["date", "type", "weapon", *SERIES_COLUMNS[3:5], "events", "articles", "count",
+            *(f"{q}_{b}" for q in SERIES_FIGURES for b in ("lower", "upper")), "lower_bound"]
+    if ev.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype="Int64") for c in cols})
+        return empty.astype({"date": "datetime64[ns]", "type": "string", "weapon": "string", "lower_bound": "boolean"})
+    g = ev.groupby(keys, sort=True, dropna=False)
+    out = g.size().rename("events").to_frame()
+    arts = ev[[*keys, "article_ids"]].explode("article_ids").dropna(subset=["article_ids"])
+    out["articles"] = arts.groupby(keys, sort=True, dropna=False)["article_ids"].nunique().reindex(out.index).fillna(0)
+    lower_bound = pd.Series(False, index=out.index)
+    for q in SERIES_FIGURES:
+        by = ev.groupby([*keys, "_national"], sort=True, dropna=False)
+        s = by[[f"{q}_value", f"{q}_min", f"{q}_max"]].sum(min_count=1)
+        nat = s.xs(True, level="_national").reindex(out.index) if True in s.index.get_level_values("_national") else None
+        reg = s.xs(False, level="_national").reindex(out.index) if False in s.index.get_level_values("_national") else None
+        empty = pd.DataFrame(index=out.index, columns=s.columns, dtype="Float64")
+        nat = empty if nat is None else nat
+        reg = empty if reg is None else reg
+        use_nat = nat[f"{q}_value"].notna()
+        use_reg = ~use_nat & reg[f"{q}_value"].notna()
+        value = nat[f"{q}_value"].where(use_nat, reg[f"{q}_value"])
+        lower = nat[f"{q}_min"].where(use_nat, reg[f"{q}_min"])
+        upper = nat[f"{q}_max"].where(use_nat, pd.NA)
+        agree = use_nat & (lower == value) & (upper == value)
+        out[q] = value.astype("Float64").round().astype("Int64")
+        out[f"{q}_lower"] = lower.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
+        out[f"{q}_upper"] = upper.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
+        lower_bound |= use_reg.fillna(False).astype(bool)
+    out["lower_bound"] = lower_bound.astype("boolean")
+    out = out.reset_index()
+    if "weapon" not in out.columns:
+        out["weapon"] = pd.NA
+    out = out.astype({"type": "string", "weapon": "string", "events": "Int64", "articles": "Int64"})
+    out["date"] = pd.to_datetime(out["date"])
+    return out[cols]
+
+
+def compare_series(media: pd.DataFrame, official: pd.DataFrame, tolerance: float = 0.1) -> pd.DataFrame:
+    """Day-by-day media estimate vs official figure (all-weapons rows only).
+
+    Args:
+        media: :func:`daily_series` output.
+        official: :func:`opslens.official_series` output.
+        tolerance: relative difference still counted as agreement (0.1 = within 10 % of the
+            official figure, at least 1, as ``../shared/eval/score.py`` counts it).
+
+    Returns one row per (date, type) present in either input, sorted:
+    ``date``, ``type``, and for q in launched, destroyed: ``official_<q>``, ``media_<q>`` (Int64),
+    ``<q>_diff`` (media - official, Int64), ``<q>_agrees`` (boolean, NA if either is missing);
+    ``media_lower_bound`` (boolean), ``media_events``, ``media_articles`` (Int64) and
+    ``status``: ``agree``, ``disagree``, ``official only``, ``media only``.
+    """
+    if tolerance < 0:
+        raise ParameterError(f"tolerance={tolerance}: must be >= 0 (0.1 = within 10%)")
+    keys = ["date", "type"]
+    m = media[media["weapon"].isna()][[*keys, "launched", "destroyed", "lower_bound", "events", "articles"]]
+    m = m.rename(columns={"launched": "media_launched", "destroyed": "media_destroyed", "lower_bound": "media_lower_bound",
+                          "events": "media_events", "articles": "media_articles"})
+    o = official[official["weapon"].isna()][[*keys, "launched", "destroyed"]]
+    o = o.rename(columns={"launched": "official_launched", "destroyed": "official_destroyed"})
+    j = o.merge(m, on=keys, how="outer", indicator=True).sort_values(keys, kind="mergesort").reset_index(drop=True)
+    any_disagree = pd.Series(False, index=j.index)
+    any_compared = pd.Series(False, index=j.index)
+    for q in ("launched", "destroyed"):
+        off, med = j[f"official_{q}"].astype("Float64"), j[f"media_{q}"].astype("Float64")
+        diff = med - off
+        j[f"{q}_diff"] = diff.round().astype("Int64")
+        ok = diff.abs() <= tolerance * off.clip(lower=1)
+        j[f"{q}_agrees"] = ok.astype("boolean")
+        any_disagree |= (~ok).fillna(False).astype(bool)
+        any_compared |= ok.notna()
+    j["status"] = pd.array(["official only" if s == "left_only" else "media only" if s == "right_only"
+                            else ("disagree" if d else "agree" if c else "official only")
+                            for s, d, c in zip(j["_merge"], any_disagree, any_compared)], dtype="string")
+    cols = [*keys, "official_launched", "media_launched", "launched_diff", "launched_agrees",
+            "official_destroyed", "media_destroyed", "destroyed_diff", "destroyed_agrees",
+            "media_lower_bound", "media_events", "media_articles", "status"]
+    return j[cols]
+
+
+def read_mentions(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Event mentions from a JSON Lines file (``.jsonl``, ``.jsonl.gz``; contract section 2, as
+    ``opslens extract`` writes) or a Parquet file, as the event DataFrame of
+    :func:`opslens.schema.events_frame`."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(p, "no such file", "pass the event mention file written by `opslens extract`")
+    if p.suffix == ".parquet":
+        try:
+            return events_frame(pd.read_parquet(p).to_dict(orient="records"))
+        except Exception as e:  # pyarrow raises several types for a bad file
+            raise InputError(p, f"not a readable Parquet file ({e})", "pass a .jsonl or .parquet event file") from None
+    opener = gzip.open if p.suffix == ".gz" else open
+    records = []
+    try:
+        with opener(p, "rt", encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    r = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{p}:{n}", f"not JSON ({e.msg} at column {e.colno})",
+                                     "each line must be one event object (contract section 2)") from None
+                if not isinstance(r, dict) or "type" not in r:
+                    raise InputError(f"{p}:{n}", "not an event mention (no 'type' field)",
+                                     "pass the event mention file written by `opslens extract`")
+                records.append(r)
+    except (UnicodeDecodeError, OSError, EOFError) as e:
+        raise InputError(p, f"cannot be read as UTF-8 JSON Lines ({e})", "pass a .jsonl or .jsonl.gz file") from None
+    return events_frame(records)
+
+
+def write_series(series: pd.DataFrame, path: str | os.PathLike[str] | io.TextIOBase) -> None:
+    """Write a series as CSV (contract section 3 columns first; dates ``YYYY-MM-DD``; NA empty)."""
+    out = series.copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.strftime("%Y-%m-%d")
+    first = [c for c in SERIES_COLUMNS if c in out.columns]
+    out = out[first + [c for c in out.columns if c not in first]]
+    out.to_csv(path, index=False, lineterminator="\n")
