@@ -1,0 +1,345 @@
+"""Event extraction: article text -> event mentions in the contract (../shared/spec/EVENTS.md).
+
+Public API::
+
+    extract_events(articles: DataFrame) -> DataFrame     # one row per event mention
+    load_events(start=None, end=None, sources=None, query=None, *, data_dir=None) -> DataFrame
+    extract_records(records: Iterable[dict]) -> Iterator[dict]   # streaming, contract dicts
+    EXTRACTOR_VERSION
+
+The pipeline, per article: build a :class:`~opslens.extract.base.Document` (sentences with
+offsets, publication time, title apart), run every registered extractor (modules ``attacks``,
+``ground``, ``aid``, ``procurement``; a module not present is skipped), then complete each event
+(every contract field present, ``items`` per section 8, a confidence in 0..1). Extractors
+prefilter sentences by trigger keywords, so most of an article is never looked at twice.
+
+The event DataFrame has the columns of :func:`opslens.schema.events_frame` (every contract
+field, quantities flattened to ``<q>_value``/``_lower``/``_upper``/``_qualifier``, money to
+``value_amount``/``value_currency``, evidence to ``evidence_text``/``_start``/``_end``), plus
+``url``, ``source`` and ``published`` of the article (strings).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+from ..schema import EVENT_CONTRACT_FIELDS, EVENT_TYPES, empty_event
+from .base import Document, Sentence, registered
+
+__all__ = ["EXTRACTOR_VERSION", "EXTRACTOR_MODULES", "extract_events", "extract_records", "load_events",
+           "build_document", "split_sentences"]
+
+log = logging.getLogger(__name__)
+
+#: bump when extraction rules change in a way that changes output; cached events are recomputed
+EXTRACTOR_VERSION = "1"
+
+#: extractor modules, in order; a module not present yet is skipped
+EXTRACTOR_MODULES = ("attacks", "ground", "aid", "procurement")
+
+
+# --- sentences ----------------------------------------------------------------------------------
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no", "nos", "vs", "etc", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "prof",
+    "inc", "corp", "co", "ltd", "approx", "est", "fig", "p", "pp", "a.m", "p.m", "u.s", "u.k", "u.n", "e.g",
+    "i.e", "jr", "sr", "adm", "cmdr", "pres", "min", "dept", "ave", "mt", "ft", "km", "vol",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZА-ЯІЇЄ0-9—–-])|\n+")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with offsets (``text[s.start:s.end] == s.text``).
+
+    A rule splitter (no model): a boundary is ``.``/``!``/``?`` (and closing quotes) before
+    whitespace and a capital or digit, or a line break; common abbreviations ("U.S.", "Gen.",
+    "Jan.", "a.m.") and single initials do not end a sentence. Surrounding whitespace is trimmed.
+    """
+    out: list[Sentence] = []
+    if not text:
+        return out
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        if m.group(0)[0] == ".":
+            # word before the dot
+            j = m.start()
+            k = j
+            while k > start and (text[k - 1].isalpha() or text[k - 1] == "."):
+                k -= 1
+            word = text[k:j].lower()
+            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+                continue
+        _add(out, text, start, end)
+        start = end
+    _add(out, text, start, len(text))
+    return out
+
+
+def _add(out: list[Sentence], text: str, s: int, e: int) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append(Sentence(text[s:e], s, e))
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+def _published(value: Any) -> datetime | None:
+    """Any publication value -> tz-aware datetime (a bare date -> midnight Kyiv), or None."""
+    from .dates import _kyiv, to_kyiv
+
+    k = to_kyiv(value)
+    if k is None:
+        return None
+    if isinstance(k, datetime):
+        return k
+    return datetime.combine(k, time(0, 0), tzinfo=_kyiv())
+
+
+def _str_or_none(v: Any) -> str | None:
+    if v is None:
+        return None
+    try:
+        if v != v:  # NaN / NA
+            return None
+    except (TypeError, ValueError):
+        pass
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    s = str(v)
+    return s
+
+
+def build_document(record: dict[str, Any]) -> Document:
+    """An article record (contract fields; others ignored) -> :class:`Document`.
+
+    Missing or null fields are fine: no id -> ``""``, no text -> ``""``; ``published`` may be an
+    ISO string, a datetime, a pandas Timestamp or null.
+    """
+    text = _str_or_none(record.get("text")) or ""
+    title = _str_or_none(record.get("title"))
+    pub_val = record.get("published_raw") or record.get("published")
+    try:
+        published = _published(pub_val if not isinstance(pub_val, (int, float)) else None)
+    except Exception:  # an unreadable date is an unknown date
+        published = None
+    doc = Document(
+        article_id=_str_or_none(record.get("id")) or "",
+        text=text,
+        title=title.strip() if title else None,
+        published=published,
+        source=_str_or_none(record.get("source")),
+        url=_str_or_none(record.get("url")),
+    )
+    doc.sentences = split_sentences(text)
+    return doc
+
+
+# --- running extractors -------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _extractors() -> tuple[Any, ...]:
+    for mod in EXTRACTOR_MODULES:
+        try:
+            importlib.import_module(f"{__name__}.{mod}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{mod}":
+                raise
+            log.debug("extractor module %s not present; skipped", mod)
+    return tuple(cls() for cls in registered().values())
+
+
+def _complete(ev: dict[str, Any], doc: Document) -> dict[str, Any]:
+    """Every contract field present, in order; confidence in 0..1; items per section 8."""
+    base = empty_event(doc.article_id, ev.get("type") if ev.get("type") in EVENT_TYPES else "drone_attack")
+    out = {f: ev.get(f, base[f]) for f in EVENT_CONTRACT_FIELDS}
+    out["article_id"] = doc.article_id
+    if out["type"] in ("aid_announcement", "procurement"):
+        out["items"] = out["items"] if isinstance(out["items"], list) else []
+    else:
+        out["items"] = None
+    if isinstance(out["date"], (date, datetime)):
+        out["date"] = out["date"].isoformat()[:10]
+    c = out.get("confidence")
+    out["confidence"] = None if c is None else round(min(1.0, max(0.0, float(c))), 3)
+    for k, v in ev.items():  # extra keys an extractor adds are kept
+        if k not in out:
+            out[k] = v
+    return out
+
+
+def extract_document(doc: Document) -> list[dict[str, Any]]:
+    """Every event mention in one document (contract dicts)."""
+    events: list[dict[str, Any]] = []
+    for ex in _extractors():
+        try:
+            found = ex.extract(doc)
+        except Exception:  # one extractor's bug must not lose the article for the others
+            log.exception("extractor %s failed on article %r", getattr(ex, "name", ex), doc.article_id)
+            continue
+        events.extend(_complete(e, doc) for e in found)
+    return events
+
+
+def extract_records(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Article records (contract dicts) -> event mentions (contract dicts), streamed one article at a time."""
+    for rec in records:
+        yield from extract_document(build_document(rec))
+
+
+def _progress(it: Iterable[Any], total: int | None, desc: str) -> Iterable[Any]:
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # pragma: no cover
+        return it
+    return tqdm(it, total=total, desc=desc, unit="article", disable=None if not os.environ.get("TQDM_DISABLE") else True)
+
+
+def extract_events(articles: Any) -> Any:
+    """Article DataFrame (``id``, ``title``, ``text``, ``published``, optional ``url``/``source``)
+    -> new event DataFrame, one row per event mention.
+
+    Columns: those of :func:`opslens.schema.events_frame` (every contract field; flat
+    ``<q>_value``/``_lower``/``_upper``/``_qualifier`` for launched, destroyed, count, killed,
+    injured; ``value_amount``, ``value_currency``; ``evidence_text``, ``evidence_start``,
+    ``evidence_end``) plus ``url``, ``source``, ``published`` of the article. The input is not
+    modified.
+    """
+    from ..schema import events_frame
+
+    cols = [c for c in ("id", "url", "title", "published", "published_raw", "source", "text") if c in articles.columns]
+    recs: list[dict[str, Any]] = []
+    rows = articles[cols].itertuples(index=False, name=None)
+    for row in _progress(rows, len(articles), "extract"):
+        rec = dict(zip(cols, row))
+        meta = {"url": _str_or_none(rec.get("url")), "source": _str_or_none(rec.get("source")),
+                "published": _iso(rec.get("published"))}
+        for ev in extract_document(build_document(rec)):
+            ev.update(meta)
+            recs.append(ev)
+    df = events_frame(recs)
+    for c in ("url", "source", "published"):
+        if c not in df.columns:
+            df[c] = None
+        df[c] = df[c].astype("string")
+    return df
+
+
+def _iso(v: Any) -> str | None:
+    if v is None:
+        return None
+    if hasattr(v, "isoformat"):
+        try:
+            if v != v:
+                return None
+        except (TypeError, ValueError):
+            pass
+        return v.isoformat()
+    return _str_or_none(v)
+
+
+# --- cached events per article store ------------------------------------------------------------
+
+def _data_fingerprint() -> str:
+    """Hash of the knowledge files, so editing a lexicon also refreshes cached events."""
+    from importlib import resources
+
+    h = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    data = resources.files("opslens.data")
+    for name in ("gazetteer.csv", "weapons.csv", "place_stopwords.txt", "actors.csv", "items.csv", "currencies.csv"):
+        f = data.joinpath(name)
+        if f.is_file():
+            h.update(name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load_events(start: Any = None, end: Any = None, sources: Any = None, query: str | None = None, *,
+                data_dir: Any = None, refresh: bool = False) -> Any:
+    """Event mentions of the stored articles (filters as :func:`opslens.articles.load_articles`).
+
+    Events are computed once per article and cached in ``settings.events_dir`` as Parquet
+    (``events-<version>.parquet`` plus the ids of the articles already processed), keyed by
+    :data:`EXTRACTOR_VERSION` and a hash of the knowledge files: a new version starts a new
+    cache; articles added to the store since the last call are extracted and appended.
+    ``refresh=True`` recomputes everything. Returns the event DataFrame of
+    :func:`extract_events` for the articles matching the filters.
+    """
+    import pandas as pd
+
+    from ..articles import load_articles
+    from ..errors import StoreError
+    from ..schema import event_records, events_frame
+    from ..settings import get_settings
+
+    settings = get_settings(data_dir)
+    key = f"{EXTRACTOR_VERSION}-{_data_fingerprint()}"
+    cache_dir = settings.events_dir
+    ev_path = cache_dir / f"events-{key}.parquet"
+    ids_path = cache_dir / f"articles-{key}.json"
+
+    cols = ["id", "url", "title", "published", "source", "text"]
+    try:
+        from ..store import dataset_schema
+
+        if "published_raw" in dataset_schema().names:
+            cols.append("published_raw")
+    except Exception:  # pragma: no cover - store module without schema helper
+        pass
+    everything = load_articles(columns=cols, data_dir=settings.data_dir)
+    done: set[str] = set()
+    cached = None
+    if not refresh and ev_path.is_file() and ids_path.is_file():
+        try:
+            done = set(json.loads(ids_path.read_text(encoding="utf-8")))
+            cached = pd.read_parquet(ev_path)
+        except Exception as e:  # a broken cache is recomputed, not fatal
+            log.warning("%s: unreadable event cache (%s); recomputing", ev_path, e)
+            done, cached = set(), None
+    todo = everything[~everything["id"].isin(done)] if done else everything
+    if len(todo) or cached is None:
+        new = extract_events(todo)
+        new_json = pd.DataFrame({"record": [json.dumps(r, ensure_ascii=False, default=str) for r in event_records(new)],
+                                 "article_id": new["article_id"].astype("string")})
+        if cached is not None and len(cached):
+            new_json = pd.concat([cached, new_json], ignore_index=True)
+        done |= set(todo["id"].astype(str))
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = ev_path.with_suffix(".tmp")
+            new_json.to_parquet(tmp, index=False)
+            os.replace(tmp, ev_path)
+            tmp_ids = ids_path.with_suffix(".tmp")
+            tmp_ids.write_text(json.dumps(sorted(done)), encoding="utf-8")
+            os.replace(tmp_ids, ids_path)
+            for old in cache_dir.glob("events-*.parquet"):
+                if old != ev_path:
+                    old.unlink(missing_ok=True)
+            for old in cache_dir.glob("articles-*.json"):
+                if old != ids_path:
+                    old.unlink(missing_ok=True)
+        except OSError as e:
+            raise StoreError(f"{cache_dir}: cannot write the event cache ({e}); check permissions or free space") from e
+        cached = new_json
+    wanted = set(everything["id"].astype(str))  # latest versions only
+    if any(v is not None for v in (start, end, sources, query)):
+        wanted &= set(load_articles(start, end, sources, query, columns=["id"], data_dir=settings.data_dir)["id"].astype(str))
+    cached = cached[cached["article_id"].isin(wanted)]
+    return events_frame(json.loads(r) for r in cached["record"])
