@@ -32,7 +32,9 @@ __all__ = [
     "IsoWeek", "ReportParams", "WeekData", "parse_week", "latest_complete_week", "resolve_week",
     "validate_parameters", "load_week", "snapshot_hash", "provenance", "html_table", "Output",
     "week_totals", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
-    "evidence_table", "disagreements", "day_evidence_links",
+    "evidence_table", "disagreements", "day_evidence_links", "daily_table", "store_span",
+    "summary_section", "attacks_section", "where_section", "ground_section", "aid_section",
+    "procurement_section", "evidence_section", "provenance_section",
 ]
 
 KYIV = "Europe/Kyiv"
@@ -365,38 +367,26 @@ def week_totals(series: "pd.DataFrame", week: IsoWeek) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["measure", "previous", "this_week", "change", "change_pct"])
 
 
-def assaults_per_day(events: "pd.DataFrame") -> "pd.DataFrame":
-    """Ground assaults per Kyiv day from merged ``ground_assault`` events.
-
-    A national figure (event with no ``place`` and no ``admin1``) stands for its day and the
-    direction reports are its parts (the largest national figure is used); a day with only
-    direction reports sums them and is marked ``lower_bound``. Returns ``date``, ``assaults``
-    (Int64), ``lower_bound`` (bool), ``events`` (merged events that day).
-    """
+def assaults_per_day(series: "pd.DataFrame") -> "pd.DataFrame":
+    """Ground assaults per Kyiv day from :func:`opslens.daily_series` of ``ground_assault``
+    events (national figure when one was given, else the sum of direction reports, flagged
+    ``lower_bound``). Returns ``date``, ``assaults`` (Int64), ``lower_bound`` (bool), ``events``."""
     import pandas as pd
 
     cols = ["date", "assaults", "lower_bound", "events"]
-    if events is None or events.empty:
+    if series is None or series.empty or "count" not in series:
         return pd.DataFrame(columns=cols)
-    df = events.copy()
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    df = df[df["date"].notna()]
-    n = pd.to_numeric(df.get("count_value"), errors="coerce")
-    df["_n"] = n
-    place = df.get("place", pd.Series(pd.NA, index=df.index)).astype("string").fillna("")
-    adm = df.get("admin1", pd.Series(pd.NA, index=df.index)).astype("string").fillna("")
-    df["_national"] = (place == "") & (adm == "")
-    rows = []
-    for day, g in df.groupby("date", sort=True):
-        nat = g[g["_national"] & g["_n"].notna()]
-        if len(nat):
-            rows.append({"date": day, "assaults": int(nat["_n"].max()), "lower_bound": False, "events": len(g)})
-        elif g["_n"].notna().any():
-            rows.append({"date": day, "assaults": int(g["_n"].sum()), "lower_bound": True, "events": len(g)})
-    out = pd.DataFrame(rows, columns=cols)
-    out["assaults"] = out["assaults"].astype("Int64")
-    out["lower_bound"] = out["lower_bound"].astype(bool)
-    return out
+    s = series.copy()
+    if "weapon" in s:
+        s = s[s["weapon"].isna()]
+    s = s[s["count"].notna()]
+    out = pd.DataFrame({
+        "date": pd.to_datetime(s["date"]),
+        "assaults": s["count"].astype("Int64"),
+        "lower_bound": s["lower_bound"].fillna(False).astype(bool) if "lower_bound" in s else False,
+        "events": s["events"].astype("Int64") if "events" in s else pd.NA,
+    })
+    return out.sort_values("date").reset_index(drop=True)[cols]
 
 
 def admin1_counts(events: "pd.DataFrame") -> "pd.DataFrame":
@@ -478,39 +468,51 @@ def currency_totals(packages: "pd.DataFrame") -> "pd.DataFrame":
 _FIGURES = ("launched", "destroyed", "count", "killed", "injured")
 
 
-def _mention_figures(row: Mapping[str, Any]) -> str:
+def _num(row: Mapping[str, Any], *names: str) -> Any:
     import pandas as pd
 
+    for n in names:
+        v = row.get(n)
+        if v is not None and not pd.isna(v):
+            return v
+    return None
+
+
+def _mention_figures(row: Mapping[str, Any]) -> str:
+    """What one mention said: "launched 40, destroyed ≥ 36" (qualifiers when known)."""
     parts = []
     for q in _FIGURES:
-        v = row.get(f"{q}_value")
-        if v is not None and not pd.isna(v):
+        v = _num(row, q, f"{q}_value")
+        if v is not None:
             qual = row.get(f"{q}_qualifier")
             pre = {"at_least": "≥", "at_most": "≤", "approx": "~"}.get(qual if isinstance(qual, str) else "", "")
             parts.append(f"{q} {pre}{int(v)}")
-    amt = row.get("value_amount")
-    if amt is not None and not pd.isna(amt):
-        parts.append(f"value {amt:,.0f} {row.get('value_currency') or ''}".strip())
+    amt = _num(row, "value_amount")
+    if amt is not None:
+        cur = row.get("value_currency")
+        parts.append(f"value {amt:,.0f} {cur if isinstance(cur, str) else ''}".strip())
     return ", ".join(parts)
 
 
 def linked_mentions(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
-    """Mentions of ``events`` (default: the week's events) with their ``event_id``."""
+    """The :func:`opslens.merge_events` links (one row per mention: ``event_id``, ``article_id``,
+    ``claimed_by``, the mention's own figures, ``evidence_text``, ``url``, ``source``, ``title``)
+    of ``events`` (default: the week's events), with the mention's quantity qualifiers and
+    currency added from ``data.mentions``."""
     import pandas as pd
 
     ev = data.week_events if events is None else events
     links, mentions = data.links, data.mentions
     if ev is None or ev.empty or links is None or links.empty or "event_id" not in ev:
-        return pd.DataFrame(columns=["event_id", *mentions.columns])
-    links = links[links["event_id"].isin(set(ev["event_id"]))]
-    key = "mention_id" if "mention_id" in links and "mention_id" in mentions else None
-    if key is None:
-        extra = [c for c in links.columns if c != "event_id" and c in mentions.columns]
-        key_cols = extra or ["article_id"]
-        m = links[["event_id", *key_cols]].merge(mentions, on=key_cols, how="left")
-    else:
-        m = links[["event_id", key]].merge(mentions, on=key, how="left")
-    return m
+        return pd.DataFrame(columns=["event_id", "article_id"])
+    m = links[links["event_id"].isin(set(ev["event_id"]))].copy()
+    extra = [c for c in (*(f"{q}_qualifier" for q in _FIGURES), "value_currency")
+             if c in mentions.columns and c not in m.columns]
+    if extra and "mention" in m.columns:
+        add = mentions[extra].reindex(m["mention"].to_numpy())
+        for c in extra:
+            m[c] = add[c].to_numpy()
+    return m.reset_index(drop=True)
 
 
 def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
@@ -523,8 +525,15 @@ def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.
     m = linked_mentions(data, events)
     if m.empty:
         return pd.DataFrame(columns=cols)
-    where = m.get("place", pd.Series(pd.NA, index=m.index)).astype("string")
-    where = where.fillna(m.get("admin1", pd.Series(pd.NA, index=m.index)).astype("string")).fillna("national")
+    ev_all = data.events
+    na = pd.Series(pd.NA, index=m.index, dtype="string")
+    where = m.get("place", na).astype("string").fillna(m.get("admin1", na).astype("string")).fillna("national")
+    if "event_id" in ev_all.columns and {"donor", "recipient"} <= set(ev_all.columns):
+        parties = ev_all.set_index("event_id")[["donor", "recipient"]].astype("string").fillna("?")
+        arrow = (parties["donor"] + " → " + parties["recipient"]).reindex(m["event_id"].to_numpy()).to_numpy()
+        is_deal = m["type"].isin(["aid_announcement", "procurement"]).to_numpy()
+        where = where.where(~is_deal, pd.Series(arrow, index=m.index, dtype="string"))
+    sentence = m.get("evidence_text", na).astype("string")
     out = pd.DataFrame({
         "event_id": m["event_id"].astype(str),
         "type": m.get("type"),
@@ -533,7 +542,7 @@ def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.
         "figures": [_mention_figures(r) for r in m.to_dict(orient="records")],
         "outlet": m.get("source"), "claimed_by": m.get("claimed_by"), "url": m.get("url"),
         "title": m.get("title"),
-        "sentence": m.get("evidence_text"),
+        "sentence": ("“" + sentence + "”").astype("string"),
     })
     return out.sort_values(["date", "type", "event_id", "outlet"], na_position="last").reset_index(drop=True)[cols]
 
@@ -551,7 +560,7 @@ def disagreements(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.D
     rows = []
     for eid, g in m.groupby("event_id", sort=True):
         for q in (*_FIGURES, "value"):
-            col = "value_amount" if q == "value" else f"{q}_value"
+            col = "value_amount" if q == "value" else (q if q in g else f"{q}_value")
             if col not in g:
                 continue
             v = pd.to_numeric(g[col], errors="coerce")
@@ -559,12 +568,15 @@ def disagreements(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.D
                 continue
             said = []
             for val, sub in g[v.notna()].groupby(v[v.notna()]):
-                who = sorted({str(x) for x in sub.get("source", pd.Series(dtype=str)).dropna()}
-                             | {str(x) for x in sub.get("claimed_by", pd.Series(dtype=str)).dropna()})
-                said.append(f"{val:g} ({', '.join(who) or 'unknown source'})")
+                who = []
+                for r in sub.to_dict(orient="records"):
+                    src, claim = r.get("source"), r.get("claimed_by")
+                    src = str(src) if isinstance(src, str) else "unknown outlet"
+                    who.append(f"{src}, citing {claim}" if isinstance(claim, str) and claim else src)
+                said.append(f"{val:g} ({'; '.join(sorted(set(who)))})")
             rows.append({"event_id": str(eid), "type": g["type"].iloc[0],
                          "date": pd.to_datetime(g["date"].iloc[0], errors="coerce").date(), "figure": q,
-                         "values": "; ".join(said), "min": v.min(), "max": v.max()})
+                         "values": " | ".join(said), "min": v.min(), "max": v.max()})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -772,3 +784,361 @@ def _display_html(h: str) -> None:
     if get_ipython() is not None:
         display(HTML(h))
 
+
+
+# --- report sections (each shows figures/tables through ``out``; a notebook cell calls one) -----
+
+_TYPE_WORDS = {"drone_attack": "drone", "missile_attack": "missile", "ground_assault": "ground assault",
+               "aid_announcement": "aid", "procurement": "procurement"}
+
+
+def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame":
+    """National daily totals of one type with the ids of the events behind each day:
+    ``date``, ``launched``, ``destroyed``, ``range`` ("30-40" where sources disagree), ``events``,
+    ``articles``, ``evidence`` (list of event ids; links to the evidence table)."""
+    import pandas as pd
+
+    cols = ["date", "launched", "destroyed", "range", "events", "articles", "evidence"]
+    if series is None or series.empty:
+        return pd.DataFrame(columns=cols)
+    s = series.copy()
+    s["date"] = pd.to_datetime(s["date"])
+    if "weapon" in s:
+        w = s["weapon"].astype("string").fillna("")
+        s = s[w == ""] if (w == "").any() else s
+    s = s.groupby("date", sort=True).agg({c: "sum" for c in ("launched", "destroyed", "events", "articles",
+                                                             "launched_lower", "launched_upper") if c in s})
+    refs = day_evidence_links(events)
+    rng = []
+    for _d, r in s.iterrows():
+        lo, hi = r.get("launched_lower"), r.get("launched_upper")
+        rng.append(f"{int(lo)}-{int(hi)}" if lo is not None and hi is not None and not pd.isna(lo)
+                   and not pd.isna(hi) and lo != hi else "")
+    out = pd.DataFrame({
+        "date": s.index.date,
+        "launched": pd.to_numeric(s.get("launched"), errors="coerce").astype("Int64") if "launched" in s else pd.NA,
+        "destroyed": pd.to_numeric(s.get("destroyed"), errors="coerce").astype("Int64") if "destroyed" in s else pd.NA,
+        "range": rng,
+        "events": s["events"].astype("Int64") if "events" in s else pd.NA,
+        "articles": s["articles"].astype("Int64") if "articles" in s else pd.NA,
+        "evidence": [refs.get(pd.Timestamp(d), []) for d in s.index],
+    })
+    return out[cols]
+
+
+def summary_section(data: WeekData, out: Output) -> bool:
+    """One paragraph on what the week holds; says so plainly when the week has no data.
+    Returns ``True`` when there is something to report."""
+    p = data.params
+    if data.empty:
+        first, last, _n = store_span(p.data_dir)
+        span = f"{first:%Y-%m-%d} .. {last:%Y-%m-%d}" if first and last else "nothing yet"
+        out.note(f"No data for {p.week} ({p.week.start:%d %b} .. {p.week.end:%d %b %Y}): no article was "
+                 f"published and no event is dated in this week. The store covers {span}.", kind="empty")
+        return False
+    wa = data.week_articles
+    we = data.week_events
+    counts = we["type"].value_counts() if len(we) else {}
+    parts = [f"{int(counts.get(t, 0))} {_TYPE_WORDS[t]} events" for t in p.event_types]
+    out.note(f"{p.week} ({p.week.start:%d %b} .. {p.week.end:%d %b %Y}): {len(wa)} articles from "
+             f"{wa['source'].nunique() if len(wa) else 0} outlets; merged events: {', '.join(parts)}.")
+    return True
+
+
+def attacks_section(data: WeekData, type_: str, out: Output) -> None:
+    """Drone or missile attacks: daily launched / shot down with the 7-day average, change
+    against the previous week, weapon mix of the week, daily table with evidence links."""
+    from . import charts
+
+    word = _TYPE_WORDS[type_]
+    p = data.params
+    if type_ not in p.event_types:
+        out.note(f"{word.capitalize()} attacks are not part of this report (parameter event_types).")
+        return
+    series = data.series(type_)
+    if series.empty:
+        out.note(f"No {word} attacks were reported between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.", kind="empty")
+        return
+    ax = charts.daily_attacks(series, week=p.week, start=p.start, end=p.end,
+                              title=f"{word.capitalize()}s: launched and shot down per day (national, merged)")
+    out.figure(ax, f"{word}_daily")
+    out.table(week_totals(series, p.week), f"{word}_week_change",
+              caption=f"{word.capitalize()}s: {p.week} against {p.week.shift(-1)}")
+    ev = data.events_of(type_)
+    wk = series[(series["date"] >= _ts(p.week.start)) & (series["date"] <= _ts(p.week.end))]
+    by_weapon = data.series(type_, by_weapon=True)
+    by_weapon = by_weapon[(by_weapon["date"] >= _ts(p.week.start)) & (by_weapon["date"] <= _ts(p.week.end))] \
+        if len(by_weapon) else by_weapon
+    if len(by_weapon):
+        out.figure(charts.weapon_mix(by_weapon, title=f"{word.capitalize()}s by model, {p.week}"), f"{word}_weapons")
+    out.table(daily_table(wk, ev), f"{word}_daily", refs="evidence",
+              caption=f"{word.capitalize()}s per day in {p.week}; evidence links go to the articles below")
+
+
+def _ts(d: dt.date) -> "pd.Timestamp":
+    import pandas as pd
+
+    return pd.Timestamp(d)
+
+
+def where_section(data: WeekData, out: Output) -> None:
+    """Where drones and missiles struck or were shot down in the week: tile map and table."""
+    from . import charts
+
+    we = data.week_events
+    types = [t for t in ("drone_attack", "missile_attack") if t in data.params.event_types]
+    ev = we[we["type"].isin(types)] if len(we) else we
+    counts = admin1_counts(ev)
+    if counts.empty:
+        out.note("No oblast or city was named in this week's drone and missile reports.", kind="empty")
+        return
+    out.figure(charts.tile_map(counts[["admin1", "events"]], title=f"Drone and missile events by oblast, {data.params.week}"),
+               "where_tilemap")
+    refs = {a: list(g["event_id"].astype(str)) for a, g in ev[ev["admin1"].notna()].groupby("admin1")} \
+        if "event_id" in ev else {}
+    counts = counts.assign(evidence=[refs.get(a, []) for a in counts["admin1"]])
+    out.table(counts, "where", refs="evidence", caption="Events per oblast (national totals not included)")
+
+
+def ground_section(data: WeekData, out: Output) -> None:
+    """Ground assaults per day (window) and by direction (week)."""
+    from . import charts
+
+    p = data.params
+    if "ground_assault" not in p.event_types:
+        out.note("Ground assaults are not part of this report (parameter event_types).")
+        return
+    per_day = assaults_per_day(data.series("ground_assault"))
+    if per_day.empty:
+        out.note(f"No ground assaults with a count were reported between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.",
+                 kind="empty")
+        return
+    out.figure(charts.ground_assaults(per_day, week=p.week, start=p.start, end=p.end,
+                                      title="Ground assaults per day"), "ground_daily")
+    wk_ev = data.events_of("ground_assault", week_only=True)
+    if len(wk_ev) and wk_ev["place"].notna().any():
+        out.figure(charts.assaults_by_direction(wk_ev, title=f"Ground assaults by direction, {p.week}"),
+                   "ground_directions")
+    wk = per_day[(per_day["date"] >= _ts(p.week.start)) & (per_day["date"] <= _ts(p.week.end))].copy()
+    refs = day_evidence_links(wk_ev)
+    wk["evidence"] = [refs.get(_ts(d), []) for d in wk["date"]]
+    wk["date"] = wk["date"].dt.date
+    out.table(wk, "ground_daily", refs="evidence",
+              caption="Ground assaults per day (lower_bound: sum of direction reports, no national figure)")
+
+
+def aid_section(data: WeekData, out: Output) -> None:
+    """Aid announcements: timeline by donor and category (window), packages of the week with
+    items, quantities and values, totals per currency."""
+    from . import charts
+
+    p = data.params
+    if "aid_announcement" not in p.event_types:
+        out.note("Aid announcements are not part of this report (parameter event_types).")
+        return
+    ev = data.events_of("aid_announcement")
+    if ev is None or ev.empty:
+        out.note(f"No aid announcements between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.", kind="empty")
+        return
+    out.figure(charts.aid_timeline(ev, week=p.week, title="Aid announcements by donor and category"), "aid_timeline")
+    pk = aid_packages(data.events_of("aid_announcement", week_only=True))
+    if pk.empty:
+        out.note(f"No aid announcement is dated in {p.week}.", kind="empty")
+        return
+    out.table(pk.rename(columns={"event_id": "evidence"}).assign(evidence=[[e] for e in pk["event_id"]]),
+              "aid_packages", refs="evidence", caption=f"Aid packages announced in {p.week}")
+    out.table(currency_totals(pk), "aid_totals", caption="Announced value per currency (not converted)")
+
+
+def procurement_section(data: WeekData, out: Output) -> None:
+    """Procurement deals of the week (buyer = recipient, seller = donor)."""
+    p = data.params
+    if "procurement" not in p.event_types:
+        out.note("Procurement is not part of this report (parameter event_types).")
+        return
+    pk = aid_packages(data.events_of("procurement", week_only=True))
+    if pk.empty:
+        out.note(f"No procurement deal is dated in {p.week}.", kind="empty")
+        return
+    pk = pk.rename(columns={"donor": "seller", "recipient": "buyer"}).drop(columns=["category"])
+    out.table(pk.rename(columns={"event_id": "evidence"}).assign(evidence=[[e] for e in pk["event_id"]]),
+              "procurement", refs="evidence", caption=f"Procurement deals in {p.week}")
+
+
+def evidence_section(data: WeekData, out: Output) -> None:
+    """Every event of the week with each article that reported it, then the disagreements."""
+    ev = evidence_table(data)
+    if ev.empty:
+        out.note("No events this week, so no evidence to show.", kind="empty")
+        return
+    out.table(ev, "evidence", links={"outlet": "url"}, anchors={"event_id": "ev-"},
+              caption="Each event (id) with every article that reported it: outlet (link), claimant, sentence")
+    dis = disagreements(data)
+    if dis.empty:
+        out.note("No disagreements: every article behind an event gave the same figures.")
+    else:
+        dis = dis.assign(evidence=[[e] for e in dis["event_id"]]).drop(columns=["event_id"])
+        out.table(dis, "disagreements", refs="evidence",
+                  caption="Figures on which sources disagree (the report uses the merged value; all are kept here)")
+
+
+def provenance_section(data: WeekData, out: Output) -> None:
+    """The provenance block (see :func:`provenance`)."""
+    out.table(provenance(data), "provenance", caption="Provenance")
+
+
+# --- corpus overview ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CorpusParams:
+    """Validated parameters of ``corpus_overview.ipynb``."""
+
+    start: dt.date | None
+    end: dt.date | None
+    data_dir: Path
+    out_dir: Path | None
+
+
+def _parse_day(value: Any, param: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ParameterError(f"parameter {param!r}: expected a date string YYYY-MM-DD or empty, got "
+                             f"{type(value).__name__} {value!r}")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ParameterError(f"parameter {param!r}: {value!r} is not a date; accepted values: YYYY-MM-DD "
+                             "(e.g. '2022-10-03') or empty for the whole store") from None
+
+
+def validate_corpus_parameters(start: Any = "", end: Any = "", data_dir: Any = None,
+                               out_dir: Any = None) -> CorpusParams:
+    """Check ``corpus_overview.ipynb`` parameters (dates ``YYYY-MM-DD`` or empty, start <= end)."""
+    a, b = _parse_day(start, "start"), _parse_day(end, "end")
+    if a and b and a > b:
+        raise ParameterError(f"parameters 'start'/'end': start {a} is after end {b}; give start <= end")
+    for name, v in (("data_dir", data_dir), ("out_dir", out_dir)):
+        if v is not None and not isinstance(v, (str, Path)):
+            raise ParameterError(f"parameter {name!r}: expected a folder path (string) or None, got "
+                                 f"{type(v).__name__} {v!r}")
+    d = _check_data_dir(data_dir)
+    return CorpusParams(start=a, end=b, data_dir=d, out_dir=Path(out_dir).expanduser().resolve() if out_dir else None)
+
+
+@dataclass
+class Corpus:
+    """Articles of the store for the corpus overview: ``articles`` (``id``, ``title``, ``published``,
+    ``source``, ``cluster_id``, ``day``) within the range, ``undated`` (no publication date)."""
+
+    params: CorpusParams
+    articles: "pd.DataFrame"
+    undated: "pd.DataFrame"
+
+
+def load_corpus(params: CorpusParams) -> Corpus:
+    """Load the store's articles (dated ones within ``start..end``) and its undated articles."""
+    import pandas as pd
+
+    from . import load_articles
+
+    cols = ["id", "url", "title", "published", "source", "cluster_id"]
+    arts = load_articles(columns=cols, data_dir=params.data_dir)
+    dated = arts[arts["published"].notna()].copy()
+    dated["day"] = _kyiv_days(dated["published"])
+    if params.start:
+        dated = dated[dated["day"] >= pd.Timestamp(params.start)]
+    if params.end:
+        dated = dated[dated["day"] <= pd.Timestamp(params.end)]
+    return Corpus(params=params, articles=dated.reset_index(drop=True),
+                  undated=arts[arts["published"].isna()].reset_index(drop=True))
+
+
+def coverage_gaps(articles: "pd.DataFrame", start: Any = None, end: Any = None) -> "pd.DataFrame":
+    """Runs of Kyiv days without any article between ``start`` and ``end`` (default: first and
+    last article day): ``first``, ``last``, ``days``."""
+    import pandas as pd
+
+    cols = ["first", "last", "days"]
+    if articles is None or articles.empty:
+        return pd.DataFrame(columns=cols)
+    days = pd.to_datetime(articles["day"]).dt.normalize()
+    lo = pd.Timestamp(start) if start is not None else days.min()
+    hi = pd.Timestamp(end) if end is not None else days.max()
+    have = set(days)
+    rows, run = [], []
+    for d in pd.date_range(lo, hi, freq="D"):
+        if d in have:
+            if run:
+                rows.append({"first": run[0].date(), "last": run[-1].date(), "days": len(run)})
+            run = []
+        else:
+            run.append(d)
+    if run:
+        rows.append({"first": run[0].date(), "last": run[-1].date(), "days": len(run)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def duplicate_clusters(articles: "pd.DataFrame") -> "pd.DataFrame":
+    """Near-duplicate clusters with more than one article: ``cluster_id``, ``articles``,
+    ``outlets`` (comma-separated), ``title`` (of the first article), largest first."""
+    import pandas as pd
+
+    cols = ["cluster_id", "articles", "outlets", "title"]
+    if articles is None or articles.empty or "cluster_id" not in articles:
+        return pd.DataFrame(columns=cols)
+    a = articles[articles["cluster_id"].notna()]
+    g = a.groupby(a["cluster_id"].astype(str), sort=True)
+    out = pd.DataFrame({
+        "articles": g.size(),
+        "outlets": g["source"].agg(lambda s: ", ".join(sorted({str(x) for x in s.dropna()}))),
+        "title": g["title"].first(),
+    }).reset_index(names="cluster_id")
+    out = out[out["articles"] > 1]
+    return out.sort_values(["articles", "cluster_id"], ascending=[False, True]).reset_index(drop=True)[cols]
+
+
+def corpus_summary_section(corpus: Corpus, out: Output) -> None:
+    a = corpus.articles
+    if a.empty:
+        out.note(f"No dated article in the store {corpus.params.data_dir} for this range.", kind="empty")
+        return
+    out.note(f"{len(a)} dated articles from {a['source'].nunique()} outlets, published "
+             f"{a['day'].min():%Y-%m-%d} .. {a['day'].max():%Y-%m-%d} (Kyiv days); {len(corpus.undated)} undated.")
+    out.table(a.groupby(a["source"].astype(str)).size().rename("articles").reset_index()
+              .sort_values("articles", ascending=False), "corpus_outlets", caption="Articles per outlet")
+
+
+def corpus_daily_section(corpus: Corpus, out: Output) -> None:
+    from . import charts
+
+    if corpus.articles.empty:
+        out.note("No dated articles to chart.", kind="empty")
+        return
+    out.figure(charts.articles_per_day(corpus.articles, title="Articles per day by outlet"), "corpus_daily")
+
+
+def coverage_gaps_section(corpus: Corpus, out: Output) -> None:
+    p = corpus.params
+    gaps = coverage_gaps(corpus.articles, p.start, p.end)
+    if gaps.empty:
+        out.note("No gaps: every day in the range has at least one article.")
+    else:
+        out.table(gaps, "corpus_gaps", caption="Days without articles")
+
+
+def duplicates_section(corpus: Corpus, out: Output) -> None:
+    d = duplicate_clusters(corpus.articles)
+    if d.empty:
+        out.note("No near-duplicate clusters.")
+    else:
+        out.table(d, "corpus_duplicates", max_rows=50, caption="Near-duplicate clusters (same story, several outlets)")
+
+
+def undated_section(corpus: Corpus, out: Output) -> None:
+    u = corpus.undated
+    if u.empty:
+        out.note("Every article has a publication date.")
+    else:
+        out.table(u[["id", "title", "source", "url"]], "corpus_undated", links={"title": "url"}, max_rows=50,
+                  caption="Articles without a publication date")
