@@ -1,0 +1,536 @@
+"""``aid_announcement``: pledges, announcements and deliveries of military, financial or
+humanitarian support to a party of the war (contract sections 2, 6, 7, 8).
+
+How a document is read:
+
+1. Sentences that carry aid cues (a giving verb and an aid noun, money or an item) become
+   candidate *aid sentences*; cues live in ``opslens/data/aid_cues.csv`` (roles ``give``,
+   ``noun``, ``negative``, ``total``, ``cat_*``). Calls for aid, requests, debates, proposals,
+   denials, hedges ("could send") and running totals ("since February", "so far") are not events.
+   A sentence whose main verb is a sale or purchase is left to the procurement extractor.
+2. Donors come from :mod:`opslens.extract.actors`: the source after "from", else the subject
+   countries/organisations before the giving verb (coordinated subjects -> one event per donor,
+   section 8), else the donor of the previous aid sentence. The recipient is Ukraine unless the
+   text sends the aid to another named party ("drones for Russia").
+3. Sentences about the same donor's package merge into one event: items
+   (:mod:`opslens.extract.items`, counted generic nouns folded into the named model), the value
+   (:mod:`opslens.extract.money`; the stated currency, a bare "$" read as the donor's own dollar
+   for Canada/Australia/New Zealand; a joint package's sum is not given to each donor), the
+   category from cue counts (military / financial / humanitarian).
+4. Dates follow section 7: the announcement is the publication day unless the sentence dates it;
+   future delivery times ("will arrive at the end of May") do not date the announcement.
+5. A title that announces aid counts when the body gives no aid or procurement event
+   (evidence ``{"text": title, "in": "title"}``); a body that is a bare description of an aid
+   shipment ("Medical supplies and generators.") is an event with low confidence.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from ..schema import empty_event
+from .actors import ActorMatch, find_actors, find_claimant
+from .base import Document, Sentence, register
+from .items import find_items, merge_generic_items
+from .money import find_money, local_dollar
+
+__all__ = ["AidExtractor", "sentence_cues", "Cues"]
+
+log = logging.getLogger(__name__)
+
+RECIPIENT_DEFAULT = "Ukraine"
+_ROLES = ("give", "noun", "negative", "total", "total_soft", "buy", "sell",
+          "cat_military", "cat_financial", "cat_humanitarian")
+
+
+@lru_cache(maxsize=1)
+def _cue_patterns() -> dict[str, re.Pattern[str]]:
+    by_role: dict[str, list[str]] = {r: [] for r in _ROLES}
+    with resources.files("opslens.data").joinpath("aid_cues.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            cue, role = r["cue"].strip(), r["role"].strip()
+            if cue and role in by_role:
+                by_role[role].append(cue)
+    out = {}
+    for role, cues in by_role.items():
+        parts = []
+        for c in sorted(cues, key=len, reverse=True):
+            p = re.escape(c.rstrip("*")).replace(r"\ ", r"\s+")
+            parts.append(p + (r"[\w-]*" if c.endswith("*") else ""))
+        out[role] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+    all_parts = "|".join(p.pattern for k, p in out.items() if k in ("give", "noun", "buy", "sell"))
+    out["any"] = re.compile(all_parts, re.IGNORECASE)
+    return out
+
+
+@dataclass
+class Cues:
+    """What one sentence says about aid (spans are offsets into the sentence text)."""
+
+    give: list[tuple[int, int]] = field(default_factory=list)
+    noun: list[tuple[int, int]] = field(default_factory=list)
+    negative: list[tuple[int, int]] = field(default_factory=list)
+    total: list[tuple[int, int]] = field(default_factory=list)
+    total_soft: list[tuple[int, int]] = field(default_factory=list)
+    buy: list[tuple[int, int]] = field(default_factory=list)
+    sell: list[tuple[int, int]] = field(default_factory=list)
+    categories: dict[str, int] = field(default_factory=dict)
+
+
+def sentence_cues(text: str) -> Cues:
+    """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
+    pats = _cue_patterns()
+    c = Cues()
+    for role in ("give", "noun", "negative", "total", "total_soft", "buy", "sell"):
+        setattr(c, role, [m.span() for m in pats[role].finditer(text)])
+    for cat in ("military", "financial", "humanitarian"):
+        n = len(pats["cat_" + cat].findall(text))
+        if n:
+            c.categories[cat] = n
+    return c
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9€$£])|\n+")
+
+
+def _sentences(doc: Document) -> list[Sentence]:
+    if doc.sentences:
+        return doc.sentences
+    out, pos = [], 0
+    text = doc.text or ""
+    for m in _SPLIT.finditer(text):
+        if text[pos:m.start()].strip():
+            out.append(_trim(text, pos, m.start()))
+        pos = m.end()
+    if text[pos:].strip():
+        out.append(_trim(text, pos, len(text)))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> Sentence:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return Sentence(text[s:e], s, e)
+
+
+# --- sentence analysis -------------------------------------------------------------------------
+
+_FUTURE = re.compile(r"\b(?:will|would|to be|is to|are to|shall|in the coming|next (?:week|month|year)|by the end of|"
+                     r"at the end of|later this|expected to|set to|due to)\b", re.IGNORECASE)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_TO_FOR = re.compile(r"\b(?:to|for|into|towards?|toward|with|via|through|by|of|in|at|on|against|and\s+to|among)\s+(?:the\s+)?$",
+                     re.IGNORECASE)
+_RECIPIENT_BEFORE = re.compile(r"\b(?:to|for|supply|supplies|supplying|provide|provides|providing|give|gives|send|sends|"
+                               r"sell|sells|arm|arming|help|helping|support|supporting)\s+(?:the\s+)?$", re.IGNORECASE)
+_RECEIVE_AFTER = re.compile(r"^\s*(?:will|would|is to|has|have|had)?\s*(?:receive|received|receives|get|gets|got)\b", re.IGNORECASE)
+_PASSIVE_TO = re.compile(r"\b(?:delivered|sent|supplied|provided|transferred|handed over|shipped|donated|given)\s+to\s+$", re.IGNORECASE)
+_COORD = re.compile(r"^\s*(?:,|and|,\s*and|together with|as well as|&)\s*(?:the\s+)?$", re.IGNORECASE)
+_NOT_DONOR_KINDS = ("claimant", "outlet")
+
+
+def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) -> tuple[list[str], str | None]:
+    """(donors, recipient) in one sentence, from actor positions around the giving verb."""
+    recipient = None
+    donors: list[str] = []
+    from_donors: list[str] = []
+    states = [a for a in actors if a.kind not in _NOT_DONOR_KINDS]
+    for i, a in enumerate(states):
+        before = text[max(0, a.start - 40):a.start]
+        after = text[a.end:a.end + 40]
+        if _FROM.search(before):
+            from_donors.append(a.name)
+            continue
+        if _RECEIVE_AFTER.match(after) and a.name != RECIPIENT_DEFAULT and recipient is None:
+            recipient = a.name
+            continue
+        if (_RECIPIENT_BEFORE.search(before) or _PASSIVE_TO.search(before)) and a.name in ("Russia", "Belarus", "Ukraine"):
+            if a.name != RECIPIENT_DEFAULT and recipient is None:
+                recipient = a.name
+            continue
+    if from_donors:
+        return _unique(from_donors), recipient
+    # subjects: actors before the giving verb, not introduced by a preposition
+    subj: list[ActorMatch] = []
+    for a in states:
+        if give_at is not None and a.start > give_at:
+            break
+        before = text[max(0, a.start - 30):a.start]
+        if _TO_FOR.search(before) and not re.search(r"\b(?:of|by)\s+(?:the\s+)?$", before, re.I):
+            continue
+        if re.search(r"\bof\s+(?:the\s+)?$", before, re.I) and not re.search(
+                r"(?:government|ministry|minister|president|prime minister|chancellor|parliament|cabinet|people|embassy|"
+                r"department|secretary|leader|head)\s+of\s+(?:the\s+)?$", before, re.I):
+            continue
+        subj.append(a)
+    if subj:
+        # keep coordinated subjects ("Germany and the Netherlands") as separate donors
+        groups: list[list[ActorMatch]] = [[subj[0]]]
+        for a in subj[1:]:
+            prev = groups[-1][-1]
+            if _COORD.match(text[prev.end:a.start]):
+                groups[-1].append(a)
+            else:
+                groups.append([a])
+        # the group nearest the verb is the grammatical subject
+        for a in groups[-1]:
+            donors.append(a.name)
+        if len(groups) > 1 and all(a.name == RECIPIENT_DEFAULT for a in groups[-1]):
+            donors = [a.name for a in groups[-2]]
+    if not donors and give_at is not None:
+        # "He announced the US would allocate": actor right after the first verb
+        for a in states:
+            if a.start > give_at and not _TO_FOR.search(text[max(0, a.start - 30):a.start]) \
+                    and not _RECIPIENT_BEFORE.search(text[max(0, a.start - 30):a.start]):
+                donors.append(a.name)
+                break
+    return _unique(donors), recipient
+
+
+def _unique(xs: list[str]) -> list[str]:
+    out: list[str] = []
+    for x in xs:
+        if x not in out:
+            out.append(x)
+    return out
+
+
+@dataclass
+class _Analysis:
+    sent: Sentence
+    cues: Cues
+    actors: list[ActorMatch]
+    money: list[Any]
+    items: list[Any]
+    is_aid: bool = False
+    is_procurement: bool = False
+    is_excluded: bool = False
+    donors: list[str] = field(default_factory=list)
+    recipient: str | None = None
+    seller: str | None = None
+    buyer: str | None = None
+
+
+_TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|purchases|procurement)\b|"
+                     r"\bpurchase\s+of\b|\bbuy\s+(?:back)\b", re.IGNORECASE)
+
+
+def _analyse(sent: Sentence) -> _Analysis:
+    t = sent.text
+    cues = sentence_cues(t)
+    actors = find_actors(t)
+    money = find_money(t)
+    items = find_items(t, exclude=[(m.start, m.end) for m in money])
+    a = _Analysis(sent, cues, actors, money, items)
+    # procurement: a finite buy/sell verb, not "funds to buy"
+    buy = [s for s in cues.buy if not _TO_BUY.search(t[max(0, s[0] - 12):s[1] + 4])]
+    sell = cues.sell
+    a.is_procurement = bool((buy or sell) and (items or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
+                            and not (cues.give and not buy and not sell))
+    has_give = bool(cues.give)
+    has_noun = bool(cues.noun)
+    substance = bool(money or items or has_noun)
+    a.is_aid = (has_give and substance) or (has_noun and (money or items) and not cues.buy)
+    neg_hits = [n for n in cues.negative if not _negative_exempt(t, n)]
+    a.is_excluded = bool(neg_hits) or bool(cues.total) or (bool(cues.total_soft) and not money and not items)
+    give_at = cues.give[0][0] if cues.give else None
+    a.donors, a.recipient = _donor_candidates(t, actors, give_at)
+    if a.is_procurement:
+        a.buyer, a.seller = _procurement_parties(t, actors, buy, sell)
+    return a
+
+
+def _procurement_parties(text: str, actors: list[ActorMatch], buy: list[tuple[int, int]],
+                         sell: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+    """(buyer, seller): the subject of "buys"/"orders" and the party after "from"; the subject of
+    "sells" and the party it sells to."""
+    states = [a for a in actors if a.kind not in _NOT_DONOR_KINDS]
+    buyer = seller = None
+    for a in states:
+        if _FROM.search(text[max(0, a.start - 30):a.start]):
+            seller = seller or a.name
+    if buy and (not sell or buy[0][0] < sell[0][0]):
+        before = [a for a in states if a.end <= buy[0][0] and a.name != seller]
+        if before:
+            buyer = before[-1].name
+        else:
+            after = [a for a in states if a.start >= buy[0][1] and a.name != seller
+                     and re.search(r"\bby\s+(?:the\s+)?$", text[max(0, a.start - 10):a.start], re.I)]
+            buyer = after[0].name if after else None
+    elif sell:
+        before = [a for a in states if a.end <= sell[0][0]]
+        if before and seller is None:
+            seller = before[-1].name
+        after = [a for a in states if a.start >= sell[0][1] and a.name != seller]
+        if after:
+            buyer = after[0].name
+    return buyer, seller
+
+
+def _negative_exempt(text: str, span: tuple[int, int]) -> bool:
+    """Negative cues that do not cancel an announcement: "ready to" after "announced", etc."""
+    word = text[span[0]:span[1]].lower()
+    if word in ("possible", "possibility") and re.search(r"\bas soon as possible\b", text, re.I):
+        return True
+    if word.startswith("request") and re.search(r"\b(?:at|upon|on|in response to)\s+(?:the\s+)?(?:\w+\s+){0,3}request", text, re.I):
+        return True  # "at the Ukrainian government's request" is delivery, not a request
+    if word.startswith("consider") and re.search(r"\bwe\s+(?:do\s+not\s+)?consider\b|considered\s+as\b", text, re.I):
+        return True  # tracker's own accounting remarks
+    return False
+
+
+# --- events ------------------------------------------------------------------------------------
+
+@dataclass
+class _Draft:
+    donor: str | None
+    recipient: str | None
+    parts: list[_Analysis]
+
+    @property
+    def first(self) -> _Analysis:
+        return self.parts[0]
+
+
+def _category(parts: list[_Analysis], items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
+    score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
+    for k, p in enumerate(parts):
+        w = 3.0 if k == 0 else 1.0
+        for cat, n in p.cues.categories.items():
+            score[cat] += w * n
+        text = p.sent.text.lower()
+        if re.search(r"\bhumanitarian\b", text):
+            score["humanitarian"] += 2 * w
+        if re.search(r"\bmilitary (?:aid|assistance|support|equipment|package)|\bweapons?\b|\bammunition\b|\blethal\b", text):
+            score["military"] += 2 * w
+        if re.search(r"\b(?:loan|budget support|macro-?financial|financial (?:aid|assistance|support)|guarantee)\b", text):
+            score["financial"] += 2 * w
+    for c in item_cats:
+        if c in score:
+            score[c] += 1.0
+    best = max(score.items(), key=lambda kv: kv[1])
+    return best[0] if best[1] > 0 else None
+
+
+def _pick_value(d: _Draft) -> dict[str, Any] | None:
+    """The package's value: a figure the text reports as this package's value, else the first
+    figure in the package's own sentences (not a total, not another party's sum)."""
+    preferred = re.compile(r"(?:report(?:s|ed)?|arrive at|estimate[sd]?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
+                           r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
+    candidates: list[tuple[int, int, dict[str, Any]]] = []
+    for k, p in enumerate(d.parts):
+        for m in p.money:
+            before = p.sent.text[max(0, m.start - 60):m.start]
+            rank = 10 * k
+            if re.search(r"\bwe\s+(?:\w+\s+){0,2}(?:report|arrive|estimate)", before, re.I) or re.search(
+                    r"(?:thus|therefore|hence),?\s+we\b", p.sent.text[:m.start], re.I):
+                rank -= 100
+            elif preferred.search(before):
+                rank -= 1
+            money = local_dollar(m.money, d.donor) if m.bare_dollar else m.money
+            candidates.append((rank, k, money))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    return candidates[0][2]
+
+
+def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = False) -> dict[str, Any]:
+    from .dates import resolve_date
+
+    ev = empty_event(doc.article_id, kind)
+    first = d.first
+    ev["donor"] = d.donor
+    ev["recipient"] = d.recipient
+    raw_items: list[dict[str, Any]] = []
+    item_cats: list[str | None] = []
+    for p in d.parts:
+        for it in p.items:
+            raw_items.append({"name": it.name, "quantity": it.quantity})
+            item_cats.append(it.category)
+    ev["items"] = merge_generic_items(raw_items)
+    if kind == "aid_announcement":
+        ev["category"] = _category(d.parts, ev["items"], item_cats)
+    ev["value"] = _pick_value(d) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
+    # date: announcement day unless the sentence dates the announcement itself
+    text = first.sent.text
+    day, prec = resolve_date(text, doc.published)
+    pub_day, _ = resolve_date("", doc.published)
+    if prec in ("week", "month") and _FUTURE.search(text):
+        day, prec = pub_day, ("day" if pub_day else None)
+    if day is not None and pub_day is not None and day > pub_day:
+        day, prec = pub_day, "day"
+    ev["date"] = day.isoformat() if isinstance(day, date) else None
+    ev["date_precision"] = prec if ev["date"] else None
+    ev["claimed_by"] = find_claimant(text)
+    if title_evidence:
+        ev["evidence"] = {"text": doc.title, "in": "title"}
+    else:
+        last = d.parts[-1].sent if len(d.parts) > 1 and d.parts[-1].sent.start - first.sent.end < 400 else first.sent
+        ev["evidence"] = {"text": doc.text[first.sent.start:max(first.sent.end, last.end)],
+                          "start": first.sent.start, "end": max(first.sent.end, last.end)}
+    conf = 0.45 + (0.2 if d.donor else 0) + (0.15 if ev["value"] or any(i["quantity"] for i in ev["items"]) else 0)
+    conf += 0.1 if first.cues.give and first.cues.noun else 0
+    ev["confidence"] = round(min(conf, 0.95) * (0.8 if title_evidence else 1.0), 2)
+    return ev
+
+
+def _shared_value(d: _Draft) -> bool:
+    """True when the first sentence names several donors (a joint package: no per-donor value)."""
+    return len(d.first.donors) > 1 and not re.search(r"\beach\b", d.first.sent.text, re.I)
+
+
+_VERBLESS_ITEMS = re.compile(r"^[^.!?]{0,200}$")
+
+
+def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    current: list[_Draft] = []
+    last_idx = -10
+    for idx, a in enumerate(analyses):
+        flag = a.is_aid if kind == "aid_announcement" else a.is_procurement
+        if not flag or a.is_excluded:
+            # continuation: counted items right after an aid sentence ("It includes 20 tanks.")
+            if current and idx - last_idx == 1 and not a.is_excluded and any(i.quantity for i in a.items) \
+                    and not [x for x in a.donors if x not in [c.donor for c in current]]:
+                current[-1].parts.append(a)
+                last_idx = idx
+            continue
+        if kind == "aid_announcement" and a.is_procurement:
+            continue
+        if kind == "procurement":
+            d = next((d for d in drafts if d.donor == a.seller and d.recipient == a.buyer), None)
+            if d is None and current and idx - last_idx <= 1 and (a.seller is None or current[-1].donor in (None, a.seller)):
+                d = current[-1]
+                d.donor = d.donor or a.seller
+            if d is None:
+                d = _Draft(a.seller, a.buyer, [a])  # type: ignore[arg-type]
+                drafts.append(d)
+            elif a not in d.parts:
+                d.parts.append(a)
+            current, last_idx = [d], idx
+            continue
+        donors = [x for x in a.donors if x != (a.recipient or RECIPIENT_DEFAULT)]
+        if kind == "aid_announcement":
+            donors = [x for x in donors if x != "Ukraine" and not (x == "Russia" and (a.recipient or RECIPIENT_DEFAULT) == "Ukraine")]
+        recipient = a.recipient or RECIPIENT_DEFAULT
+        if not donors:
+            if current and idx - last_idx <= 3:
+                current[-1].parts.append(a)
+                last_idx = idx
+                continue
+            known = next((d for d in drafts if d.donor is None), None)
+            if known is not None:
+                known.parts.append(a)
+            else:
+                d = _Draft(None, recipient, [a])
+                drafts.append(d)
+                current = [d]
+            last_idx = idx
+            continue
+        new_current = []
+        for donor in donors:
+            same = next((d for d in drafts if d.donor == donor and d.recipient == recipient), None)
+            if same is None:
+                # an earlier donor-less draft of this package takes the donor
+                anon = next((d for d in drafts if d.donor is None), None)
+                if anon is not None and len(donors) == 1:
+                    anon.donor = donor
+                    anon.parts.append(a)
+                    same = anon
+                else:
+                    same = _Draft(donor, recipient, [a])
+                    drafts.append(same)
+            elif a not in same.parts:
+                same.parts.append(a)
+            new_current.append(same)
+        current = new_current
+        last_idx = idx
+    return drafts
+
+
+def _analyse_doc(doc: Document) -> list[_Analysis]:
+    key = "aid_analyses"
+    if key in doc.cache:
+        return doc.cache[key]
+    pats = _cue_patterns()
+    out: list[_Analysis] = []
+    if doc.text and pats["any"].search(doc.text):
+        for s in _sentences(doc):
+            if pats["any"].search(s.text) or re.search(r"\d", s.text):
+                out.append(_analyse(s))
+            else:
+                out.append(_Analysis(s, Cues(), [], [], []))
+    doc.cache[key] = out
+    return out
+
+
+def _title_analysis(doc: Document) -> _Analysis | None:
+    if not doc.title or not doc.title.strip():
+        return None
+    title = doc.title.strip()
+    # "Headline (18.10.22 17:10) « World | Censor.NET": keep the headline
+    title = re.split(r"\s+\(\d\d\.\d\d\.\d\d|\s+«\s|\s+\|\s", title)[0]
+    return _analyse(Sentence(title, 0, len(title)))
+
+
+def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
+    """A body that only describes an aid shipment ("Medical supplies. No further information.")."""
+    if not analyses:
+        return None
+    first = analyses[0]
+    if first.is_excluded or len(doc.text) > 1500:
+        return None
+    t = first.sent.text
+    has_stuff = bool(first.items) or bool(first.cues.noun) or bool(first.money)
+    if not has_stuff or not (first.cues.categories or first.items):
+        return None
+    return _Draft(first.donors[0] if first.donors else None, RECIPIENT_DEFAULT, [first])
+
+
+def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
+    """Events of ``kind`` (``aid_announcement`` or ``procurement``) in one document."""
+    analyses = _analyse_doc(doc)
+    drafts = _drafts(doc, analyses, kind)
+    events = [_event_dict(doc, d, kind) for d in drafts]
+    body_has_any = bool(events) or bool(_drafts(doc, analyses, "procurement" if kind == "aid_announcement" else "aid_announcement"))
+    if not body_has_any:
+        t = _title_analysis(doc)
+        if t is not None and not t.is_excluded:
+            flag = t.is_aid and not t.is_procurement if kind == "aid_announcement" else t.is_procurement
+            if flag:
+                if kind == "procurement":
+                    events.append(_event_dict(doc, _Draft(t.seller, t.buyer, [t]), kind, title_evidence=True))  # type: ignore[arg-type]
+                else:
+                    donors = [x for x in t.donors if x not in ("Ukraine", t.recipient or RECIPIENT_DEFAULT)]
+                    for donor in donors or [None]:
+                        if donor is None and not (t.money or t.items):
+                            continue
+                        d = _Draft(donor, t.recipient or RECIPIENT_DEFAULT, [t])
+                        events.append(_event_dict(doc, d, kind, title_evidence=True))
+        if not events and kind == "aid_announcement":
+            d = _fragment_event(doc, analyses)
+            if d is not None:
+                ev = _event_dict(doc, d, kind)
+                ev["confidence"] = 0.3
+                events.append(ev)
+    return events
+
+
+@register
+class AidExtractor:
+    """Aid announcements (see module docstring)."""
+
+    name = "aid_announcement"
+
+    def extract(self, doc: Document) -> list[dict[str, Any]]:
+        return extract_kind(doc, "aid_announcement")
