@@ -184,6 +184,8 @@ def _title(tree, ce) -> str | None:
     if not title:
         h1 = tree.find(".//h1")
         title = h1.text_content().strip() if h1 is not None else None
+    if not title:
+        title = (tree.findtext(".//title") or "").strip() or None
     return re.sub(r"\s+", " ", title).strip() if title else None
 
 
