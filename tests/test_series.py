@@ -1,0 +1,117 @@
+"""daily_series / compare_series / `opslens series` on a small case worked out by hand."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+
+from opslens.cli import main
+from opslens.schema import empty_event, events_frame, quantity
+from opslens.series import compare_series, daily_series
+
+
+def m(article, type_, date, admin1=None, weapon=None, launched=None, destroyed=None, claimed_by=None,
+      country="UA", precision="day", count=None):
+    ev = empty_event(article, type_)
+    ev.update(date=date, date_precision=precision, admin1=admin1, country=country, weapon=weapon,
+              launched=None if launched is None else quantity(launched),
+              destroyed=None if destroyed is None else quantity(destroyed),
+              count=None if count is None else quantity(count, lower=count, qualifier="at_least"),
+              claimed_by=claimed_by)
+    return ev
+
+
+MENTIONS = [
+    # 2022-10-17: Air Force national total 43/37; a paper says 35 destroyed; two regional parts
+    m("af", "drone_attack", "2022-10-17", weapon="Shahed-136/131", launched=43, destroyed=37, claimed_by="Ukrainian Air Force"),
+    m("paper", "drone_attack", "2022-10-17", launched=43, destroyed=35),
+    m("kyiv", "drone_attack", "2022-10-17", admin1="Kyiv City", destroyed=28, claimed_by="Kyiv City Military Administration"),
+    m("sumy", "drone_attack", "2022-10-17", admin1="Sumy Oblast", destroyed=5),
+    # 2022-10-18: no national total; Kyiv 8 (told twice), Odesa 6 launched / 5 destroyed
+    m("k1", "drone_attack", "2022-10-18", admin1="Kyiv City", destroyed=8),
+    m("k2", "drone_attack", "2022-10-18", admin1="Kyiv City", destroyed=8),
+    m("od", "drone_attack", "2022-10-18", admin1="Odesa Oblast", launched=6, destroyed=5),
+    # Ukrainian drones over Belgorod: another country, not in the UA series
+    m("ru", "drone_attack", "2022-10-18", admin1="Belgorod Oblast", country="RU", destroyed=12),
+    # a month-precision figure cannot be put on a day
+    m("mo", "drone_attack", "2022-09-01", admin1="Odesa Oblast", destroyed=30, precision="month"),
+    # a missile night and a day of ground assaults
+    m("af2", "missile_attack", "2022-10-17", launched=6, destroyed=3, claimed_by="Ukrainian Air Force"),
+    m("gs", "ground_assault", "2022-10-17", count=61, claimed_by="General Staff"),
+]
+
+
+def test_series_worked_by_hand():
+    s = daily_series(events_frame(MENTIONS))
+    rows = {(r.date.strftime("%Y-%m-%d"), r.type): r for r in s.itertuples()}
+    assert sorted(rows) == [("2022-10-17", "drone_attack"), ("2022-10-17", "ground_assault"),
+                            ("2022-10-17", "missile_attack"), ("2022-10-18", "drone_attack")]
+    d17 = rows[("2022-10-17", "drone_attack")]
+    # national total stands: 43 / 37 (Air Force), not 37 + 28 + 5
+    assert (d17.launched, d17.destroyed, d17.events, d17.articles) == (43, 37, 3, 4)
+    assert (d17.destroyed_lower, d17.destroyed_upper) == (35, 37)
+    assert pd.isna(d17.launched_lower) and not d17.lower_bound
+    d18 = rows[("2022-10-18", "drone_attack")]
+    # no national total: Kyiv 8 (once) + Odesa 5 = 13 destroyed, 6 launched, both lower bounds
+    assert (d18.launched, d18.destroyed, d18.events, d18.articles) == (6, 13, 2, 3)
+    assert d18.lower_bound and (d18.destroyed_lower, d18.launched_lower) == (13, 6)
+    assert pd.isna(d18.destroyed_upper)
+    assert rows[("2022-10-17", "missile_attack")].launched == 6
+    assert rows[("2022-10-17", "ground_assault")].count == 61
+    assert s["weapon"].isna().all()
+
+
+def test_series_by_weapon_and_filters():
+    s = daily_series(events_frame(MENTIONS), type="drone_attack", by_weapon=True, start="2022-10-17", end="2022-10-17")
+    assert s["weapon"].tolist()[0] is pd.NA
+    shahed = s[s["weapon"] == "Shahed-136/131"].iloc[0]
+    assert (shahed["launched"], shahed["destroyed"]) == (43, 37)
+    assert len(s) == 2
+    allc = daily_series(events_frame(MENTIONS), type="drone_attack", country=None, end="2022-10-18")
+    # with Belgorod's 12 counted, 2022-10-18 regional sum is 8 + 5 + 12
+    assert allc.set_index("date").loc["2022-10-18", "destroyed"] == 25
+
+
+def test_compare_series_marks_agreement_within_ten_percent():
+    media = daily_series(events_frame(MENTIONS), type="drone_attack")
+    official = pd.DataFrame({"date": pd.to_datetime(["2022-10-17", "2022-10-18", "2022-10-19"]),
+                             "type": "drone_attack", "weapon": pd.array([None] * 3, dtype="string"),
+                             "launched": pd.array([45, 20, 7], dtype="Int64"),
+                             "destroyed": pd.array([40, 13, 5], dtype="Int64")})
+    c = compare_series(media, official).set_index("date")
+    # 43 vs 45: |2| <= 4.5 agrees; 37 vs 40: |3| <= 4 agrees
+    assert c.loc["2022-10-17", "status"] == "agree" and c.loc["2022-10-17", "launched_diff"] == -2
+    # 6 vs 20 launched disagrees
+    assert c.loc["2022-10-18", "status"] == "disagree" and bool(c.loc["2022-10-18", "media_lower_bound"])
+    assert c.loc["2022-10-19", "status"] == "official only"
+
+
+def test_cli_series_writes_contract_csv(tmp_path):
+    src = tmp_path / "mentions.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for r in MENTIONS:
+            f.write(json.dumps(r) + "\n")
+    out, ev_out = tmp_path / "series.csv", tmp_path / "events.jsonl"
+    assert main(["-q", "series", str(src), "--out", str(out), "--type", "drone_attack", "--events-out", str(ev_out)]) == 0
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0])[:7] == ["date", "type", "weapon", "launched", "destroyed", "events", "articles"]
+    assert [(r["date"], r["weapon"], r["launched"], r["destroyed"], r["lower_bound"]) for r in rows] == [
+        ("2022-10-17", "", "43", "37", "False"), ("2022-10-18", "", "6", "13", "True")]
+    events = [json.loads(line) for line in open(ev_out, encoding="utf-8")]
+    # every type is merged: drones 3 (17th) + 3 (18th: Kyiv, Odesa, Belgorod) + 1 (month), missiles 1, ground 1
+    assert len(events) == 9
+    assert {e["date"] for e in events} == {"2022-09-01", "2022-10-17", "2022-10-18"}
+
+
+def test_cli_series_bad_inputs(tmp_path, capsys):
+    assert main(["series", str(tmp_path / "missing.jsonl")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"type": "drone_attack"}\nnot json\n', encoding="utf-8")
+    assert main(["series", str(bad)]) == 1
+    assert "bad.jsonl:2: not JSON" in capsys.readouterr().err
+    assert main(["series"]) == 2
+    assert main(["series", str(bad), "--official"]) == 2
