@@ -464,6 +464,9 @@ class Fetcher:
             r = self.session.get(robots_url, timeout=self.timeout, allow_redirects=True)
             if r.status_code in (401, 403):
                 rp.disallow_all = True
+            elif r.status_code >= 500:
+                log.warning("%s: robots.txt unreachable (HTTP %d); assuming crawling is allowed", robots_url, r.status_code)
+                rp = None
             elif r.status_code >= 400:
                 rp.allow_all = True
             else:
