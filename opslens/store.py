@@ -94,7 +94,6 @@ BANDS = 16
 ROWS_PER_BAND = NUM_PERM // BANDS
 SHINGLE_WORDS = 3
 NEAR_DUP_THRESHOLD = 0.5
-_MERSENNE = (1 << 61) - 1
 
 
 def _schema():  # pyarrow imported lazily: ``import opslens`` stays fast
@@ -210,18 +209,29 @@ def _canonicalize(url: str | None) -> str | None:
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PERM = None
+_WORD_HASH: dict[str, int] = {}
 
 
 def _perms():
+    """Multiply-shift hash family: h_i(x) = (a_i * x + b_i mod 2**64) >> 32, a_i odd."""
     global _PERM
     if _PERM is None:
         import numpy as np
 
         rng = np.random.default_rng(20240221)
-        a = rng.integers(1, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
-        b = rng.integers(0, _MERSENNE, size=NUM_PERM, dtype=np.uint64)
+        a = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+        b = rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
         _PERM = (a, b)
     return _PERM
+
+
+def _word_hash(w: str) -> int:
+    h = _WORD_HASH.get(w)
+    if h is None:
+        h = zlib.crc32(w.encode("utf-8"))
+        if len(_WORD_HASH) < 500_000:
+            _WORD_HASH[w] = h
+    return h
 
 
 def minhash(text: str | None) -> bytes | None:
@@ -231,29 +241,13 @@ def minhash(text: str | None) -> bytes | None:
     words = _TOKEN.findall((text or "").lower())
     if len(words) < SHINGLE_WORDS + 5:
         return None
-    sh = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-    x = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in sh), dtype=np.uint64, count=len(sh))
+    wh = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    k1, k2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
+    sh = np.unique(wh[:-2] * k1 + wh[1:-1] * k2 + wh[2:])  # one 64-bit key per distinct shingle
     a, b = _perms()
-    # (a*x + b) mod p with 32-bit x and 61-bit a: split a to stay inside 64 bits
-    a_lo = a & np.uint64(0xFFFFFFFF)
-    a_hi = a >> np.uint64(32)
-    xs = x[:, None]
-    lo = (a_lo[None, :] * xs) % np.uint64(_MERSENNE)
-    hi = _shift_mod((a_hi[None, :] * xs) % np.uint64(_MERSENNE))
-    h = (lo + hi + b[None, :]) % np.uint64(_MERSENNE)
+    h = (sh[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)
     sig = (h.min(axis=0) & np.uint64(0xFFFF)).astype("<u2")
     return sig.tobytes()
-
-
-def _shift_mod(v):
-    """(v << 32) mod 2**61-1 for v < 2**61, without overflow."""
-    import numpy as np
-
-    m = np.uint64(_MERSENNE)
-    # v = vh*2**29 + vl ; v<<32 = vh*2**61 + vl*2**32 ; 2**61 == 1 (mod m)
-    vh = v >> np.uint64(29)
-    vl = v & np.uint64((1 << 29) - 1)
-    return (vh + (vl << np.uint64(32))) % m
 
 
 def signature_similarity(a: bytes, b: bytes) -> float:
