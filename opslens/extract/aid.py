@@ -45,7 +45,7 @@ __all__ = ["AidExtractor", "sentence_cues", "Cues"]
 log = logging.getLogger(__name__)
 
 RECIPIENT_DEFAULT = "Ukraine"
-_ROLES = ("give", "noun", "negative", "total", "total_soft", "buy", "sell",
+_ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_soft", "buy", "sell", "attack",
           "cat_military", "cat_financial", "cat_humanitarian")
 
 
@@ -64,7 +64,7 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
             p = re.escape(c.rstrip("*")).replace(r"\ ", r"\s+")
             parts.append(p + (r"[\w-]*" if c.endswith("*") else ""))
         out[role] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
-    all_parts = "|".join(p.pattern for k, p in out.items() if k in ("give", "noun", "buy", "sell"))
+    all_parts = "|".join(p.pattern for k, p in out.items() if k in ("give", "give_weak", "aidnoun", "buy", "sell"))
     out["any"] = re.compile(all_parts, re.IGNORECASE)
     return out
 
@@ -74,7 +74,10 @@ class Cues:
     """What one sentence says about aid (spans are offsets into the sentence text)."""
 
     give: list[tuple[int, int]] = field(default_factory=list)
+    give_weak: list[tuple[int, int]] = field(default_factory=list)
+    aidnoun: list[tuple[int, int]] = field(default_factory=list)
     noun: list[tuple[int, int]] = field(default_factory=list)
+    attack: list[tuple[int, int]] = field(default_factory=list)
     negative: list[tuple[int, int]] = field(default_factory=list)
     total: list[tuple[int, int]] = field(default_factory=list)
     total_soft: list[tuple[int, int]] = field(default_factory=list)
@@ -87,7 +90,7 @@ def sentence_cues(text: str) -> Cues:
     """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
     pats = _cue_patterns()
     c = Cues()
-    for role in ("give", "noun", "negative", "total", "total_soft", "buy", "sell"):
+    for role in ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_soft", "buy", "sell", "attack"):
         setattr(c, role, [m.span() for m in pats[role].finditer(text)])
     for cat in ("military", "financial", "humanitarian"):
         n = len(pats["cat_" + cat].findall(text))
@@ -234,15 +237,36 @@ def _analyse(sent: Sentence) -> _Analysis:
     # procurement: a finite buy/sell verb, not "funds to buy"
     buy = [s for s in cues.buy if not _TO_BUY.search(t[max(0, s[0] - 12):s[1] + 4])]
     sell = cues.sell
-    a.is_procurement = bool((buy or sell) and (items or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
+    if buy and re.search(r"\b(?:to|in\s+order\s+to)\s+(?:give|support|help|send|donate|supply|aid|transfer|hand)\b|"
+                         r"\bfor\s+(?:the\s+)?(?:Ukrain|Kyiv|Kiev)", t, re.I):
+        buy = []  # bought to be given: aid
+        cues.give.append(cues.buy[0])
+    a.is_procurement = not cues.attack and bool((buy or sell) and (items or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
                             and not (cues.give and not buy and not sell))
-    has_give = bool(cues.give)
-    has_noun = bool(cues.noun)
-    substance = bool(money or items or has_noun)
-    a.is_aid = (has_give and substance) or (has_noun and (money or items) and not cues.buy)
+    strong_give = bool(cues.give)
+    aid_noun = bool(cues.aidnoun)
+    stuff = bool(money or items)
+    substance = stuff or aid_noun or bool(cues.noun)
+    a.is_aid = (strong_give and substance) or (aid_noun and (stuff or bool(cues.give_weak)))
+    if cues.attack and not aid_noun:
+        a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles"
+    # "£10 million to the Ukraine Energy Support Fund", "$2 million for technical support to Ukraine"
+    if not a.is_aid and money and not cues.buy and not cues.sell and not cues.attack and \
+            any(re.match(r"\s*(?:\([^)]*\)\s*)?(?:to|for|in)\b", t[m.end:m.end + 30]) for m in money) and \
+            re.search(r"\bUkrain|\bfor\b", t):
+        a.is_aid = True
+    # "is to train Ukrainian soldiers"
+    if not a.is_aid and not cues.attack and re.search(r"\btrain(?:s|ed|ing)?\b[^.]{0,40}\b(?:soldiers|troops|servicemen|personnel|forces|pilots|"
+                                  r"crews|specialists|officers|military)\b", t, re.I):
+        a.is_aid = True
     neg_hits = [n for n in cues.negative if not _negative_exempt(t, n)]
-    a.is_excluded = bool(neg_hits) or bool(cues.total) or (bool(cues.total_soft) and not money and not items)
-    give_at = cues.give[0][0] if cues.give else None
+    perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
+                        r"contributed|pledged|committed|transferred)\b", t, re.I)
+    fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
+    a.is_excluded = bool(neg_hits) or bool(cues.total) or (
+        bool(cues.total_soft) and (not (money or items) or (perfect and not fresh)))
+    gv = sorted(cues.give + cues.give_weak)
+    give_at = gv[0][0] if gv else None
     a.donors, a.recipient = _donor_candidates(t, actors, give_at)
     if a.is_procurement:
         a.buyer, a.seller = _procurement_parties(t, actors, buy, sell)
@@ -379,7 +403,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         ev["evidence"] = {"text": doc.text[first.sent.start:max(first.sent.end, last.end)],
                           "start": first.sent.start, "end": max(first.sent.end, last.end)}
     conf = 0.45 + (0.2 if d.donor else 0) + (0.15 if ev["value"] or any(i["quantity"] for i in ev["items"]) else 0)
-    conf += 0.1 if first.cues.give and first.cues.noun else 0
+    conf += 0.1 if first.cues.give and first.cues.aidnoun else 0
     ev["confidence"] = round(min(conf, 0.95) * (0.8 if title_evidence else 1.0), 2)
     return ev
 
@@ -464,9 +488,9 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
         return doc.cache[key]
     pats = _cue_patterns()
     out: list[_Analysis] = []
-    if doc.text and pats["any"].search(doc.text):
-        for s in _sentences(doc):
-            if pats["any"].search(s.text) or re.search(r"\d", s.text):
+    if doc.text and (pats["any"].search(doc.text) or len(doc.text) < 600):
+        for k, s in enumerate(_sentences(doc)):
+            if k == 0 or pats["any"].search(s.text) or re.search(r"\d", s.text):
                 out.append(_analyse(s))
             else:
                 out.append(_Analysis(s, Cues(), [], [], []))
@@ -488,41 +512,58 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     if not analyses:
         return None
     first = analyses[0]
-    if first.is_excluded or len(doc.text) > 1500:
+    if first.is_excluded or len(doc.text) > 1500 or first.cues.attack or first.cues.buy or first.cues.sell:
         return None
     t = first.sent.text
-    has_stuff = bool(first.items) or bool(first.cues.noun) or bool(first.money)
-    if not has_stuff or not (first.cues.categories or first.items):
+    has_stuff = bool(first.items) or bool(first.cues.noun) or bool(first.cues.aidnoun) or bool(first.money)
+    if not has_stuff or not (first.cues.categories or first.items or first.cues.aidnoun):
+        return None
+    # a description, not a story: no finite verb of its own before the first full stop
+    if re.search(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b", t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
         return None
     return _Draft(first.donors[0] if first.donors else None, RECIPIENT_DEFAULT, [first])
+
+
+def _keep(d: _Draft, kind: str) -> bool:
+    """A draft is an event when its parties are known or its substance is unmistakable."""
+    if kind == "procurement":
+        return d.donor is not None or d.recipient is not None
+    if d.donor is not None:
+        return True
+    return any((p.cues.aidnoun and (p.money or p.items)) or (p.cues.give and p.money) for p in d.parts)
 
 
 def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     """Events of ``kind`` (``aid_announcement`` or ``procurement``) in one document."""
     analyses = _analyse_doc(doc)
-    drafts = _drafts(doc, analyses, kind)
+    drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind)]
     events = [_event_dict(doc, d, kind) for d in drafts]
-    body_has_any = bool(events) or bool(_drafts(doc, analyses, "procurement" if kind == "aid_announcement" else "aid_announcement"))
-    if not body_has_any:
-        t = _title_analysis(doc)
-        if t is not None and not t.is_excluded:
-            flag = t.is_aid and not t.is_procurement if kind == "aid_announcement" else t.is_procurement
-            if flag:
-                if kind == "procurement":
-                    events.append(_event_dict(doc, _Draft(t.seller, t.buyer, [t]), kind, title_evidence=True))  # type: ignore[arg-type]
-                else:
-                    donors = [x for x in t.donors if x not in ("Ukraine", t.recipient or RECIPIENT_DEFAULT)]
-                    for donor in donors or [None]:
-                        if donor is None and not (t.money or t.items):
-                            continue
-                        d = _Draft(donor, t.recipient or RECIPIENT_DEFAULT, [t])
-                        events.append(_event_dict(doc, d, kind, title_evidence=True))
-        if not events and kind == "aid_announcement":
-            d = _fragment_event(doc, analyses)
-            if d is not None:
-                ev = _event_dict(doc, d, kind)
-                ev["confidence"] = 0.3
-                events.append(ev)
+    other = "procurement" if kind == "aid_announcement" else "aid_announcement"
+    body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other)]
+    t = _title_analysis(doc)
+    if t is not None and not t.is_excluded:
+        flag = (t.is_aid and not t.is_procurement) if kind == "aid_announcement" else t.is_procurement
+        if flag and kind == "procurement":
+            d = _Draft(t.seller, t.buyer, [t])  # type: ignore[arg-type]
+            same = any(x.recipient == d.recipient and x.donor in (None, d.donor) for x in drafts) or \
+                any(x.donor == d.recipient for x in body_other)
+            if _keep(d, kind) and not same:
+                events.append(_event_dict(doc, d, kind, title_evidence=True))
+        elif flag:
+            donors = [x for x in t.donors if x not in ("Ukraine", t.recipient or RECIPIENT_DEFAULT)]
+            for donor in donors or [None]:
+                if donor is None and (drafts or body_other or not (t.money or t.items)):
+                    continue
+                if any(x.donor == donor for x in drafts) or any(x.donor == donor or x.recipient == donor for x in body_other):
+                    continue
+                d = _Draft(donor, t.recipient or RECIPIENT_DEFAULT, [t])
+                events.append(_event_dict(doc, d, kind, title_evidence=True))
+    if not events and not body_other and kind == "aid_announcement":
+        d = _fragment_event(doc, analyses)
+        if d is not None:
+            ev = _event_dict(doc, d, kind)
+            ev["confidence"] = 0.3
+            events.append(ev)
     return events
 
 
