@@ -1,0 +1,460 @@
+"""Drone and missile attacks (``drone_attack``, ``missile_attack``), section 6 of the contract.
+
+Per article:
+
+1. Sentences with a drone/missile word (``weapons.find_weapons``; one Aho-Corasick pass) are
+   the only ones looked at. Words that name the defender's or a non-attack thing ("anti-aircraft
+   missile troops", "missile carriers", "drone operators", "anti-drone") are dropped.
+2. A sentence is an event mention when it has an event verb (shot down, destroyed, launched,
+   attacked, hit, struck, intercepted, ...) and is not a running total ("since the start of the
+   war", "in total"), a hedge ("could", "plans to", "threatens") or a supply story ("supplies
+   drones to", "bought").
+3. Quantities attach to the drone/missile noun they stand before ("eight Iranian-made Shahed
+   drones", "21 cruise missiles", "an X-59 missile" = 1); their role comes from the verb around
+   them (destroy verbs -> ``destroyed``, launch verbs -> ``launched``; "N of them were shot down",
+   "all of them"); "three missile strikes" is a ``count``. Casualties ("killing 3", "no
+   casualties" = 0) come from the sentence and the next ones, or the headline.
+4. Date (``dates.resolve_date``, with the preceding sentences and the title as context), place
+   (``places.locate``; several regions = national, null), weapon model (the sentence, else the
+   title), actor (Russia unless the text makes it Ukraine), claimant (``actors.find_claimant``).
+5. Mentions of one type are merged per date and region into events; the headline fills gaps
+   (numbers, model) and stands alone when the text has no mention (evidence ``in: title``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from ..schema import empty_event
+from .base import Document, register
+from .dates import resolve_date
+from .numbers import QuantityMatch, find_quantities
+from .places import locate
+from .weapons import WeaponMatch, find_weapons
+
+__all__ = ["DroneAttackExtractor", "MissileAttackExtractor", "attack_mentions", "casualties"]
+
+TYPE_OF_KIND = {"drone": "drone_attack", "missile": "missile_attack"}
+
+_F = re.IGNORECASE
+
+#: verbs that make a drone/missile sentence an event
+_EVENT_VERB = re.compile(
+    r"\b(?:shot|shoot(?:s|ing)?|down(?:ed|s|ing)?|destroy(?:ed|s|ing)?|intercept(?:ed|s|ing)?|neutrali[sz](?:ed|es|ing)|"
+    r"eliminat(?:ed|es|ing)|launch(?:ed|es|ing)?|fir(?:ed|es|ing)|attack(?:ed|s|ing)?|strik(?:e|es|ing)|struck|hit(?:s|ting)?|"
+    r"target(?:ed|s|ing)|exploded|explosions?|crash(?:ed|es)|fell|landed|damag(?:ed|es|ing)|kill(?:ed|ing|s)|"
+    r"shell(?:ed|ing)|bomb(?:ed|ing)|raid|barrage|salvo|wave|onslaught|spotted|repel(?:led|s)?|repuls(?:ed|es)|"
+    r"engaged|detected|brought\s+down|took\s+down|taken\s+down|liquidated|air\s+defen[cs]e|air\s+raid|alert)\b", _F)
+_DESTROY = re.compile(
+    r"\b(?:shot\s+down|shoots?\s+down|shooting\s+down|down(?:ed|s|ing)?|destroy(?:ed|s|ing)?|intercept(?:ed|s|ing)?|"
+    r"neutrali[sz](?:ed|es|ing)|eliminat(?:ed|es|ing)|brought\s+down|took\s+down|taken\s+down|liquidated|"
+    r"shot|hit\s+by\s+air\s+defen[cs]e|were\s+hit|was\s+hit|knocked\s+out|(?:have\s+)?hit\s+(?:four|three|two|one|\d+)\s+enemy)\b", _F)
+_LAUNCH = re.compile(
+    r"\b(?:launch(?:ed|es|ing)?|fir(?:ed|es|ing)|attack(?:ed|s|ing)?\s+(?:\w+\s+){0,6}?with|us(?:ed|es|ing)|sent|deploy(?:ed|s)|"
+    r"struck|strik(?:e|es|ing)|hit(?:s|ting)?|targeted|attacked|flew|released)\b", _F)
+#: running totals, hedges and supply stories are not events
+_RUNNING = re.compile(
+    r"\b(?:since\s+(?:the\s+(?:start|beginning|outbreak)|(?:late\s+|early\s+|mid-?)?(?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|the\s+war|the\s+invasion|then|2022|2023|2024|24\s+february|february\s+24))|"
+    r"in\s+total|a\s+total\s+of|so\s+far\s+(?:this|in)|to\s+date|over\s+the\s+(?:course|past\s+(?:months|year))|"
+    r"(?:\d+|\w+)(?:th|st|nd|rd)\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
+    r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|every\s+day|daily|each\s+day)\b", _F)
+_HEDGE = re.compile(
+    r"\b(?:could|would|might|may|plans?\s+to|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
+    r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
+    r"if\s+|unless|whether|risk\s+of|in\s+case|deny|denied|denies)\b", _F)
+_SUPPLY = re.compile(
+    r"\b(?:suppl(?:y|ies|ied|ying)|deliver(?:y|ies|ed|s|ing)?|sell(?:s|ing)?|sold|bu(?:y|ys|ying)|bought|purchas(?:e|es|ed|ing)|"
+    r"acquir(?:e|ed|es|ing)|transfer(?:s|red)?|provid(?:e|es|ed|ing)|order(?:ed|s)?|produc(?:e|es|ed|tion|ing)|"
+    r"manufactur(?:e|es|ed|ing)|stockpiles?|arsenal|shipments?|send(?:s|ing)?\s+(?:more\s+)?(?:drones|missiles)|"
+    r"pledg(?:e|ed|es)|donat(?:e|ed|es|ion)|aid|package|training|sanctions?)\b", _F)
+#: strong attack evidence that outweighs hedge / supply words in the same sentence
+_STRONG = re.compile(
+    r"\b(?:shot\s+down|shoots?\s+down|downed|intercepted|destroyed|launched|struck|attacked|hit|hits|exploded|crashed|"
+    r"killed|killing|injured|wounded|damaged|neutrali[sz]ed)\b", _F)
+#: drone/missile words naming the defender or a non-attack thing
+_NOT_ATTACK_MISSILE = re.compile(
+    r"(?:anti-aircraft|anti-air|air[- ]defen[cs]e|surface-to-air|air-to-air|anti-tank|anti-missile|sam|man-portable)"
+    r"(?:\s+(?:guided|missile|rocket|units?|troops|forces|gunners))*\s*$", _F)
+_NOT_ATTACK_AFTER = re.compile(
+    r"^(?:\s*(?:and\s+artillery|defen[cs]e|shield|systems?|launchers?|troops|forces|units?|carriers?|complex(?:es)?|divisions?|"
+    r"brigades?|boats?|ships?|cruisers?|operators?|pilots?|production|factory|factories|plant|programs?|programmes?|"
+    r"footage|video|control\s+(?:point|post|station|centre|center)|command\s+(?:post|point)|crews?|technology|"
+    r"components|parts|makers?|manufacturers?|industry|regiment|battalion|company|sites?|warehouses?|depots?|"
+    r"stocks?|stockpiles?|arsenal|test|tests|tested|exercise|exercises|drills?))\b", _F)
+_ANTI_DRONE = re.compile(r"(?:anti-|counter-)\s*$", _F)
+_OUTSIDE_WAR = re.compile(
+    r"\b(?:UAE|Emirates|Abu\s+Dhabi|Saudi|Yemen|Houthis?|Israel|Gaza|Syria|Iraq|Lebanon|Hezbollah|Taiwan|North\s+Korea(?:n)?\s+(?:test|launch)|"
+    r"Pakistan|India|Azerbaijan|Armenia|Nagorno)\b")
+_UA_OR_RU = re.compile(r"\b(?:Ukrain\w*|Russia\w*|Kyiv|Kiev|Crimea\w*|Belarus\w*|occupier\w*|invader\w*|enemy|racists?|rashists?|Kremlin)\b", _F)
+_UKR_ACTOR = re.compile(
+    r"\b(?:Ukrainian\s+(?:attack\s+|kamikaze\s+|combat\s+|strike\s+|military\s+|armed\s+forces'?\s+)?(?:drones?|uavs?)|"
+    r"Ukraine'?s?\s+(?:drones?|missiles?)|Ukrainian\s+(?:forces|military|army|troops|armed\s+forces|navy)\s+(?:\w+\s+){0,4}?"
+    r"(?:struck|hit|launched|fired|attacked|targeted)|by\s+Ukraine|by\s+Ukrainian|Kyiv'?s\s+(?:drones?|missiles?|forces)|"
+    r"Russian\s+(?:air\s+defen[cs]e|defen[cs]e\s+ministry)\s+(?:\w+\s+){0,4}?(?:shot|downed|intercepted|destroyed))", _F)
+_GAP_OK = re.compile(r"^(?:[\s\"“”'’(]*(?:[A-Za-z][\w\-/’'.]*|[A-Z]?-?\d+[\w\-/]*)[\s\"“”'’),]*){0,5}$")
+_GAP_STOP = re.compile(
+    r"\b(?:and|or|of|which|that|were|was|had|has|have|been|by|in|on|at|from|to|with|over|during|than|people|"
+    r"tanks?|aircraft|aircrafts|jets?|helicopters?|planes?|vehicles?|positions?|artillery|systems?|enemy\s+targets|"
+    r"targets|air\s+targets|times|days?|hours?|weeks?|regions?|settlements?|towns?|cities|villages?|km|kilometers|"
+    r"kilometres|meters|metres|percent|per\s+cent)\b", _F)
+_COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more|new|further)\s+)?"
+                          r"(?:(?:missile|drone|rocket|uav|kamikaze\s+drone|air|cruise\s+missile)\s+)?"
+                          r"(?:strikes|attacks|hits|launches|waves)\b", _F)
+_PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
+_ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
+
+# casualties
+_PEOPLE = (r"(?:(?:\w+\s+){0,2}?(?:people|persons?|civilians?|residents?|children|kids|soldiers|servicemen|"
+           r"troops|occupiers|invaders|men|women|workers|employees|rescuers|policemen|others|victims?|adults?|"
+           r"teenagers?|members|personnel|crew)\s+)?")
+_KILLED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|reportedly\s+|confirmed\s+)?"
+                           r"(?:killed|dead|died|perished|deaths?|fatalities|lost\s+their\s+lives)\b", _F)
+_INJURED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|reportedly\s+)?"
+                            r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed)\b", _F)
+_KILLED_BEFORE = re.compile(r"\b(?:killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
+                            r"claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|toll\s+(?:rose|rises)\s+to|dead:?)\s+$", _F)
+_INJURED_BEFORE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+$", _F)
+_NO_CASUALTIES = re.compile(r"\b(?:no\s+(?:casualties|victims|deaths|fatalities|one\s+(?:was|has\s+been)\s+(?:killed|hurt|injured))|"
+                            r"without\s+casualties|nobody\s+(?:was|has\s+been)\s+(?:killed|hurt|injured)|no\s+(?:one|people)\s+(?:were|was)\s+(?:killed|hurt|injured)|"
+                            r"no\s+information\s+about\s+(?:casualties|victims)\s+yet|there\s+were\s+no\s+(?:casualties|victims|dead|injured))\b", _F)
+_NO_INJURED = re.compile(r"\b(?:no\s+(?:casualties|injuries|injured|one\s+(?:was|has\s+been)\s+(?:hurt|injured))|"
+                         r"without\s+casualties|nobody\s+(?:was|has\s+been)\s+(?:hurt|injured))\b", _F)
+
+
+@dataclass
+class Mention:
+    """One drone/missile event told in one sentence (or the title)."""
+
+    kind: str
+    sent_index: int  # -1 = title
+    text: str
+    start: int | None
+    end: int | None
+    quantities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    weapon: str | None = None
+    weapon_actor: str | None = None
+    date: Any = None
+    precision: str | None = None
+    date_explicit: bool = False
+    loc: dict[str, Any] = field(default_factory=dict)
+    actor: str = "Russia"
+    claimed_by: str | None = None
+    strong: bool = False
+
+
+def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
+    keep = []
+    for w in ws:
+        before = text[max(0, w.start - 50):w.start]
+        after = text[w.end:w.end + 40]
+        if w.kind == "missile" and _NOT_ATTACK_MISSILE.search(before):
+            continue
+        if _NOT_ATTACK_AFTER.match(after):
+            continue
+        if _ANTI_DRONE.search(before):
+            continue
+        keep.append(w)
+    return keep
+
+
+def _is_event_sentence(text: str) -> bool:
+    if not _EVENT_VERB.search(text):
+        return False
+    if _RUNNING.search(text):
+        return False
+    strong = _STRONG.search(text)
+    if _HEDGE.search(text) and not (strong and not re.search(r"\b(?:could|would|might|may|threat\w*|plans?\s+to)\s+(?:\w+\s+){0,2}?(?:shoot|launch|strike|hit|attack|use|fire|send)", text, _F)):
+        return False
+    if _SUPPLY.search(text) and not strong:
+        return False
+    if _OUTSIDE_WAR.search(text) and not _UA_OR_RU.search(text):
+        return False
+    return True
+
+
+def _qty_before(text: str, w: WeaponMatch, qs: list[QuantityMatch]) -> QuantityMatch | None:
+    """The quantity that stands before the weapon noun (adjectives and model names between)."""
+    best = None
+    for q in qs:
+        if q.end > w.start or w.start - q.end > 60:
+            continue
+        gap = text[q.end:w.start]
+        if not _GAP_OK.match(gap) or _GAP_STOP.search(gap):
+            continue
+        best = q
+    return best
+
+
+def _singular(text: str, w: WeaponMatch) -> bool:
+    """'a/an/one ... <singular weapon noun>' right before the noun (a single drone/missile)."""
+    alias = w.alias.lower()
+    if alias.endswith("s") and not alias.endswith("ss") and alias not in ("himars", "uas"):
+        return False
+    before = text[max(0, w.start - 60):w.start]
+    m = re.search(r"\b(a|an|one|single|another)\s+((?:[\w\-/’'\"“”]+\s+){0,4})$", before, _F)
+    if not m:
+        return False
+    return not _GAP_STOP.search(m.group(2) or "")
+
+
+def _role(text: str, q_start: int, w_end: int) -> str:
+    """destroyed or launched, from the verbs around a quantity."""
+    before = text[max(0, q_start - 70):q_start]
+    after = text[w_end:w_end + 70]
+    clause_after = re.split(r"[;,.]|\band\b|\bbut\b|\bwhile\b", after)[0]
+    # "... 20 drones, 18 of which were shot down": the number before the noun is what came
+    if re.match(r"^\s*,?\s*(?:\w+\s+)?(?:of\s+(?:which|them)|were\s+launched)", after, _F) and re.search(r"of\s+(?:which|them)", after[:40], _F):
+        return "launched"
+    if re.search(r"\b(?:were|was|have\s+been|had\s+been|being|got)\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed|eliminated|hit|knocked\s+out)", clause_after, _F):
+        return "destroyed"
+    if re.search(r"\b(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:launched|fired|used|spotted|detected)", clause_after, _F):
+        return "launched"
+    vb = re.findall(r"\b(shot\s+down|shoots?\s+down|shooting\s+down|downed|downs|down|destroy\w*|intercept\w*|neutrali[sz]\w*|"
+                    r"eliminat\w*|hit|brought\s+down|took\s+down|launch\w*|fir(?:ed|es|ing)|attack\w*|us(?:ed|ing)|struck|strik\w*|"
+                    r"sent|targeted|detected|spotted)\b", before, _F)
+    if vb:
+        v = vb[-1].lower()
+        if re.match(r"shot|shoot|down|destroy|intercept|neutrali|eliminat|brought|took", v):
+            return "destroyed"
+        if v == "hit":
+            return "destroyed" if re.search(r"air\s+defen|anti-aircraft|units", before, _F) else "launched"
+        return "launched"
+    return "destroyed" if _DESTROY.search(text) and not _LAUNCH.search(text) else "launched"
+
+
+def _n(v: int) -> dict[str, Any]:
+    return {"value": v, "lower": v, "upper": v, "qualifier": "exact"}
+
+
+def casualties(text: str) -> dict[str, dict[str, Any]]:
+    """``killed`` / ``injured`` quantities stated in ``text`` ("killing 3", "12 people were
+    injured", "death toll rises to five", "no casualties" -> killed 0)."""
+    out: dict[str, dict[str, Any]] = {}
+    for q in find_quantities(text):
+        after = text[q.end:q.end + 80]
+        before = text[max(0, q.start - 60):q.start]
+        if "killed" not in out and (_KILLED_AFTER.match(after) or _KILLED_BEFORE.search(before)):
+            out["killed"] = q.quantity
+        elif "injured" not in out and (_INJURED_AFTER.match(after) or _INJURED_BEFORE.search(before)):
+            out["injured"] = q.quantity
+    if "killed" not in out and _NO_CASUALTIES.search(text):
+        out["killed"] = _n(0)
+    if "injured" not in out and _NO_INJURED.search(text):
+        out["injured"] = _n(0)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _claimant_fn() -> Any:
+    try:
+        from .actors import find_claimant
+    except ImportError:  # the actors component is not there yet
+        return lambda text: None
+    return find_claimant
+
+
+def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[str, dict[str, Any]], bool]:
+    """launched / destroyed / count for weapons of ``kind`` in one sentence."""
+    qs = find_quantities(text)
+    out: dict[str, dict[str, Any]] = {}
+    used: set[int] = set()
+    mine = [w for w in ws if w.kind == kind]
+    # count: "three missile strikes", "four drone attacks"
+    for q in qs:
+        after = text[q.end:q.end + 50]
+        m = _COUNT_AFTER.match(after)
+        if m and re.search({"drone": r"drone|uav|kamikaze", "missile": r"missile|rocket"}[kind], m.group(0), _F):
+            out.setdefault("count", q.quantity)
+            used.add(q.start)
+    for w in mine:
+        q = _qty_before(text, w, qs)
+        if q is not None and q.start not in used:
+            used.add(q.start)
+            role = _role(text, q.start, w.end)
+            out.setdefault(role, q.quantity)
+            # "... 20 drones, 18 of which were shot down" / "of the 20 drones, 18 were destroyed"
+            tail = text[w.end:w.end + 60]
+            m = re.match(r"^\s*(?:\w+\s+){0,3}?,?\s*(?:of\s+which|of\s+them)?\s*(?P<n>[\w,\-]+)\s+(?:of\s+(?:which|them)\s+)?(?:were|was|have\s+been)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", tail, _F)
+            if m and role == "launched":
+                for q2 in qs:
+                    if q2.start >= w.end and q2.start <= w.end + 60 and q2.start not in used:
+                        out.setdefault("destroyed", q2.quantity)
+                        used.add(q2.start)
+                        break
+            continue
+        if q is None and _singular(text, w) and (w.weapon is not None or True):
+            role = _role(text, w.start, w.end)
+            out.setdefault(role, _n(1))
+    # "N of the M drones were shot down" -> destroyed N, launched M
+    for q in qs:
+        if q.start in used:
+            continue
+        after = text[q.end:q.end + 80]
+        if re.match(r"^\s+of\s+(?:the\s+|all\s+)?", after, _F):
+            for q2 in qs:
+                if q2.start > q.end and q2.start - q.end < 12:
+                    rest = text[q2.end:q2.end + 60]
+                    if any(w.start >= q2.end and w.start - q2.end < 40 for w in mine):
+                        out["destroyed"] = q.quantity
+                        out.setdefault("launched", q2.quantity)
+                        used.update({q.start, q2.start})
+                    break
+        elif _PART_OF.match(after) and mine and q.start > mine[0].end and _DESTROY.search(after[:60]):
+            out.setdefault("destroyed", q.quantity)
+            used.add(q.start)
+    if "launched" in out and "destroyed" not in out and _ALL_DESTROYED.search(text):
+        out["destroyed"] = dict(out["launched"])
+    strong = bool(_STRONG.search(text))
+    return out, strong
+
+
+def attack_mentions(doc: Document) -> list[Mention]:
+    """Every drone/missile event mention in the document's sentences and title."""
+    mentions: list[Mention] = []
+    title = doc.title or ""
+    sents = doc.sentences
+    # oblasts named anywhere help resolve ambiguous place names
+    texts = [(i, s.text, s.start, s.end) for i, s in enumerate(sents)]
+    if title:
+        texts.append((-1, title, None, None))
+    for i, text, start, end in texts:
+        ws = find_weapons(text)
+        if not ws:
+            continue
+        ws = [w for w in ws if w.kind in TYPE_OF_KIND]
+        ws = _strip_non_attack(text, ws)
+        kinds = {w.kind for w in ws if w.trigger or any(x.kind == w.kind and x.weapon is None for x in ws)}
+        if not kinds or not _is_event_sentence(text):
+            continue
+        ctx = [sents[j].text for j in range(i - 1, max(-1, i - 3), -1)] if i >= 0 else []
+        if i >= 0 and title:
+            ctx.append(title)
+        d, prec = resolve_date(text, doc.published, context=ctx)
+        loc = locate(text)
+        actor = "Ukraine" if _UKR_ACTOR.search(text) else "Russia"
+        claimant = _claimant_fn()(text)
+        for kind in sorted(kinds):
+            mine = [w for w in ws if w.kind == kind]
+            models = [w for w in mine if w.weapon]
+            quantities, strong = _quantities_for(text, ws, kind)
+            wactor = next((w.actor for w in models if w.actor), None)
+            mentions.append(Mention(
+                kind=kind, sent_index=i, text=text, start=start, end=end, quantities=quantities,
+                weapon=models[0].weapon if models else None, weapon_actor=wactor, date=d, precision=prec,
+                loc=loc, actor=("Ukraine" if actor == "Ukraine" or wactor == "Ukraine" else "Russia"),
+                claimed_by=claimant, strong=strong))
+    return mentions
+
+
+def _merge_key(m: Mention) -> tuple[Any, ...]:
+    return (m.kind, m.date)
+
+
+def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict[str, Any]]:
+    """Merge one kind's mentions into events (one per date and region) in the contract."""
+    mine = [m for m in mentions if m.kind == kind]
+    if not mine:
+        return []
+    body = [m for m in mine if m.sent_index >= 0]
+    title = [m for m in mine if m.sent_index < 0]
+    groups: list[list[Mention]] = []
+    for m in body:
+        placed = False
+        for g in groups:
+            g0 = g[0]
+            if g0.date != m.date and not (m.precision != "day" or g0.precision != "day"):
+                continue
+            a1 = {x.loc.get("admin1") for x in g if x.loc.get("admin1")}
+            ma = m.loc.get("admin1")
+            if ma and a1 and ma not in a1 and (m.quantities or m.strong) and len(g) >= 1 and _distinct_strike(m, g):
+                continue
+            g.append(m)
+            placed = True
+            break
+        if not placed:
+            groups.append([m])
+    if not groups and title:
+        groups = [title[:1]]
+        title = []
+    events = []
+    for gi, g in enumerate(groups):
+        lead = next((m for m in g if m.quantities), g[0])
+        ev = empty_event(doc.article_id, TYPE_OF_KIND[kind])
+        # numbers: first mention that states each
+        q: dict[str, dict[str, Any]] = {}
+        for m in g:
+            for k, v in m.quantities.items():
+                q.setdefault(k, v)
+        cas: dict[str, dict[str, Any]] = {}
+        if lead.sent_index >= 0:
+            window = " ".join(s.text for s in doc.sentences[lead.sent_index:lead.sent_index + 3])
+            cas = casualties(window)
+        weapon = next((m.weapon for m in g if m.weapon), None)
+        loc = next((m.loc for m in g if m.loc.get("admin1")), g[0].loc)
+        if gi == 0 and title:
+            t = title[0]
+            for k, v in t.quantities.items():
+                q.setdefault(k, v)
+            tc = casualties(doc.title or "")
+            cas.update(tc)  # the headline total is the latest figure
+            weapon = weapon or t.weapon
+            if not loc.get("admin1") and t.loc.get("admin1") and not any(m.loc.get("country") for m in g):
+                loc = t.loc
+        elif gi == 0 and doc.title and lead.sent_index >= 0 and not doc.sentences[0:1]:
+            pass
+        for k in ("launched", "destroyed", "count"):
+            ev[k] = q.get(k)
+        ev["killed"] = cas.get("killed")
+        ev["injured"] = cas.get("injured")
+        ev["weapon"] = weapon
+        ev.update({k: loc.get(k) for k in ("place", "admin1", "country", "lat", "lon")})
+        if ev["country"] is None:
+            ev["country"] = "UA"
+        d = lead.date
+        ev["date"] = d.isoformat() if d else None
+        ev["date_precision"] = lead.precision if d else None
+        ev["actor"] = lead.actor
+        ev["claimed_by"] = next((m.claimed_by for m in g if m.claimed_by), None)
+        if lead.sent_index >= 0:
+            ev["evidence"] = {"text": lead.text, "start": lead.start, "end": lead.end}
+        else:
+            ev["evidence"] = {"text": lead.text, "in": "title"}
+        conf = 0.45 + (0.15 if q else 0) + (0.1 if weapon else 0) + (0.1 if ev["admin1"] else 0) + (0.1 if lead.strong else 0)
+        conf += 0.05 if (title and gi == 0) else 0
+        ev["confidence"] = min(conf, 0.95) if lead.sent_index >= 0 else min(conf, 0.7)
+        events.append(ev)
+    return events
+
+
+def _distinct_strike(m: Mention, g: list[Mention]) -> bool:
+    """A mention in another region is a separate strike when it is told with its own verb."""
+    return bool(m.strong)
+
+
+class _AttackBase:
+    kind = "drone"
+
+    def extract(self, doc: Document) -> list[dict[str, Any]]:
+        cache = doc.cache
+        if "attack_mentions" not in cache:
+            cache["attack_mentions"] = attack_mentions(doc)
+        return build_events(doc, cache["attack_mentions"], self.kind)
+
+
+@register
+class DroneAttackExtractor(_AttackBase):
+    """``drone_attack`` events."""
+
+    name = "drone_attack"
+    kind = "drone"
+
+
+@register
+class MissileAttackExtractor(_AttackBase):
+    """``missile_attack`` events."""
+
+    name = "missile_attack"
+    kind = "missile"
