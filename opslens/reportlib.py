@@ -34,7 +34,7 @@ __all__ = [
     "week_totals", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
     "evidence_table", "disagreements", "day_evidence_links", "daily_table", "store_span",
     "summary_section", "attacks_section", "where_section", "ground_section", "aid_section",
-    "procurement_section", "evidence_section", "provenance_section",
+    "procurement_section", "evidence_section", "provenance_section", "week_articles_table",
 ]
 
 KYIV = "Europe/Kyiv"
@@ -739,10 +739,13 @@ class Output:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(png)
             self.figures.append(p)
+        alt = ""
+        for ax in getattr(fig, "axes", [])[:1]:
+            alt = ax.get_title(loc="left") or ax.get_title()
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-        _display_png(png)
+        _display_png(png, alt or name.replace("_", " "))
         return png
 
     def table(self, df: "pd.DataFrame", name: str, *, show: bool = True, **html_kw: Any) -> str:
@@ -765,14 +768,17 @@ class Output:
         return h
 
 
-def _display_png(png: bytes) -> None:
+def _display_png(png: bytes, alt: str) -> None:
     try:
         from IPython import get_ipython
-        from IPython.display import Image, display
+        from IPython.display import display
     except ImportError:  # pragma: no cover - IPython ships with ipykernel
         return
     if get_ipython() is not None:
-        display(Image(data=png, format="png"))
+        import base64
+
+        display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": f"<chart: {alt}>"},
+                raw=True, metadata={"image/png": {"alt": alt}})
 
 
 def _display_html(h: str) -> None:
@@ -982,9 +988,27 @@ def evidence_section(data: WeekData, out: Output) -> None:
                   caption="Figures on which sources disagree (the report uses the merged value; all are kept here)")
 
 
+def week_articles_table(data: WeekData) -> "pd.DataFrame":
+    """The articles published in the report week: ``day``, ``outlet``, ``title``, ``url``, ``id``."""
+    import pandas as pd
+
+    wa = data.week_articles
+    cols = ["day", "outlet", "title", "url", "id"]
+    if wa is None or wa.empty:
+        return pd.DataFrame(columns=cols)
+    t = pd.DataFrame({"day": pd.to_datetime(wa["day"]).dt.date, "outlet": wa["source"].astype("string"),
+                      "title": wa["title"].astype("string").fillna("(no title)"), "url": wa["url"],
+                      "id": wa["id"]})
+    return t.sort_values(["day", "outlet", "id"]).reset_index(drop=True)[cols]
+
+
 def provenance_section(data: WeekData, out: Output) -> None:
-    """The provenance block (see :func:`provenance`)."""
+    """The provenance block (see :func:`provenance`) and the list of the week's articles."""
     out.table(provenance(data), "provenance", caption="Provenance")
+    arts = week_articles_table(data)
+    if len(arts):
+        out.table(arts, "articles", links={"title": "url"}, max_rows=300,
+                  caption=f"Articles published in {data.params.week} (title links to the article)")
 
 
 # --- corpus overview ----------------------------------------------------------------------------
