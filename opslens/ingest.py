@@ -34,6 +34,8 @@ from .store import AddResult, ArticleStore
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
+#: a month with this many part files is compacted at the end of an ingest
+AUTO_COMPACT_PARTS = 32
 
 
 @dataclass
@@ -159,6 +161,8 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
         except KeyboardInterrupt:
             w.commit()
             raise
+        w.commit()
+        w.compact(min_parts=AUTO_COMPACT_PARTS)
     log.info("ingest into %s: %s", settings.data_dir, stats.summary())
     return stats
 
@@ -216,3 +220,17 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
 def _drain(errors: list[BaseException]):
     while errors:
         yield errors.pop(0)
+
+
+class _CallableModule(type(os)):
+    """``import opslens.ingest`` binds the package attribute ``opslens.ingest`` to this module,
+    shadowing the public function of the same name; calling the module calls the function, so
+    ``opslens.ingest(...)`` works whatever was imported before."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> IngestStats:
+        return ingest(*args, **kwargs)
+
+
+import sys as _sys  # noqa: E402
+
+_sys.modules[__name__].__class__ = _CallableModule

@@ -451,9 +451,25 @@ class StoreWriter:
         self.sigs: dict[str, bytes] = {}  # cluster id -> a signature of a member
         if not self.manifest.parts:
             return
+        import pyarrow as pa
+
         cols = ["id", "canonical_url", "text_sha256", "version", "cluster_id", "minhash"]
-        for batch in self.store.dataset(self.manifest.parts).to_batches(columns=cols, batch_size=65_536):
-            d = batch.to_pydict()
+        try:
+            tables = [self.store.dataset(self.manifest.parts).to_table(columns=cols)]
+        except FileNotFoundError as e:
+            raise StoreError(f"{self.store.articles_dir}: a part file listed in the manifest is missing "
+                             f"({e}); restore it, or remove the articles folder and ingest again") from e
+        except (OSError, pa.ArrowException):
+            tables = []
+            for p in self.manifest.parts:  # find the bad file(s); index the rest
+                try:
+                    tables.append(self.store.dataset([p]).to_table(columns=cols))
+                except (OSError, pa.ArrowException) as e:
+                    log.warning("%s: unreadable part file (%s); its articles will be ingested again "
+                                "as new: restore the file if you can", self.store.articles_dir / p.path,
+                                str(e).splitlines()[0])
+        for t in tables:
+            d = t.to_pydict()
             for i, aid in enumerate(d["id"]):
                 self._index(aid, d["canonical_url"][i], d["text_sha256"][i], d["version"][i],
                             d["cluster_id"][i], d["minhash"][i])

@@ -198,3 +198,39 @@ def test_ingest_urls_then_rerun_skips_without_downloading_again(tmp_path, news_s
     df = load_articles(data_dir=tmp_path)
     assert sorted(df["title"]) == [f"Heating restored {i}" for i in range(3)]
     assert str(df["published"].min()) == "2024-02-10 06:00:00+00:00"
+
+
+def test_opslens_ingest_is_callable_even_after_importing_the_module(tmp_path):
+    import opslens
+    import opslens.ingest  # binds the package attribute to the module
+
+    r = json.dumps({"url": "https://x.example.org/1", "title": "t", "published": "2024-02-02",
+                    "source": "x.example.org", "text": "Short export text about repairs to a bridge."})
+    (tmp_path / "in.jsonl").write_text(r + "\n", encoding="utf-8")
+    stats = opslens.ingest([tmp_path / "in.jsonl"], data_dir=tmp_path / "store", progress=False)
+    assert (stats.added, len(stats.errors)) == (1, 0)
+
+
+def test_many_small_batches_are_compacted_at_the_end(tmp_path):
+    from opslens.ingest import AUTO_COMPACT_PARTS
+
+    n = AUTO_COMPACT_PARTS + 3
+    recs = [dict(story(i), published=f"2024-03-{1 + i % 28:02d}") for i in range(n)]
+    ingest_records(recs, data_dir=tmp_path, batch_size=1, progress=False)
+    parts = ArticleStore(tmp_path).read_manifest().parts
+    assert len(parts) == 1 and parts[0].rows == n
+    assert len(list((tmp_path / "articles").glob("month=*/*.parquet"))) == 1
+    assert len(load_articles(data_dir=tmp_path)) == n
+
+
+def test_writer_reports_an_unreadable_part_and_keeps_going(tmp_path, caplog):
+    import logging
+
+    ingest_records([dict(story(1), published="2024-01-10"), dict(story(2), published="2024-02-10")],
+                   data_dir=tmp_path, progress=False)
+    bad = next((tmp_path / "articles" / "month=2024-01").glob("*.parquet"))
+    bad.write_bytes(bad.read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="opslens.store"):
+        stats = ingest_records([story(2), story(3)], data_dir=tmp_path, progress=False)
+    assert (stats.added, stats.duplicate) == (1, 1)
+    assert bad.name in caplog.text
