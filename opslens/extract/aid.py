@@ -151,7 +151,9 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
         before = text[max(0, a.start - 40):a.start]
         after = text[a.end:a.end + 40]
         if _FROM.search(before):
-            from_donors.append(a.name)
+            if not re.match(r"\s*(?:aggression|attacks?|invasion|forces|troops|territory|side|strikes?|shelling|missiles?|"
+                            r"occupation|army|military|soldiers|drones?)\b", after, re.I):
+                from_donors.append(a.name)
             continue
         if _RECEIVE_AFTER.match(after) and a.name != RECIPIENT_DEFAULT and recipient is None:
             recipient = a.name
@@ -259,7 +261,9 @@ def _analyse(sent: Sentence) -> _Analysis:
     if not a.is_aid and not cues.attack and re.search(r"\btrain(?:s|ed|ing)?\b[^.]{0,40}\b(?:soldiers|troops|servicemen|personnel|forces|pilots|"
                                   r"crews|specialists|officers|military)\b", t, re.I):
         a.is_aid = True
-    neg_hits = [n for n in cues.negative if not _negative_exempt(t, n)]
+    # "gives you the latest developments" is not a gift
+    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b", t[g[1]:g[1] + 20], re.I)]
+    neg_hits = [n for n in cues.negative if not _negative_exempt(t, n) and _same_clause(t, n, cues)]
     perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
                         r"contributed|pledged|committed|transferred)\b", t, re.I)
     fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
@@ -300,6 +304,20 @@ def _procurement_parties(text: str, actors: list[ActorMatch], buy: list[tuple[in
     return buyer, seller
 
 
+_CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|,\s+while\s+|,\s+whereas\s+|\s+[-–—]\s+")
+
+
+def _same_clause(text: str, span: tuple[int, int], cues: Cues) -> bool:
+    """Is the negative cue in the clause of the first giving verb ("will supply X but will not
+    provide tanks" -> the refusal is another clause)?"""
+    triggers = sorted(cues.give + cues.aidnoun)
+    if not triggers:
+        return True
+    g = triggers[0][0]
+    lo, hi = min(g, span[0]), max(g, span[0])
+    return not _CLAUSE_BREAK.search(text[lo:hi])
+
+
 def _negative_exempt(text: str, span: tuple[int, int]) -> bool:
     """Negative cues that do not cancel an announcement: "ready to" after "announced", etc."""
     word = text[span[0]:span[1]].lower()
@@ -322,13 +340,18 @@ class _Draft:
 
     @property
     def first(self) -> _Analysis:
+        """The lead sentence: the first that names this draft's donor (else the first)."""
+        if self.donor is not None:
+            for p in self.parts:
+                if self.donor in p.donors:
+                    return p
         return self.parts[0]
 
 
-def _category(parts: list[_Analysis], items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
+def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
     score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
     for k, p in enumerate(parts):
-        w = 3.0 if k == 0 else 1.0
+        w = 3.0 if p is lead else 1.0
         for cat, n in p.cues.categories.items():
             score[cat] += w * n
         text = p.sent.text.lower()
@@ -383,7 +406,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
             item_cats.append(it.category)
     ev["items"] = merge_generic_items(raw_items)
     if kind == "aid_announcement":
-        ev["category"] = _category(d.parts, ev["items"], item_cats)
+        ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
     ev["value"] = _pick_value(d) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
     # date: announcement day unless the sentence dates the announcement itself
     text = first.sent.text
@@ -399,9 +422,8 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     if title_evidence:
         ev["evidence"] = {"text": doc.title, "in": "title"}
     else:
-        last = d.parts[-1].sent if len(d.parts) > 1 and d.parts[-1].sent.start - first.sent.end < 400 else first.sent
-        ev["evidence"] = {"text": doc.text[first.sent.start:max(first.sent.end, last.end)],
-                          "start": first.sent.start, "end": max(first.sent.end, last.end)}
+        ev["evidence"] = {"text": doc.text[first.sent.start:first.sent.end],
+                          "start": first.sent.start, "end": first.sent.end}
     conf = 0.45 + (0.2 if d.donor else 0) + (0.15 if ev["value"] or any(i["quantity"] for i in ev["items"]) else 0)
     conf += 0.1 if first.cues.give and first.cues.aidnoun else 0
     ev["confidence"] = round(min(conf, 0.95) * (0.8 if title_evidence else 1.0), 2)
@@ -425,7 +447,7 @@ def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]
         if not flag or a.is_excluded:
             # continuation: counted items right after an aid sentence ("It includes 20 tanks.")
             if current and idx - last_idx == 1 and not a.is_excluded and any(i.quantity for i in a.items) \
-                    and not [x for x in a.donors if x not in [c.donor for c in current]]:
+                    and not [x for x in a.donors if x not in [c.donor for c in current] and x not in ("Ukraine", "Russia")]:
                 current[-1].parts.append(a)
                 last_idx = idx
             continue
@@ -467,7 +489,7 @@ def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]
             if same is None:
                 # an earlier donor-less draft of this package takes the donor
                 anon = next((d for d in drafts if d.donor is None), None)
-                if anon is not None and len(donors) == 1:
+                if anon is not None and len(donors) == 1 and idx - analyses.index(anon.parts[-1]) <= 2:
                     anon.donor = donor
                     anon.parts.append(a)
                     same = anon
@@ -512,7 +534,7 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     if not analyses:
         return None
     first = analyses[0]
-    if first.is_excluded or len(doc.text) > 1500 or first.cues.attack or first.cues.buy or first.cues.sell:
+    if doc.title or first.is_excluded or len(doc.text) > 1500 or first.cues.attack or first.cues.buy or first.cues.sell:
         return None
     t = first.sent.text
     has_stuff = bool(first.items) or bool(first.cues.noun) or bool(first.cues.aidnoun) or bool(first.money)
