@@ -60,7 +60,8 @@ _RUNNING = re.compile(
     r"august|september|october|november|december|the\s+war|the\s+invasion|then|2022|2023|2024|24\s+february|february\s+24))|"
     r"in\s+total|a\s+total\s+of|so\s+far\s+(?:this|in)|to\s+date|over\s+the\s+(?:course|past\s+(?:months|year))|"
     r"(?:\d+|\w+)(?:th|st|nd|rd)\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
-    r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|every\s+day|daily|each\s+day)\b", _F)
+    r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|"
+    r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since)\b", _F)
 _HEDGE = re.compile(
     r"\b(?:could|would|might|may|plans?\s+to|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
     r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
@@ -76,10 +77,13 @@ _STRONG = re.compile(
     r"killed|killing|injured|wounded|damaged|neutrali[sz]ed)\b", _F)
 #: drone/missile words naming the defender or a non-attack thing
 _NOT_ATTACK_MISSILE = re.compile(
-    r"(?:anti-aircraft|anti-air|air[- ]defen[cs]e|surface-to-air|air-to-air|anti-tank|anti-missile|sam|man-portable)"
-    r"(?:\s+(?:guided|missile|rocket|units?|troops|forces|gunners))*\s*$", _F)
+    r"(?:(?:anti-aircraft|anti-air|air[- ]defen[cs]e|surface-to-air|air-to-air|anti-tank|anti-missile|sam|man-portable)"
+    r"(?:\s+(?:guided|missile|rocket|units?|troops|forces|gunners))*|unexploded|grad|tornado|smerch|mlrs|rocket)\s*$", _F)
+_NOT_ATTACK_BEFORE = re.compile(
+    r"(?:\b(?:operators?|units?|production|makers?|manufacturers?|supplies|supply|shipments?|sale|sales|deliver(?:y|ies))\s+of\s+"
+    r"(?:\w+\s+){0,2}|\bfor\s+(?:an?\s+|the\s+)?(?:possible\s+|future\s+|enemy\s+|further\s+|new\s+)*)$", _F)
 _NOT_ATTACK_AFTER = re.compile(
-    r"^(?:\s*(?:and\s+artillery|defen[cs]e|shield|systems?|launchers?|troops|forces|units?|carriers?|complex(?:es)?|divisions?|"
+    r"^(?:\s*(?:and\s+artillery\s+(?:units?|forces|troops|fire|brigades?)|defen[cs]e|shield|systems?|launchers?|troops|forces|units?|carriers?|complex(?:es)?|divisions?|"
     r"brigades?|boats?|ships?|cruisers?|operators?|pilots?|production|factory|factories|plant|programs?|programmes?|"
     r"footage|video|control\s+(?:point|post|station|centre|center)|command\s+(?:post|point)|crews?|technology|"
     r"components|parts|makers?|manufacturers?|industry|regiment|battalion|company|sites?|warehouses?|depots?|"
@@ -87,19 +91,20 @@ _NOT_ATTACK_AFTER = re.compile(
 _ANTI_DRONE = re.compile(r"(?:anti-|counter-)\s*$", _F)
 _OUTSIDE_WAR = re.compile(
     r"\b(?:UAE|Emirates|Abu\s+Dhabi|Saudi|Yemen|Houthis?|Israel|Gaza|Syria|Iraq|Lebanon|Hezbollah|Taiwan|North\s+Korea(?:n)?\s+(?:test|launch)|"
-    r"Pakistan|India|Azerbaijan|Armenia|Nagorno)\b")
+    r"Pakistan|India|Azerbaijan|Armenia|Nagorno|North\s+Korea\w*|Pyongyang|Iran\s+(?:test|launch)\w*)\b")
 _UA_OR_RU = re.compile(r"\b(?:Ukrain\w*|Russia\w*|Kyiv|Kiev|Crimea\w*|Belarus\w*|occupier\w*|invader\w*|enemy|racists?|rashists?|Kremlin)\b", _F)
 _UKR_ACTOR = re.compile(
     r"\b(?:Ukrainian\s+(?:attack\s+|kamikaze\s+|combat\s+|strike\s+|military\s+|armed\s+forces'?\s+)?(?:drones?|uavs?)|"
     r"Ukraine'?s?\s+(?:drones?|missiles?)|Ukrainian\s+(?:forces|military|army|troops|armed\s+forces|navy)\s+(?:\w+\s+){0,4}?"
     r"(?:struck|hit|launched|fired|attacked|targeted)|by\s+Ukraine|by\s+Ukrainian|Kyiv'?s\s+(?:drones?|missiles?|forces)|"
     r"Russian\s+(?:air\s+defen[cs]e|defen[cs]e\s+ministry)\s+(?:\w+\s+){0,4}?(?:shot|downed|intercepted|destroyed))", _F)
-_GAP_OK = re.compile(r"^(?:[\s\"“”'’(]*(?:[A-Za-z][\w\-/’'.]*|[A-Z]?-?\d+[\w\-/]*)[\s\"“”'’),]*){0,5}$")
+_GAP_OK = re.compile(r"^[\s\"“”'’(]*(?:(?:[A-Za-z][\w\-/’'.]*|[A-Z]?-?\d+[\w\-/]*)[\s\"“”'’()]*){0,4}$")
 _GAP_STOP = re.compile(
     r"\b(?:and|or|of|which|that|were|was|had|has|have|been|by|in|on|at|from|to|with|over|during|than|people|"
     r"tanks?|aircraft|aircrafts|jets?|helicopters?|planes?|vehicles?|positions?|artillery|systems?|enemy\s+targets|"
     r"targets|air\s+targets|times|days?|hours?|weeks?|regions?|settlements?|towns?|cities|villages?|km|kilometers|"
-    r"kilometres|meters|metres|percent|per\s+cent)\b", _F)
+    r"kilometres|meters|metres|percent|per\s+cent|launch\w*|fired|fires|shot|destroy\w*|hit|hits|struck|strikes?|attack\w*|"
+    r"used|uses|using|downed|intercept\w*|fighters?|bombers?|ships?|submarines?|boats?|warships?|carriers?|is|are|it|they)\b", _F)
 _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more|new|further)\s+)?"
                           r"(?:(?:missile|drone|rocket|uav|kamikaze\s+drone|air|cruise\s+missile)\s+)?"
                           r"(?:strikes|attacks|hits|launches|waves)\b", _F)
@@ -114,7 +119,7 @@ _KILLED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\
                            r"(?:killed|dead|died|perished|deaths?|fatalities|lost\s+their\s+lives)\b", _F)
 _INJURED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|reportedly\s+)?"
                             r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed)\b", _F)
-_KILLED_BEFORE = re.compile(r"\b(?:killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
+_KILLED_BEFORE = re.compile(r"\b(?:death\s+toll\b[^.]{0,60}?\b(?:rose|rises|risen|climbed|climbs|reached|reaches|increased|stands\s+at|is)\s+(?:to\s+)?|killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
                             r"claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|toll\s+(?:rose|rises)\s+to|dead:?)\s+$", _F)
 _INJURED_BEFORE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+$", _F)
 _NO_CASUALTIES = re.compile(r"\b(?:no\s+(?:casualties|victims|deaths|fatalities|one\s+(?:was|has\s+been)\s+(?:killed|hurt|injured))|"
@@ -154,7 +159,7 @@ def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
             continue
         if _NOT_ATTACK_AFTER.match(after):
             continue
-        if _ANTI_DRONE.search(before):
+        if _ANTI_DRONE.search(before) or _NOT_ATTACK_BEFORE.search(before):
             continue
         keep.append(w)
     return keep
@@ -188,16 +193,31 @@ def _qty_before(text: str, w: WeaponMatch, qs: list[QuantityMatch]) -> QuantityM
     return best
 
 
+_MODIFIER_AFTER = re.compile(r"^\s+(?:attacks?|strikes?|raids?|alerts?|threats?|danger|hazard|debris|fragments?|wreckage|"
+                             r"parts?|launch(?:es|ers?)?|systems?|units?|operators?|warfare|war|terror|program\w*|"
+                             r"production|factory|technology|sightings?|activity|barrage|campaign|assaults?|and\s+\w+\s+(?:attacks?|strikes?))\b", _F)
+
+
 def _singular(text: str, w: WeaponMatch) -> bool:
-    """'a/an/one ... <singular weapon noun>' right before the noun (a single drone/missile)."""
+    """A single drone/missile named without a number: 'a/an/one Russian drone', 'Orlan-10 drone
+    were destroyed', 'fighter-bomber and UAV' (not 'the UAV', not 'drone attack')."""
     alias = w.alias.lower()
     if alias.endswith("s") and not alias.endswith("ss") and alias not in ("himars", "uas"):
         return False
-    before = text[max(0, w.start - 60):w.start]
-    m = re.search(r"\b(a|an|one|single|another)\s+((?:[\w\-/’'\"“”]+\s+){0,4})$", before, _F)
-    if not m:
+    # the model name right before a generic noun counts once, on the noun
+    after = text[w.end:w.end + 40]
+    if _MODIFIER_AFTER.match(after):
         return False
-    return not _GAP_STOP.search(m.group(2) or "")
+    if w.weapon is not None and re.match(r"^[\s\"”]*(?:type\s+|attack\s+|kamikaze\s+|reconnaissance\s+)*(?:drones?|uavs?|unmanned|missiles?|cruise|ballistic)", after, _F):
+        return False
+    before = text[max(0, w.start - 60):w.start]
+    if re.search(r"\b(?:the|this|that|these|those|its|their|his|her|our|of|with|by|and\s+the|for|on|from)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F) and not re.search(
+            r"\b(?:a|an|one|single|another)\s+(?:[\w\-’'\"“”]+\s+){0,3}$", before, _F):
+        if not re.search(r"(?:Russia’s|Russia's|enemy|occupants’|occupiers’)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before):
+            return False
+    if re.search(r"\b(?:plural|two|three|several|many|numerous|dozens|multiple)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F):
+        return False
+    return True
 
 
 def _role(text: str, q_start: int, w_end: int) -> str:
@@ -285,7 +305,7 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
                         used.add(q2.start)
                         break
             continue
-        if q is None and _singular(text, w) and (w.weapon is not None or True):
+        if q is None and _singular(text, w):
             role = _role(text, w.start, w.end)
             out.setdefault(role, _n(1))
     # "N of the M drones were shot down" -> destroyed N, launched M
@@ -293,9 +313,13 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
         if q.start in used:
             continue
         after = text[q.end:q.end + 80]
-        if re.match(r"^\s+of\s+(?:the\s+|all\s+)?", after, _F):
+        if re.match(r"^\s+of\s+the\s+(?:missiles|drones|uavs|rockets|shaheds)\b", after, _F) and _DESTROY.search(text):
+            out["destroyed"] = q.quantity
+            used.add(q.start)
+            continue
+        if re.match(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", after, _F):
             for q2 in qs:
-                if q2.start > q.end and q2.start - q.end < 12:
+                if q2.start > q.end and q2.start - q.end < 14:
                     rest = text[q2.end:q2.end + 60]
                     if any(w.start >= q2.end and w.start - q2.end < 40 for w in mine):
                         out["destroyed"] = q.quantity
@@ -403,8 +427,11 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             weapon = weapon or t.weapon
             if not loc.get("admin1") and t.loc.get("admin1") and not any(m.loc.get("country") for m in g):
                 loc = t.loc
-        elif gi == 0 and doc.title and lead.sent_index >= 0 and not doc.sentences[0:1]:
-            pass
+        if (not loc.get("admin1") and doc.title and lead.sent_index >= 0
+                and all(not m.loc.get("country") for m in g)):
+            tl = _title_loc(doc)  # "Shelling of Donetsk region: ..." places the text's report
+            if tl.get("admin1"):
+                loc = tl
         for k in ("launched", "destroyed", "count"):
             ev[k] = q.get(k)
         ev["killed"] = cas.get("killed")
@@ -427,6 +454,12 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
         ev["confidence"] = min(conf, 0.95) if lead.sent_index >= 0 else min(conf, 0.7)
         events.append(ev)
     return events
+
+
+def _title_loc(doc: Document) -> dict[str, Any]:
+    if "title_loc" not in doc.cache:
+        doc.cache["title_loc"] = locate(doc.title or "")
+    return doc.cache["title_loc"]
 
 
 def _distinct_strike(m: Mention, g: list[Mention]) -> bool:
