@@ -262,7 +262,8 @@ def _analyse(sent: Sentence) -> _Analysis:
                                   r"crews|specialists|officers|military)\b", t, re.I):
         a.is_aid = True
     # "gives you the latest developments" is not a gift
-    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b", t[g[1]:g[1] + 20], re.I)]
+    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?)\b",
+                                                  t[g[1]:g[1] + 20], re.I)]
     neg_hits = [n for n in cues.negative if not _negative_exempt(t, n) and _same_clause(t, n, cues)]
     perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
                         r"contributed|pledged|committed|transferred)\b", t, re.I)
@@ -365,7 +366,7 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
         if c in score:
             score[c] += 1.0
     best = max(score.items(), key=lambda kv: kv[1])
-    return best[0] if best[1] > 0 else None
+    return best[0] if best[1] > 0 else "humanitarian"
 
 
 def _pick_value(d: _Draft) -> dict[str, Any] | None:
@@ -408,14 +409,20 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     if kind == "aid_announcement":
         ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
     ev["value"] = _pick_value(d) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
-    # date: announcement day unless the sentence dates the announcement itself
+    # date: announcement day unless the text dates the announcement itself
     text = first.sent.text
-    day, prec = resolve_date(text, doc.published)
     pub_day, _ = resolve_date("", doc.published)
-    if prec in ("week", "month") and _FUTURE.search(text):
+    day, prec = None, None
+    for p in [first] + [p for p in d.parts if p is not first] + _before(doc, first, 1):
+        day, prec = resolve_date(p.sent.text, doc.published, default=False)
+        if day is not None and prec in ("week", "month") and _FUTURE.search(p.sent.text):
+            day, prec = None, None
+        if day is not None and pub_day is not None and day > pub_day:
+            day, prec = None, None
+        if day is not None:
+            break
+    if day is None:
         day, prec = pub_day, ("day" if pub_day else None)
-    if day is not None and pub_day is not None and day > pub_day:
-        day, prec = pub_day, "day"
     ev["date"] = day.isoformat() if isinstance(day, date) else None
     ev["date_precision"] = prec if ev["date"] else None
     ev["claimed_by"] = find_claimant(text)
@@ -428,6 +435,25 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     conf += 0.1 if first.cues.give and first.cues.aidnoun else 0
     ev["confidence"] = round(min(conf, 0.95) * (0.8 if title_evidence else 1.0), 2)
     return ev
+
+
+def _before(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
+    """The ``n`` analysed sentences before ``a`` (nearest first)."""
+    analyses = doc.cache.get("aid_analyses") or []
+    try:
+        i = analyses.index(a)
+    except ValueError:
+        return []
+    return [analyses[j] for j in range(i - 1, max(-1, i - 1 - n), -1)]
+
+
+def _context_donor(doc: Document, d: _Draft) -> str | None:
+    """Donor named in the sentences just before a donor-less package ("He announced ...")."""
+    for p in _before(doc, d.parts[0], 2):
+        for a in p.actors:
+            if a.kind in ("country", "organisation") and a.name not in ("Ukraine", "Russia", d.recipient):
+                return a.name
+    return None
 
 
 def _shared_value(d: _Draft) -> bool:
@@ -559,6 +585,10 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     """Events of ``kind`` (``aid_announcement`` or ``procurement``) in one document."""
     analyses = _analyse_doc(doc)
     drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind)]
+    if kind == "aid_announcement":
+        for d in drafts:
+            if d.donor is None and doc.title:  # news: "He announced ..." -> donor from context
+                d.donor = _context_donor(doc, d)
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"
     body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other)]

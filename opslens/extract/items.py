@@ -128,6 +128,12 @@ class _Lexicon:
                 if low.startswith(suf, end) and (end + len(suf) == len(low) or not low[end + len(suf)].isalnum()):
                     end += len(suf)
                     break
+            if re.match(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
+                        r"inflation|supplies\s+were|supply\s+chains?)\b", low[end:end + 24]):
+                continue
+            if re.match(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
+                        r"inflation|supplies\s+were|supply\s+chains?)\b", low[end:end + 24]):
+                continue
             if end < len(low) and (low[end].isalnum() or (low[end] == "-" and end + 1 < len(low) and low[end + 1].isalnum())):
                 continue
             cands.append((start, end, name, head, cat))
