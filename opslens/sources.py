@@ -428,8 +428,9 @@ def _iter_warc(path: str, *, extractor, on_error) -> Iterator[dict]:
     from warcio.exceptions import ArchiveLoadFailed
 
     p = Path(path)
-    good = 0
+    good = seen = end = 0
     last_offset = 0
+    pending: dict | None = None  # the newest record is held back until it is known to be complete
     try:
         fh = open(p, "rb")
     except OSError as e:
@@ -439,39 +440,94 @@ def _iter_warc(path: str, *, extractor, on_error) -> Iterator[dict]:
         fh.seek(0)
         if not head:
             raise InputError(p, "empty file", "pass a .warc or .warc.gz file")
+        is_gz = _check_warc_magic(p, fh)
         try:
             it = ArchiveIterator(fh)
             for record in it:
-                last_offset = it.get_record_offset()
-                item = f"{p}#{last_offset}"
+                # warcio computes the offset by reading the record to its end: read the body first.
+                body = _warc_html_body(record)
+                offset = it.get_record_offset()
+                end = offset + (it.get_record_length() or 0)
+                seen += 1
+                if pending is not None:
+                    good += 1
+                    yield pending
+                    pending = None
+                last_offset = offset
+                if body is None:
+                    continue
                 try:
-                    rec = _warc_record(record, p, last_offset, extractor)
+                    pending = _warc_record(record, body, p, offset, extractor)
                 except InputError as e:
                     on_error(e)
-                    continue
-                except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError):
-                    raise
                 except Exception as e:  # one odd record must not stop the archive
-                    on_error(InputError(item, f"unreadable record ({type(e).__name__}: {_short(e)})", "the record is skipped"))
-                    continue
-                if rec is not None:
-                    good += 1
-                    yield rec
+                    on_error(InputError(f"{p}#{offset}", f"unreadable record ({type(e).__name__}: {_short(e)})",
+                                        "the record is skipped"))
+            size = p.stat().st_size
+            if seen and not _record_complete(p, last_offset, is_gz):
+                raise EOFError(f"the record at byte offset {last_offset} is cut short")
+            if pending is not None:
+                good += 1
+                yield pending
+            if size - end > 4:  # records stopped before the end of the file
+                last_offset = end
+                raise EOFError(f"{size - end} bytes after the last complete record cannot be read")
         except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError) as e:
-            if good == 0 and last_offset == 0:
+            if seen == 0:
                 raise InputError(p, f"not a WARC file or damaged at the start ({_short(e)})",
                                  "pass a .warc or .warc.gz file (e.g. a Common Crawl News file)") from e
-            raise InputError(p, f"damaged WARC after byte offset {last_offset} ({_short(e)}); "
+            raise InputError(p, f"damaged WARC near byte offset {last_offset} ({_short(e)}); "
                                 f"the {good} HTML record(s) before the damage were read",
                              "the file is truncated or corrupt; re-download it to get the rest") from e
 
 
-def _warc_record(record, p: Path, offset: int, extractor) -> dict | None:
+def _record_complete(p: Path, offset: int, is_gz: bool) -> bool:
+    """Whether the record starting at ``offset`` is whole (gzip member ends; block as long as declared)."""
+    with open(p, "rb") as f:
+        f.seek(offset)
+        if is_gz:
+            d = zlib.decompressobj(31)
+            while not d.eof:
+                chunk = f.read(65536)
+                if not chunk:
+                    return False
+                try:
+                    d.decompress(chunk)
+                except zlib.error:
+                    return False
+            return True
+        head = f.read(65536)
+        hend = head.find(b"\r\n\r\n")
+        m = re.search(rb"\r\ncontent-length:\s*(\d+)", head[:hend] if hend >= 0 else b"", re.I)
+        if hend < 0 or not m:
+            return False
+        return offset + hend + 4 + int(m.group(1)) <= p.stat().st_size
+
+
+def _check_warc_magic(p: Path, fh) -> bool:
+    """Raise InputError unless the file starts like a WARC/ARC file; returns whether it is gzip."""
+    head = fh.read(64)
+    fh.seek(0)
+    first = head
+    if head[:2] == b"\x1f\x8b":
+        try:
+            first = zlib.decompressobj(31).decompress(fh.read(4096))[:64]
+        except zlib.error as e:
+            raise InputError(p, f"not a WARC file (damaged gzip at byte 0: {e})",
+                             "pass a .warc or .warc.gz file (e.g. a Common Crawl News file)") from e
+        finally:
+            fh.seek(0)
+    if not (first.startswith(b"WARC/") or first.startswith(b"filedesc://")):
+        raise InputError(p, f"not a WARC file (bad magic at byte 0: {first[:16]!r})",
+                         "pass a .warc or .warc.gz file (e.g. a Common Crawl News file)")
+    return head[:2] == b"\x1f\x8b"
+
+
+def _warc_html_body(record) -> bytes | None:
+    """The decoded payload of an HTML response/resource record with a 2xx status, else ``None``."""
     rtype = record.rec_type
     if rtype not in ("response", "resource"):
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    ctype = None
     if rtype == "response":
         if record.http_headers is None:
             return None
@@ -484,7 +540,15 @@ def _warc_record(record, p: Path, offset: int, extractor) -> dict | None:
     mime = (ctype or "").split(";")[0].strip().lower()
     if mime not in ("text/html", "application/xhtml+xml"):
         return None
-    body = record.content_stream().read()
+    return record.content_stream().read()
+
+
+def _warc_record(record, body: bytes, p: Path, offset: int, extractor) -> dict:
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if record.rec_type == "response":
+        ctype = record.http_headers.get_header("Content-Type")
+    else:
+        ctype = record.rec_headers.get_header("Content-Type")
     if not body.strip():
         raise InputError(f"{p}#{offset}", "empty HTML response record", "the record is skipped")
     warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))

@@ -1,0 +1,314 @@
+"""Every input kind -> article records; bad items reported, bad inputs named."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from opslens.errors import FetchError, InputError
+from opslens.fetch import Fetcher
+from opslens.sources import detect_kind, iter_records, page_id, parse_mapping
+
+FAST = dict(delay=0.0, timeout=(2, 2), retries=1, backoff=0.01)
+
+
+def collect(inputs, settings, **kw):
+    errors: list[InputError] = []
+    recs = list(iter_records(inputs, settings=settings, on_error=errors.append, **kw))
+    return recs, errors
+
+
+@pytest.fixture
+def fetcher(tmp_settings):
+    with Fetcher(tmp_settings, **FAST) as f:
+        yield f
+
+
+# --- kinds --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,kind", [
+    ("a.html", "html"), ("a.HTM", "html"), ("a.html.gz", "html"), ("a.warc", "warc"), ("a.warc.gz", "warc"),
+    ("feed.xml", "feed"), ("news.rss", "feed"), ("x.atom", "feed"), ("e.jsonl", "jsonl"), ("e.csv", "csv"),
+    ("urls.txt", "url-list"),
+])
+def test_detect_kind_by_name(tmp_path, name, kind):
+    (tmp_path / name).write_bytes(b"x")
+    assert detect_kind(str(tmp_path / name)) == kind
+
+
+@pytest.mark.parametrize("url,kind", [
+    ("https://e.com/news/2023/04/21/story", "url"), ("https://e.com/feed/", "feed"),
+    ("https://e.com/rss", "feed"), ("https://e.com/news.xml", "feed"), ("http://e.com/feeds/all.atom", "feed"),
+])
+def test_detect_kind_of_urls(url, kind):
+    assert detect_kind(url) == kind
+
+
+def test_detect_kind_folder_and_sniffed_content(tmp_path):
+    assert detect_kind(str(tmp_path)) == "html-dir"
+    (tmp_path / "noext").write_bytes(b"WARC/1.0\r\n")
+    assert detect_kind(str(tmp_path / "noext")) == "warc"
+
+
+def test_missing_input_is_named(tmp_settings):
+    with pytest.raises(InputError, match=r"nope\.html: no such file"):
+        list(iter_records(["nope.html"], settings=tmp_settings))
+
+
+# --- URLs ---------------------------------------------------------------------------------------
+
+def test_url_input_is_fetched_and_parsed(tmp_settings, fetcher, http_server):
+    url = http_server.url("redirect/article_basic.html")
+    (rec,), errors = collect([url], tmp_settings, fetcher=fetcher)
+    assert errors == []
+    assert rec["url"] == http_server.url("article_basic.html")  # final URL after the redirect
+    assert rec["origin"] == "url" and rec["raw_sha256"] and rec["fetched_at"]
+    assert rec["title"] == "Air defence downs drones over Kyiv region"
+    assert rec["source"] == "127.0.0.1"
+    assert "warehouse in the Bucha district" in rec["text"]
+
+
+def test_url_list_reports_bad_lines_and_failed_urls(tmp_path, tmp_settings, fetcher, http_server):
+    lst = tmp_path / "urls.txt"
+    lst.write_text("# my list\n" + http_server.url("date_meta.html") + "\n\nnot a url\n"
+                   + http_server.url("gone.html") + "\n" + http_server.url("date_time.html") + "\n")
+    recs, errors = collect([str(lst)], tmp_settings, fetcher=fetcher)
+    assert [r["title"] for r in recs] == ["Grain corridor talks resume", "Shelling damages school in Kharkiv"]
+    assert len(errors) == 2
+    assert str(errors[0]).startswith(f"{lst}:4: not an http(s) URL")
+    assert isinstance(errors[1], FetchError) and "gone.html: HTTP 404" in str(errors[1])
+
+
+def test_url_serving_a_feed_is_read_as_a_feed(tmp_path, tmp_settings, fetcher, make_http_server, html_fixtures):
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("date_meta.html", "date_time.html"):
+        (root / name).write_bytes((html_fixtures / name).read_bytes())
+    srv = make_http_server(root)
+    (root / "latest").write_text(rss([srv.url("date_meta.html"), srv.url("date_time.html")]))
+    recs, errors = collect([srv.url("latest")], tmp_settings, fetcher=fetcher)
+    assert errors == [] and len(recs) == 2
+    assert all(r["origin"] == f"feed:{srv.url('latest')}" for r in recs)
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+def rss(links: list[str], content: dict[str, str] | None = None) -> str:
+    items = []
+    for i, link in enumerate(links):
+        enc = f"<content:encoded><![CDATA[{content[link]}]]></content:encoded>" if content and link in content else ""
+        items.append(f"<item><title>Entry {i}</title><link>{link}</link><guid>{link}</guid>"
+                     f"<pubDate>Mon, 0{i + 1} May 2023 10:00:00 +0300</pubDate>{enc}</item>")
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Test feed</title>'
+            f'<link>https://example.com/</link>{"".join(items)}</channel></rss>')
+
+
+def test_feed_seen_again_yields_only_new_entries(tmp_path, tmp_settings, fetcher, http_server):
+    feed = tmp_path / "feed.xml"
+    a, b, c = (http_server.url(n) for n in ("date_meta.html", "date_time.html", "og_url_only.html"))
+    feed.write_text(rss([a, b]))
+    recs, errors = collect([str(feed)], tmp_settings, fetcher=fetcher)
+    assert errors == [] and [r["url"] for r in recs] == [a, b]
+    assert recs[0]["origin"] == f"feed:{feed.resolve()}"
+    assert collect([str(feed)], tmp_settings, fetcher=fetcher) == ([], [])
+    feed.write_text(rss([a, b, c]))
+    recs, _ = collect([str(feed)], tmp_settings, fetcher=fetcher)
+    assert [r["url"] for r in recs] == [c]
+    state = json.loads((tmp_settings.cache_dir / "feeds.json").read_text())
+    assert len(state[str(feed.resolve())]["seen"]) == 3
+    assert not list(tmp_settings.cache_dir.glob(".tmp-*"))
+
+
+def test_feed_entry_that_fails_is_retried_next_time(tmp_path, tmp_settings, fetcher, http_server):
+    feed = tmp_path / "feed.xml"
+    ok, bad = http_server.url("date_meta.html"), http_server.url("flaky/2/date_time.html")
+    feed.write_text(rss([ok, bad]))
+    recs, errors = collect([str(feed)], tmp_settings, fetcher=fetcher)  # 2 attempts, both 500
+    assert [r["url"] for r in recs] == [ok] and len(errors) == 1 and "HTTP 500" in str(errors[0])
+    recs, errors = collect([str(feed)], tmp_settings, fetcher=fetcher)  # third request succeeds
+    assert [r["url"] for r in recs] == [bad] and errors == []
+
+
+def test_feed_date_used_when_page_has_none(tmp_path, tmp_settings, fetcher, http_server):
+    feed = tmp_path / "feed.xml"
+    feed.write_text(rss([http_server.url("date_none.html")]))
+    (rec,), _ = collect([str(feed)], tmp_settings, fetcher=fetcher)
+    assert rec["published"] == "2023-05-01T07:00:00+00:00" and rec["published_source"] == "feed"
+
+
+def test_feed_with_full_content_needs_no_fetch(tmp_path, tmp_settings):
+    link = "https://example.com/news/2023/05/01/story"
+    body = "<p>" + "Air defence worked over the region through the night, officials said. " * 12 + "</p>"
+    feed = tmp_path / "full.rss"
+    feed.write_text(rss([link], {link: body}))
+    (rec,), errors = collect([str(feed)], tmp_settings)  # no fetcher, no server: nothing fetched
+    assert errors == [] and rec["url"] == link and rec["title"] == "Entry 0"
+    assert "Air defence worked over the region" in rec["text"]
+    assert rec["published_source"] == "feed"
+
+
+def test_atom_feed_over_http(tmp_path, tmp_settings, fetcher, make_http_server, html_fixtures):
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "a.html").write_bytes((html_fixtures / "date_time.html").read_bytes())
+    srv = make_http_server(root)
+    (root / "feed.atom").write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        f'<entry><title>A</title><link href="{srv.url("a.html")}"/><id>urn:a</id>'
+        '<updated>2023-03-14T16:20:00Z</updated></entry></feed>')
+    (rec,), errors = collect([srv.url("feed.atom")], tmp_settings, fetcher=fetcher)
+    assert errors == [] and rec["title"] == "Shelling damages school in Kharkiv"
+
+
+def test_malformed_feed_names_the_file(tmp_path, tmp_settings):
+    bad = tmp_path / "broken.xml"
+    bad.write_text("garbage {{{ <not xml")
+    with pytest.raises(InputError, match=r"broken\.xml: not a readable RSS/Atom feed"):
+        collect([str(bad)], tmp_settings)
+
+
+# --- saved HTML ---------------------------------------------------------------------------------
+
+def test_html_file_and_folder(tmp_path, tmp_settings, html_fixtures):
+    folder = tmp_path / "saved"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.html").write_bytes((html_fixtures / "article_basic.html").read_bytes())
+    (folder / "sub" / "b.html.gz").write_bytes(gzip.compress((html_fixtures / "og_url_only.html").read_bytes()))
+    (folder / "notes.txt").write_text("ignored")
+    (folder / "empty.html").write_bytes(b"")
+    recs, errors = collect([str(folder)], tmp_settings)
+    assert [r["canonical_url"] for r in recs] == [
+        "https://www.example-wire.org/world/2023/05/10/air-defence-downs-drones-over-kyiv-region",
+        "https://www.port-news.example.com/odesa/resumes"]
+    assert recs[1]["origin"] == f"html:{folder / 'sub' / 'b.html.gz'}"
+    assert recs[0]["id"] is None and recs[0]["fetched_at"]
+    assert len(errors) == 1 and "empty.html: empty file" in str(errors[0])
+
+
+def test_page_id_strips_html_extensions():
+    assert page_id("x/abc.html.gz") == "abc" and page_id("d.htm") == "d" and page_id("e.v2.html") == "e.v2"
+
+
+# --- WARC ---------------------------------------------------------------------------------------
+
+def write_warc(path: Path, pages: list[tuple[str, bytes, str, str]], gz: bool = True) -> list[int]:
+    """Write response records (uri, body, status line, content type); returns record offsets."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    offsets = []
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=gz)
+        for uri, body, status, ctype in pages:
+            offsets.append(fh.tell())
+            http = StatusAndHeaders(status, [("Content-Type", ctype)], protocol="HTTP/1.1")
+            rec = w.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http,
+                                       warc_headers_dict={"WARC-Date": "2023-05-10T06:00:00Z"})
+            w.write_record(rec)
+    return offsets
+
+
+@pytest.fixture
+def warc_pages(html_fixtures):
+    return [
+        ("https://www.example-wire.org/a", (html_fixtures / "article_basic.html").read_bytes(), "200 OK", "text/html; charset=utf-8"),
+        ("https://example.com/logo.png", b"\x89PNG....", "200 OK", "image/png"),
+        ("https://example.com/gone", b"<html>gone</html>", "404 Not Found", "text/html"),
+        ("https://regional.example.net/b", (html_fixtures / "date_meta.html").read_bytes(), "200 OK", "text/html"),
+        ("https://ukr.example.ua/c", (html_fixtures / "charset_cp1251.html").read_bytes(), "200 OK", "text/html"),
+    ]
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_warc_yields_every_html_response(tmp_path, tmp_settings, warc_pages, gz):
+    path = tmp_path / ("s.warc.gz" if gz else "s.warc")
+    offsets = write_warc(path, warc_pages, gz=gz)
+    recs, errors = collect([str(path)], tmp_settings)
+    assert errors == []
+    assert [r["url"] for r in recs] == ["https://www.example-wire.org/a", "https://regional.example.net/b", "https://ukr.example.ua/c"]
+    assert recs[0]["origin"] == f"warc:{path}#{offsets[0]}" and recs[1]["origin"] == f"warc:{path}#{offsets[3]}"
+    assert recs[0]["fetched_at"] == "2023-05-10T06:00:00+00:00"
+    assert "протиповітряної" in recs[2]["text"]
+
+
+@pytest.mark.parametrize("gz,cut", [(True, 200), (True, 20), (False, 200), (False, 20)])
+def test_truncated_warc_keeps_records_before_damage(tmp_path, tmp_settings, warc_pages, gz, cut):
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    offsets = write_warc(path, warc_pages, gz=gz)
+    data = path.read_bytes()
+    path.write_bytes(data[: offsets[4] + cut])  # cut inside the last record (its body, or its header)
+    got: list[dict] = []
+    with pytest.raises(InputError, match=r"cut\.warc(\.gz)?: damaged WARC near byte offset .* re-download"):
+        for rec in iter_records([str(path)], settings=tmp_settings, on_error=lambda e: None):
+            got.append(rec)
+    assert [r["url"] for r in got] == ["https://www.example-wire.org/a", "https://regional.example.net/b"]
+
+
+def test_garbage_named_warc_is_not_a_warc(tmp_path, tmp_settings):
+    bad = tmp_path / "x.warc.gz"
+    bad.write_bytes(b"this is plainly not an archive\n" * 10)
+    with pytest.raises(InputError, match=r"x\.warc\.gz: not a WARC file.*pass a \.warc or \.warc\.gz"):
+        collect([str(bad)], tmp_settings)
+
+
+# --- exports ------------------------------------------------------------------------------------
+
+def test_jsonl_contract_export_carries_extra_fields(tmp_path, tmp_settings):
+    exp = tmp_path / "e.jsonl"
+    exp.write_text("\n".join([
+        json.dumps({"id": "a1", "url": "https://www.Ukrinform.net/x?utm_medium=s", "title": "T", "published": "2023-04-21",
+                    "text": "Body one.", "tone": -3.5, "tags": ["drones"]}),
+        "{not json",
+        json.dumps({"id": "a2", "title": "no text here"}),
+        json.dumps({"id": "a3", "text": "Body three.", "published": "yesterday-ish"}),
+        json.dumps({"id": "a4", "text": "Body four.", "source": "www.Example.org"}),
+    ]) + "\n")
+    recs, errors = collect([str(exp)], tmp_settings)
+    assert [r["id"] for r in recs] == ["a1", "a4"]
+    a1 = recs[0]
+    assert a1["canonical_url"] == "https://www.ukrinform.net/x" and a1["source"] == "ukrinform.net"
+    assert a1["published"] == "2023-04-21" and a1["published_source"] == "export"
+    assert a1["extra"] == {"tone": -3.5, "tags": ["drones"]} and a1["origin"] == f"export:{exp}:1"
+    assert recs[1]["source"] == "example.org"
+    msgs = [str(e) for e in errors]
+    assert msgs[0].startswith(f"{exp}:2: not valid JSON")
+    assert msgs[1].startswith(f"{exp}:3: no article text")
+    assert msgs[2].startswith(f"{exp}:4: published is not a date")
+
+
+def test_csv_export_with_column_mapping(tmp_path, tmp_settings):
+    exp = tmp_path / "gdelt.csv"
+    exp.write_text('DocumentIdentifier,headline,body,seendate,Tone\n'
+                   'https://e.com/1,"Strike on port","Text, with a comma.",2022-05-01T10:00:00Z,-2\n'
+                   'https://e.com/2,Second,Other text,2022-05-02,1,surplus\n')
+    mapping = parse_mapping("DocumentIdentifier=url,headline=title,body=text,seendate=published")
+    recs, errors = collect([str(exp)], tmp_settings, mapping=mapping)
+    assert len(recs) == 1 and recs[0]["title"] == "Strike on port" and recs[0]["text"] == "Text, with a comma."
+    assert recs[0]["published"] == "2022-05-01T10:00:00+00:00" and recs[0]["extra"] == {"Tone": "-2"}
+    assert recs[0]["origin"] == f"export:{exp}:2"
+    assert len(errors) == 1 and f"{exp}:3" in str(errors[0]) and "cells for 5 columns" in str(errors[0])
+
+
+def test_csv_without_text_column_names_the_file(tmp_path, tmp_settings):
+    exp = tmp_path / "x.csv"
+    exp.write_text("a,b\n1,2\n")
+    with pytest.raises(InputError, match=r"x\.csv: no text column .*--map body=text"):
+        collect([str(exp)], tmp_settings)
+
+
+def test_csv_with_unreadable_header(tmp_path, tmp_settings):
+    exp = tmp_path / "y.csv"
+    exp.write_text("text,,text\n1,2,3\n")
+    with pytest.raises(InputError, match=r"y\.csv: unreadable CSV header"):
+        collect([str(exp)], tmp_settings)
+
+
+def test_bad_mapping_is_a_clear_error():
+    with pytest.raises(InputError, match="unknown article field 'body'"):
+        parse_mapping("text=body")
+    with pytest.raises(InputError, match="expected COLUMN=FIELD"):
+        parse_mapping("headline")
