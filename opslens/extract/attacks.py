@@ -353,10 +353,9 @@ def attack_mentions(doc: Document) -> list[Mention]:
         kinds = {w.kind for w in ws if w.trigger or any(x.kind == w.kind and x.weapon is None for x in ws)}
         if not kinds or not _is_event_sentence(text):
             continue
-        ctx = [sents[j].text for j in range(i - 1, max(-1, i - 3), -1)] if i >= 0 else []
-        if i >= 0 and title:
-            ctx.append(title)
-        d, prec = resolve_date(text, doc.published, context=ctx)
+        if _past_year(text, doc):
+            continue
+        d, prec = event_date(doc, i, text)
         loc = locate(text)
         actor = "Ukraine" if _UKR_ACTOR.search(text) else "Russia"
         claimant = _claimant_fn()(text)
@@ -371,6 +370,33 @@ def attack_mentions(doc: Document) -> list[Mention]:
                 loc=loc, actor=("Ukraine" if actor == "Ukraine" or wactor == "Ukraine" else "Russia"),
                 claimed_by=claimant, strong=strong))
     return mentions
+
+
+def event_date(doc: Document, i: int, text: str) -> tuple[Any, str | None]:
+    """Date of an event told in sentence ``i`` (-1 = title): the sentence's own date words, else
+    the previous sentences' or the title's (day or week precision only), else publication day."""
+    d, prec = resolve_date(text, doc.published, default=False)
+    if d is not None:
+        return d, prec
+    ctx = [doc.sentences[j].text for j in range(i - 1, max(-1, i - 3), -1)] if i >= 0 else []
+    if i >= 0 and doc.title:
+        ctx.append(doc.title)
+    for c in ctx:
+        d, prec = resolve_date(c, doc.published, default=False)
+        if d is not None and prec in ("day", "week"):
+            return d, prec
+    return resolve_date("", doc.published)
+
+
+_YEAR = re.compile(r"\b(?:in|since|of|from)\s+(?:\w+\s+)?((?:19|20)\d\d)\b")
+
+
+def _past_year(text: str, doc: Document) -> bool:
+    """A sentence set in an earlier year ("in 2014 Russia seized Crimea") is background history."""
+    if doc.published is None:
+        return False
+    years = [int(y) for y in _YEAR.findall(text)]
+    return bool(years) and max(years) < doc.published.year
 
 
 def _merge_key(m: Mention) -> tuple[Any, ...]:

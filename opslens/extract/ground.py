@@ -1,0 +1,170 @@
+"""Ground assaults (``ground_assault``), section 6 of the contract.
+
+A ground assault is an attack by ground forces reported with a count or a named place or
+direction: "more than 60 enemy attacks were repulsed", "7 attacks repulsed in Donbas",
+"repelled a Russian attack near Brody" (count 1), "Russian troops captured Melitopol",
+"advance within 20 miles of Kyiv". Attacks by missiles, drones, aircraft or artillery are not
+ground assaults, nor are plans, threats or running totals.
+
+Per sentence (prefiltered by trigger words): a *repel* pattern (repelled / repulsed ... attacks,
+attacks were repulsed) stands on its own when it has a count or a place; a *move* pattern
+(captured, advanced on, stormed, offensive in, fighting continues in) needs a named place.
+``count`` only when stated ("5 attacks", "an offensive" = 1; "attacks near 11 settlements" has
+none). Mentions merge per date and region like drone/missile attacks.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..schema import empty_event
+from .attacks import _HEDGE, _claimant_fn, _past_year, casualties, event_date
+from .base import Document, register
+from .dates import resolve_date
+from .numbers import find_quantities
+from .places import find_places, locate
+
+__all__ = ["GroundAssaultExtractor"]
+
+_F = re.IGNORECASE
+_PREFILTER = re.compile(r"\b(?:repel|repuls|repell|attack|assault|offensive|advanc|captur|seiz|retook|recaptur|storm|fallen|"
+                        r"fell\s+to|liberat|encircl|fighting|battle|took\s+control|push)", _F)
+_NOUN = r"(?:attacks?|assaults?|offensives?|offensive\s+actions|attempts?\s+to\s+(?:advance|attack|storm|break\s+through)|storming\s+attempts?)"
+_REPEL = re.compile(
+    rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
+    rf"\b{_NOUN}\s+(?:\w+\s+){{0,6}}?(?:were|was|have\s+been|had\s+been|being)\s+(?:\w+\s+)?(?:repel\w*|repuls\w*|thwarted|stopped|beaten\s+off)", _F)
+_MOVE = re.compile(
+    r"(?<!the\s)(?<!newly\s)\b(?:(?:captur|seiz)(?:ed|es|ing)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
+    r"soldiers|servicemen|hostages|equipment|tanks|weapons|documents|Russian\s+(?:soldiers|troops|tanks))|\s+by)|took\s+control\s+of|retook|recaptur\w*|"
+    r"liberat(?:ed|es|ing)(?!\s+(?:\w+\s+)?(?:cities|towns|territories|areas|villages|settlements|lands|regions))|storm(?:ed|s|ing)|"
+    r"and\s+advanc(?:e|es|ing)\b|"
+    r"(?:has|have|had)\s+fallen|fell\s+to|encircl\w*|advanc(?:e|ed|es|ing)\s+(?:on|toward|towards|into|within|in|near|to)|"
+    r"pressed\s+(?:its|their|the)\s+offensive|offensive\s+(?:in|on|near|toward|towards|against)|assault\s+on|"
+    r"(?:fighting|battles?|clashes)\s+(?:continues?|continued|rag(?:es|ed|ing)|(?:is|are|was|were)\s+(?:under\s*way|ongoing|going\s+on))|"
+    r"surrender(?:ed|s)\s+(?:its|their)\s+positions|push(?:ed|ing)?\s+(?:toward|towards|into)|ground\s+(?:attack|assault|offensive)|"
+    r"(?:attempted|tried|trying|attempts?)\s+to\s+(?:advance|storm|break\s+through|attack)|"
+    r"offensive\s+(?:actions|operations)|launched\s+(?:an?\s+)?(?:ground\s+)?(?:offensive|assault))\b", _F)
+#: "missile attacks", "air attacks", "artillery attacks" ... are not ground assaults
+_NOT_GROUND = re.compile(
+    r"\b(?:missile|rocket|drone|uav|air|aerial|artillery|cyber|hacker|terror(?:ist)?|chemical|nuclear|shelling|"
+    r"mortar|kamikaze|bomb|airstrikes?|strike|mlrs|grad)\s+(?:\w+\s+)?(?:attacks?|assaults?|offensives?|strikes?)\b", _F)
+_RUNNING = re.compile(r"\bsince\s+(?:the\s+(?:start|beginning|outbreak)\s+of\s+the\s+(?:war|invasion)|february\s+24|24\s+february|"
+                      r"the\s+full-scale)\b|\bin\s+total\b", _F)
+_COUNT = re.compile(rf"^\s+(?:(?:more|other|further|separate|enemy|russian|ground|fierce|major|new|massive)\s+){{0,3}}"
+                    rf"(?:(?:attacks?|assaults?|offensives?|storming\s+attempts?|attempts?\s+to\s+(?:advance|attack|storm)))\b", _F)
+_ONE = re.compile(rf"\b(?:an?|one|another|yet\s+another|single)\s+(?:(?:\w+|\w+-\w+)\s+){{0,3}}?(?:attack|assault|offensive|storming\s+attempt)\b(?!\s+(?:helicopter|drone|aircraft|plane|on\s+(?:the\s+)?(?:air|power)))", _F)
+_UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|troops|army|military|armed\s+forces|soldiers|defenders)\s+"
+                        r"(?:\w+\s+){0,3}?(?:retook|recaptured|liberated|captured|advanced|pushed|stormed|launched\s+(?:a\s+)?counter)|"
+                        r"\bcounteroffensive\b|\bcounter-offensive\b|surrendered\s+(?:its|their)\s+positions\s+to\s+Ukrainian", _F)
+
+
+def _count(text: str) -> dict[str, Any] | None:
+    for q in find_quantities(text):
+        if _COUNT.match(text[q.end:q.end + 60]):
+            return q.quantity
+    if _ONE.search(text):
+        return {"value": 1, "lower": 1, "upper": 1, "qualifier": "exact"}
+    return None
+
+
+def ground_mentions(doc: Document) -> list[dict[str, Any]]:
+    """Ground-assault mentions (one dict per sentence or title) with their fields."""
+    out: list[dict[str, Any]] = []
+    items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences)]
+    if doc.title:
+        items.append((-1, doc.title, None, None))
+    for i, text, start, end in items:
+        if not _PREFILTER.search(text):
+            continue
+        repel = _REPEL.search(text)
+        move = _MOVE.search(text)
+        if not (repel or move):
+            continue
+        if _RUNNING.search(text) or (_HEDGE.search(text) and not repel):
+            continue
+        if _NOT_GROUND.search(text) and not repel:
+            continue
+        if repel and _NOT_GROUND.search(text) and not re.search(r"\b(?:enemy|russian|ground)\s+(?:attacks?|assaults?)|\battacks?\s+(?:were|was)\s+repul", text, _F):
+            continue
+        if _past_year(text, doc):
+            continue
+        loc = locate(text)
+        trig = repel or move
+        if not loc.get("admin1"):
+            # several regions named: the place right after the verb is the one attacked
+            after = [m for m in find_places(text[trig.start():trig.end() + 80]) if m.role == "target"]
+            if after and len({m.place.admin1 for m in after}) == 1 and after[0].place.admin1:
+                loc = locate(text[trig.start() + after[0].start:trig.start() + after[0].end])
+        cnt = _count(text) if repel or re.search(r"\b(?:attack|assault|offensive)", text, _F) else None
+        direction = re.search(r"\b(?:[A-Z][\w'’-]+\s+)+(?:direction|directions|axis|sector)\b|\bJFO\b|\bJoint\s+Forces\s+Operation\b|"
+                              r"\bDonbas{1,2}\b", text)
+        named = (loc.get("country") is not None or direction is not None or bool(find_places(text))
+                 or bool(re.search(r"\b(?:\d+|\w+)\s+(?:settlements|villages|towns|directions|areas)\b", text)))
+        if repel and not (cnt or named):
+            continue
+        if not repel and not named:
+            continue
+        d, prec = event_date(doc, i, text)
+        out.append({"i": i, "text": text, "start": start, "end": end, "loc": loc, "count": cnt, "date": d,
+                    "precision": prec, "repel": bool(repel),
+                    "actor": "Ukraine" if _UKR_ACTOR.search(text) else "Russia",
+                    "claimed_by": _claimant_fn()(text)})
+    return out
+
+
+@register
+class GroundAssaultExtractor:
+    """``ground_assault`` events."""
+
+    name = "ground_assault"
+
+    def extract(self, doc: Document) -> list[dict[str, Any]]:
+        ms = ground_mentions(doc)
+        if not ms:
+            return []
+        body = [m for m in ms if m["i"] >= 0]
+        title = [m for m in ms if m["i"] < 0]
+        groups: list[list[dict[str, Any]]] = []
+        for m in body:
+            for g in groups:
+                if g[0]["date"] != m["date"]:
+                    continue
+                a1 = {x["loc"].get("admin1") for x in g if x["loc"].get("admin1")}
+                ma = m["loc"].get("admin1")
+                if ma and a1 and ma not in a1:
+                    continue
+                g.append(m)
+                break
+            else:
+                groups.append([m])
+        if not groups:
+            groups = [title[:1]]
+            title = []
+        events = []
+        for gi, g in enumerate(groups):
+            lead = next((m for m in g if m["count"]), g[0])
+            ev = empty_event(doc.article_id, "ground_assault")
+            cnt = next((m["count"] for m in g if m["count"]), None)
+            if cnt is None and gi == 0 and title:
+                cnt = title[0]["count"]
+            ev["count"] = cnt
+            loc = next((m["loc"] for m in g if m["loc"].get("admin1")), g[0]["loc"])
+            if gi == 0 and title and not loc.get("admin1") and not any(m["loc"].get("country") for m in g):
+                loc = title[0]["loc"]
+            ev.update({k: loc.get(k) for k in ("place", "admin1", "country", "lat", "lon")})
+            ev["country"] = ev["country"] or "UA"
+            ev["date"] = lead["date"].isoformat() if lead["date"] else None
+            ev["date_precision"] = lead["precision"] if lead["date"] else None
+            ev["actor"] = lead["actor"]
+            ev["claimed_by"] = next((m["claimed_by"] for m in g if m["claimed_by"]), None)
+            if lead["i"] >= 0:
+                ev["evidence"] = {"text": lead["text"], "start": lead["start"], "end": lead["end"]}
+                cas = casualties(lead["text"])
+            else:
+                ev["evidence"] = {"text": lead["text"], "in": "title"}
+                cas = {}
+            ev["killed"] = cas.get("killed")
+            ev["injured"] = cas.get("injured")
+            ev["confidence"] = 0.5 + (0.2 if cnt else 0) + (0.1 if ev["admin1"] else 0) + (0.1 if lead["repel"] else 0)
+            events.append(ev)
+        return events
