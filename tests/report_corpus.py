@@ -56,6 +56,8 @@ def records() -> list[dict[str, Any]]:
     add(HOSTILE_ID, dt.date(2022, 11, 18), "aggregator.example.info", HOSTILE_TITLE,
         'Air defence forces shot down six Shahed drones over Odesa overnight, the Odesa regional '
         'military administration said. <b>Reader comments</b> <script>alert("x")</script>')
+    add("wrap-1120", LAST_DAY, "wire.example.net", "The week in review",
+        "Diplomats met in Brussels this week to discuss winter support for the Ukrainian energy grid.")
     return out
 
 

@@ -1,0 +1,162 @@
+"""`opslens report` / run_report end to end on a small hand-written store (tests/report_corpus.py):
+the report files, bad parameters, an empty week, a missing data directory, a failing cell."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from report_corpus import build_store, records
+
+from opslens.errors import ParameterError, StoreError
+from opslens.reportlib import IsoWeek, latest_complete_week
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def opslens_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    e = dict(os.environ, TQDM_DISABLE="1", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "opslens", *args], capture_output=True, text=True, env=e,
+                          cwd=ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory.mktemp("report") / "store")
+
+
+# --- fast checks: no kernel -----------------------------------------------------------------------
+
+def test_latest_is_the_last_complete_week(store, tmp_path):
+    # the corpus ends on Sunday 2022-11-20, the last day of 2022-W46
+    assert latest_complete_week(store) == IsoWeek(2022, 46)
+
+
+def test_latest_skips_a_half_week(tmp_path):
+    from opslens.ingest import ingest_records
+
+    d = build_store(tmp_path / "store")
+    wed = {"id": "wed", "url": "https://late.example.org/wed", "title": "Wednesday news",
+           "published": "2022-11-23T08:00:00+00:00", "source": "late.example.org",
+           "text": "A quiet Wednesday on the front, officials said."}
+    ingest_records([wed], data_dir=d, progress=False)
+    assert latest_complete_week(d) == IsoWeek(2022, 46)  # W47 has only Mon..Wed
+    sun = dict(wed, id="sun", url="https://late.example.org/sun", published="2022-11-27T12:00:00+00:00",
+               text="A quiet Sunday on the front, officials said.")
+    ingest_records([sun], data_dir=d, progress=False)
+    assert latest_complete_week(d) == IsoWeek(2022, 47)
+
+
+@pytest.mark.parametrize("week", ["2022-W60", "2022-46", "last", "2022-W53"])
+def test_cli_rejects_a_bad_week_with_usage_error(week):
+    r = opslens_cli("report", "--week", week, "--data", "/nonexistent")
+    assert r.returncode == 2
+    assert "--week" in r.stderr and "2022-W46" in r.stderr  # names the parameter and shows the form
+
+
+@pytest.mark.parametrize("kwargs, named", [
+    ({"context_weeks": "3"}, "context_weeks"),
+    ({"context_weeks": -1}, "context_weeks"),
+    ({"event_types": ["drones"]}, "event_types"),
+    ({"week": 46}, "week"),
+])
+def test_run_report_rejects_bad_parameters(store, tmp_path, kwargs, named):
+    from opslens.report import run_report
+
+    kw = {"week": "2022-W46", **kwargs}
+    week = kw.pop("week")
+    with pytest.raises(ParameterError) as e:
+        run_report(week, data_dir=store, out_dir=tmp_path / "out", **kw)
+    assert repr(named) in str(e.value) or named in str(e.value)
+    assert not (tmp_path / "out").exists()  # nothing written before the parameters are right
+
+
+def test_unknown_event_type_lists_accepted_values(store, tmp_path):
+    from opslens.report import run_report
+
+    with pytest.raises(ParameterError, match="accepted values: drone_attack, missile_attack"):
+        run_report("2022-W46", data_dir=store, out_dir=tmp_path, event_types=["drones"])
+
+
+def test_missing_data_dir_is_a_clear_error(tmp_path):
+    missing = tmp_path / "no-store-here"
+    r = opslens_cli("report", "--week", "2022-W46", "--data", str(missing))
+    assert r.returncode == 1
+    assert str(missing) in r.stderr and "does not exist" in r.stderr and "opslens ingest" in r.stderr
+    from opslens.report import run_report
+
+    with pytest.raises(StoreError):
+        run_report("latest", data_dir=missing)
+
+
+# --- end to end: real papermill kernel ------------------------------------------------------------
+
+@pytest.mark.slow
+def test_cli_writes_report_folder_and_prints_html_path(store, tmp_path):
+    out = tmp_path / "out"
+    r = opslens_cli("report", "--week", "2022-W46", "--data", str(store), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    html = Path(r.stdout.strip().splitlines()[-1])
+    assert html == out / "weekly_report.html" and html.is_file()
+    nb = json.loads((out / "weekly_report.ipynb").read_text())
+    assert not [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert sorted(p.name for p in (out / "figures").glob("*.png"))  # at least one chart
+    tables = {p.name for p in (out / "tables").glob("*.csv")}
+    assert {"provenance.csv", "articles.csv", "aid_packages.csv", "procurement.csv"} <= tables
+    text = html.read_text()
+    assert "<script" not in text.lower()  # standalone, no CDN scripts, nothing from articles
+    assert "OpsLens weekly report" in text
+    # the aid package written in the corpus: $400 million from the United States
+    aid = (out / "tables" / "aid_packages.csv").read_text()
+    assert "United States" in aid and "400000000" in aid.replace(".0", "")
+
+
+@pytest.mark.slow
+def test_default_output_folder_is_reports_week(store, tmp_path):
+    r = opslens_cli("report", "--week", "2022-W45", "--data", str(store),
+                    env={"OPSLENS_REPORTS_DIR": str(tmp_path / "reports")})
+    assert r.returncode == 0, r.stderr
+    assert Path(r.stdout.strip()) == tmp_path / "reports" / "2022-W45" / "weekly_report.html"
+
+
+@pytest.mark.slow
+def test_empty_week_gives_a_report_that_says_so(store, tmp_path):
+    out = tmp_path / "empty"
+    r = opslens_cli("report", "--week", "2022-W30", "--data", str(store), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    text = Path(r.stdout.strip()).read_text()
+    assert "No data for 2022-W30" in text
+    assert "The store covers 2022-10-24 .. 2022-11-20" in text
+    assert "<img" not in text  # no empty charts
+    assert not list(out.glob("figures/*.png"))
+
+
+@pytest.mark.slow
+def test_failing_cell_exits_1_and_keeps_the_traceback(tmp_path):
+    d = build_store(tmp_path / "store")
+    # break every committed Parquet file: the parameters still validate (the manifest is fine),
+    # the first cell that reads articles fails
+    parts = list((d / "articles").rglob("*.parquet"))
+    assert parts
+    for p in parts:
+        p.write_bytes(b"this is not parquet")
+    out = tmp_path / "out"
+    r = opslens_cli("report", "--week", "2022-W46", "--data", str(d), "--out", str(out))
+    assert r.returncode == 1
+    assert re.search(r"weekly_report.ipynb: cell \d+ \(section 'Summary'\) raised \w+", r.stderr), r.stderr
+    assert str(out / "weekly_report.ipynb") in r.stderr
+    nb = json.loads((out / "weekly_report.ipynb").read_text())
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert len(errors) == 1 and errors[0]["traceback"]
+    assert (out / "weekly_report.html").is_file()  # partial HTML kept for reading the traceback
+
+
+def test_corpus_records_are_unique():
+    # guard for the fixture itself: the store de-duplicates identical texts, so each must differ
+    texts = [r["text"] for r in records()]
+    assert len(texts) == len(set(texts))
