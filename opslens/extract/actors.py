@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -88,6 +89,8 @@ class _Lexicon:
                 start, end = end_idx - length + 1, end_idx + 1
                 if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
                     continue
+                if re.match(r"\$|\s?dollars?\b", text[end:end + 9]):
+                    continue  # "US$50 million", "100 million US dollars"
                 if end < len(text) and (text[end].isalnum() or (text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())):
                     continue
                 cands.append((start, end, name, kind))

@@ -162,11 +162,15 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
             if a.name != RECIPIENT_DEFAULT and recipient is None:
                 recipient = a.name
             continue
-    if from_donors:
+    subject_states = [a for a in states if (give_at is None or a.start < give_at) and a.name not in ("Ukraine", "Russia")
+                      and not _TO_FOR.search(text[max(0, a.start - 30):a.start])]
+    if from_donors and not subject_states:
         return _unique(from_donors), recipient
     # subjects: actors before the giving verb, not introduced by a preposition
     subj: list[ActorMatch] = []
     for a in states:
+        if a.name == RECIPIENT_DEFAULT or a.name == recipient:
+            continue
         if give_at is not None and a.start > give_at:
             break
         before = text[max(0, a.start - 30):a.start]
@@ -269,8 +273,8 @@ def _analyse(sent: Sentence) -> _Analysis:
                         r"contributed|pledged|committed|transferred)\b", t, re.I)
     fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
-        bool(cues.total_soft) and (not (money or items) or (perfect and not fresh)))
-    gv = sorted(cues.give + cues.give_weak)
+        bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
+    gv = sorted(cues.give) or sorted(cues.give_weak)
     give_at = gv[0][0] if gv else None
     a.donors, a.recipient = _donor_candidates(t, actors, give_at)
     if a.is_procurement:
@@ -456,6 +460,15 @@ def _context_donor(doc: Document, d: _Draft) -> str | None:
     return None
 
 
+def _article_donor(analyses: list[_Analysis], d: _Draft) -> str | None:
+    """The donor a short package description is about: the first subject donor in the text."""
+    for a in analyses:
+        for x in a.donors:
+            if x not in ("Ukraine", "Russia", d.recipient):
+                return x
+    return None
+
+
 def _shared_value(d: _Draft) -> bool:
     """True when the first sentence names several donors (a joint package: no per-donor value)."""
     return len(d.first.donors) > 1 and not re.search(r"\beach\b", d.first.sent.text, re.I)
@@ -569,7 +582,8 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     # a description, not a story: no finite verb of its own before the first full stop
     if re.search(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b", t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
         return None
-    return _Draft(first.donors[0] if first.donors else None, RECIPIENT_DEFAULT, [first])
+    donors = [x for x in first.donors if x not in ("Ukraine", "Russia")]
+    return _Draft(donors[0] if donors else None, RECIPIENT_DEFAULT, [first])
 
 
 def _keep(d: _Draft, kind: str) -> bool:
@@ -587,8 +601,8 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind)]
     if kind == "aid_announcement":
         for d in drafts:
-            if d.donor is None and doc.title:  # news: "He announced ..." -> donor from context
-                d.donor = _context_donor(doc, d)
+            if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
+                d.donor = _context_donor(doc, d) if doc.title else _article_donor(analyses, d)
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"
     body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other)]
