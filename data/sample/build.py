@@ -691,7 +691,7 @@ def release_time(fact: dict[str, str], rng: random.Random) -> dt.datetime:
     return base
 
 
-def gov_air_sentence(fact: dict[str, str], rng: random.Random) -> tuple[str, Event]:
+def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = True) -> tuple[str, Event]:
     day = dt.date.fromisoformat(fact["date"])
     L, D = _i(fact["launched"]), _i(fact["destroyed"])
     assert L is not None and D is not None
@@ -715,10 +715,17 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random) -> tuple[str, Eve
         fact["launch_place"] not in ("north-east",) else (" from the north-east" if fact["launch_place"] == "north-east" else "")
     Lq = Qty(L, "exact", digits(L) if L > 9 or rng.random() < 0.5 else words(L))
     tgt = f" {ttext}" if ttext else ""
-    s = f"{when}, the enemy attacked{tgt} with {Lq.text} {wtext}{frm}."
-    if fact["carrier"]:
+    if first:
+        s = f"{when}, the enemy attacked{tgt} with {Lq.text} {wtext}{frm}."
+    else:
+        s = rng.choice([f"In addition, the enemy used {Lq.text} {wtext}{frm}{tgt and ' against' + tgt}.",
+                        f"The enemy also launched {Lq.text} {wtext}{frm}{tgt and ' at' + tgt}."])
+    if fact["carrier"] and not frm:
         s += f" The launches were made from {fact['carrier'].replace(' x ', ' ').replace('Navy', 'ships of the Black Sea Fleet')}."
-    if D == L and L > 1:
+    if L == 1:
+        Dq = Qty(D, "exact", "it" if D else "none")
+        s += " It was destroyed by the air defence forces." if D else " It could not be intercepted."
+    elif D == L and L > 1:
         Dq = Qty(D, "exact", "all")
         s += f" All of them were destroyed by the air defence forces."
     elif D == 0:
@@ -779,11 +786,15 @@ def wire_air_sentence(fact: dict[str, str], pub_local: dt.date, rng: random.Rand
         if Lq.text == "dozens of":
             s = f"Russia launched dozens of {wtext}{at}{w}, and air defences destroyed {Dq.text} of them, {claimant} said."
         else:
-            s = rng.choice([
+            opts = [
                 f"Russia launched {Lq.text} {wtext}{at}{w}, and air defences destroyed {Dq.text} of them, {claimant} said.",
                 f"Ukrainian air defences shot down {Dq.text}{of} the {Lq.text} {wtext} Russian forces launched{at}{w}, {claimant} said.",
-                f"{cap(Dq.text)}{of} {Lq.text} {wtext} fired{at}{w} were destroyed, according to {claimant}.",
-            ])
+            ]
+            if hedge:
+                opts = opts[:1]
+            elif not Dq.text[0].isdigit():
+                opts.append(f"{cap(Dq.text)}{of} {Lq.text} {wtext} fired{at}{w} were destroyed, according to {claimant}.")
+            s = rng.choice(opts)
     ev = national_event(fact, place, Lq, Dq, weapon, day, basis="official" if not hedge else "official_hedged")
     return s, ev
 
@@ -792,7 +803,7 @@ def regional_claim(fact: dict[str, str], region: str, pub_local: dt.date, rng: r
     """A regional authority's own (illustrative) figure for the same night: a share of the national one."""
     day = dt.date.fromisoformat(fact["date"])
     L, D = _i(fact["launched"]) or 0, _i(fact["destroyed"]) or 0
-    share = 0.35 + rng.random() * 0.45
+    share = (0.35 + rng.random() * 0.45) if fact["target"] != "Ukraine" else (0.1 + rng.random() * 0.25)
     dr = max(1, int(round(D * share))) if D else 0
     overnight, _ = night_window(fact)
     when = when_phrase(day, pub_local, rng, night=overnight, allow_bare=False)
@@ -817,10 +828,10 @@ def regional_claim(fact: dict[str, str], region: str, pub_local: dt.date, rng: r
         over = "the " + rname
     else:
         over = rname
-    s = rng.choice([
-        f"Air defence units shot down {Dq.text} {wtext} over {over} {when}, the {claimant} said.",
-        f"{cap(Dq.text)} {wtext} were downed over {over} {when}, according to the {claimant}.",
-    ])
+    opts = [f"Air defence units shot down {Dq.text} {wtext} over {over} {when}, the {claimant} said."]
+    if not Dq.text[0].isdigit():
+        opts.append(f"{cap(Dq.text)} {wtext} {'was' if dr == 1 else 'were'} downed over {over} {when}, according to the {claimant}.")
+    s = rng.choice(opts)
     ev = Event(type=fact["type"], date=day.isoformat(), fact_ids=[fact["fact_id"]], scope="regional",
                basis="illustrative", place=region_place, weapon=weapon, destroyed=Dq, claimed_by=claimant,
                actor="Russia", note="regional share of the national figure (illustrative)")
@@ -906,8 +917,9 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
         total = sum(int(f["launched"]) for f in stmt)
         pub = release_time(main, rng)
         # 1. government release -------------------------------------------------------------
-        if total > 2 or rng.random() < 0.5:
-            sents, evs = zip(*(gov_air_sentence(f, rng) for f in stmt))
+        wrote_gov = total > 2 or rng.random() < 0.5
+        if wrote_gov:
+            sents, evs = zip(*(gov_air_sentence(f, rng, i == 0) for i, f in enumerate(stmt)))
             dstr = f"{day.day} {MONTHS[day.month - 1]} {day.year}"
             title = rng.choice(RELEASE_TITLES).format(d=dstr)
             if main["claimed_by"] == "General Staff":
@@ -915,13 +927,13 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
             elif main["claimed_by"] == "Air Command South":
                 title = f"Air Command South: air defence results, {dstr}"
             p = Page("ua-defence-bulletin.org", slugify(f"{main['claimed_by']} {main['fact_id'][4:]}"), title, pub,
-                     "time" if rng.random() < 0.75 else "url", "air", url_date=day, author=main["claimed_by"] + " press service")
+                     "time" if rng.random() < 0.75 else "url", "air", url_date=pub.date(), author=main["claimed_by"] + " press service")
             p.paras = list(sents) + fill(rng, GOV_CONTEXT, 3)
             p.events = list(evs)
             pad(p, rng, [GOV_CONTEXT, GOV_EXTRA], 150, 60)
             pages.append(p)
         # 2. wire story ----------------------------------------------------------------------
-        if total >= 4 or rng.random() < 0.4:
+        if total >= 4 or not wrote_gov or rng.random() < 0.4:
             later = rng.random() < 0.25
             wpub = (pub + dt.timedelta(hours=1 + rng.randrange(4), minutes=rng.randrange(60))) if not later else \
                 kyiv(day + dt.timedelta(days=1), 7 + rng.randrange(3), rng.randrange(60))
@@ -1736,8 +1748,7 @@ def render_aggregator(p: Page) -> str:
 <aside class="sidebar"><h3>Trending</h3><ol><li><a href="/celebs">Ten celebrity weddings you missed</a></li><li><a href="/tech">This phone trick saves battery</a></li><li><a href="/travel">Winter breaks under 200 euros</a></li></ol>
 <div class="ad-slot ad-sidebar">ADVERTISEMENT</div></aside>
 <footer class="site-footer"><p>&copy; 2022 NewsFlow 24. Content aggregated from partner sources.</p><a href="/privacy">Privacy</a> <a href="/cookies">Cookies</a> <a href="/contact">Contact</a></footer>
-</body>
-</html>
+{"" if p.malformed else "</body>" + chr(10) + "</html>"}
 """
 
 
@@ -1838,7 +1849,7 @@ def _special(pages: list[Page], rng: random.Random) -> None:
 
 def render(p: Page) -> bytes:
     text = RENDERERS[p.style](p)
-    return text.encode(p.charset)
+    return text.encode(p.charset, errors="xmlcharrefreplace")
 
 
 def manifest_rows(p: Page) -> list[dict[str, Any]]:
