@@ -253,7 +253,8 @@ def _analyse(sent: Sentence) -> _Analysis:
     aid_noun = bool(cues.aidnoun)
     stuff = bool(money or items)
     substance = stuff or aid_noun or bool(cues.noun)
-    a.is_aid = (strong_give and substance) or (aid_noun and (stuff or bool(cues.give_weak)))
+    a.is_aid = (strong_give and substance) or (aid_noun and (stuff or bool(cues.give_weak))) or \
+        (bool(cues.noun) and bool(money) and not cues.buy and not cues.sell)
     if cues.attack and not aid_noun:
         a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles"
     # "£10 million to the Ukraine Energy Support Fund", "$2 million for technical support to Ukraine"
@@ -373,27 +374,71 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
     return best[0] if best[1] > 0 else "humanitarian"
 
 
-def _pick_value(d: _Draft) -> dict[str, Any] | None:
-    """The package's value: a figure the text reports as this package's value, else the first
-    figure in the package's own sentences (not a total, not another party's sum)."""
-    preferred = re.compile(r"(?:report(?:s|ed)?|arrive at|estimate[sd]?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
+#: the text's own statement of the value it reports ("Hence, we report the donation value as
+#: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
+_ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|"
+                            r"consider\s+here)\b|\bremaining\b|\b(?:thus|therefore|hence)\b|\bequals?\b|\bequal\s+to\b|"
+                            r"\bleaves\b", re.IGNORECASE)
+_ACCOUNT_BEFORE = re.compile(r"\bwhich\s+(?:is\s+the\s+amount\s+)?we\s+(?:report|attribute|count)\b", re.IGNORECASE)
+_VALUE_WORDS = re.compile(r"\b(?:value|valued|worth|amounts?|amounting|cost|costs|totals?|totalling)\b", re.IGNORECASE)
+
+
+def _money_of(m: Any, d: _Draft) -> dict[str, Any]:
+    return local_dollar(m.money, d.donor) if m.bare_dollar else m.money
+
+
+def _accounting_value(a: _Analysis, d: _Draft) -> dict[str, Any] | None:
+    t = a.sent.text
+    best = None
+    for km in _ACCOUNT_AFTER.finditer(t):
+        if re.search(r"\bnot\b|n't\b", km.group(0)):
+            continue
+        after = [m for m in a.money if m.start >= km.end()]
+        if after:
+            best = after[0]  # the last statement in the sentence wins ("subtract X and estimate Y")
+    if best is None:
+        km2 = _ACCOUNT_BEFORE.search(t)
+        if km2:
+            before = [m for m in a.money if m.end <= km2.start()]
+            if before:
+                best = before[-1]
+    return _money_of(best, d) if best is not None else None
+
+
+def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | None:
+    """The package's value: the figure the text states it reports for this package, else the
+    first figure in the package's own sentences, else a "worth/value/cost" figure right after."""
+    analyses: list[_Analysis] = doc.cache.get("aid_analyses") or []
+    try:
+        lead_i = analyses.index(d.parts[0])
+    except ValueError:
+        lead_i = len(analyses)
+    own = {id(p) for p in d.parts}
+    for a in analyses[lead_i:]:
+        if a.money and (id(a) in own or id(a) not in taken):
+            v = _accounting_value(a, d)
+            if v is not None:
+                return v
+    preferred = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
                            r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
     candidates: list[tuple[int, int, dict[str, Any]]] = []
     for k, p in enumerate(d.parts):
         for m in p.money:
             before = p.sent.text[max(0, m.start - 60):m.start]
-            rank = 10 * k
-            if re.search(r"\bwe\s+(?:\w+\s+){0,2}(?:report|arrive|estimate)", before, re.I) or re.search(
-                    r"(?:thus|therefore|hence),?\s+we\b", p.sent.text[:m.start], re.I):
-                rank -= 100
-            elif preferred.search(before):
-                rank -= 1
-            money = local_dollar(m.money, d.donor) if m.bare_dollar else m.money
-            candidates.append((rank, k, money))
-    if not candidates:
+            rank = 10 * k - (1 if preferred.search(before) else 0)
+            candidates.append((rank, k, _money_of(m, d)))
+    if candidates:
+        candidates.sort(key=lambda c: (c[0], c[1]))
+        return candidates[0][2]
+    try:
+        last_i = analyses.index(d.parts[-1])
+    except ValueError:
         return None
-    candidates.sort(key=lambda c: (c[0], c[1]))
-    return candidates[0][2]
+    for a in analyses[last_i + 1:last_i + 4]:
+        if a.money and id(a) not in taken and _VALUE_WORDS.search(a.sent.text) and not a.cues.negative \
+                and not a.cues.total:
+            return _money_of(a.money[0], d)
+    return None
 
 
 def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = False) -> dict[str, Any]:
@@ -412,7 +457,8 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     ev["items"] = merge_generic_items(raw_items)
     if kind == "aid_announcement":
         ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
-    ev["value"] = _pick_value(d) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
+    taken = {id(p) for other in doc.cache.get("aid_drafts", []) if other is not d for p in other.parts}
+    ev["value"] = _pick_value(doc, d, taken) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
     # date: announcement day unless the text dates the announcement itself
     text = first.sent.text
     pub_day, _ = resolve_date("", doc.published)
@@ -603,6 +649,7 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
                 d.donor = _context_donor(doc, d) if doc.title else _article_donor(analyses, d)
+    doc.cache["aid_drafts"] = drafts
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"
     body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other)]

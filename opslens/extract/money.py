@@ -52,10 +52,16 @@ class MoneyMatch(NamedTuple):
     bare_dollar: bool = False
 
 
+#: crown-using donors whose bare "crowns" mean their own crown
+_LOCAL_CROWNS = {"Sweden": "SEK", "Denmark": "DKK", "Norway": "NOK", "Iceland": "ISK", "Czech Republic": "CZK"}
+
+
 def local_dollar(money: dict[str, Any], donor: str | None) -> dict[str, Any]:
-    """``money`` with a bare dollar read as ``donor``'s own dollar (Canada -> CAD), else unchanged."""
-    code = _LOCAL_DOLLARS.get(donor or "")
-    if code and money.get("currency") == "USD":
+    """``money`` with a bare dollar (or bare "crowns") read as ``donor``'s own currency
+    (Canada -> CAD, Sweden -> SEK), else unchanged. Only call it for a ``bare_dollar`` match."""
+    cur = money.get("currency")
+    code = _LOCAL_DOLLARS.get(donor or "") if cur == "USD" else _LOCAL_CROWNS.get(donor or "") if cur == "CZK" else None
+    if code:
         return {"amount": money["amount"], "currency": code}
     return money
 
@@ -157,6 +163,7 @@ def find_money(text: str) -> list[MoneyMatch]:
         if cur is None or n is None:
             continue
         code, bare = cur
+        bare = bare or (g.get("post") or g.get("post2") or "").lower() in ("crowns", "crown")
         money = {"amount": _amount(n, scale), "currency": code}
         end = m.end()
         while end > m.start() and text[end - 1] == " ":
