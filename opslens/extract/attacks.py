@@ -224,11 +224,11 @@ def _role(text: str, q_start: int, w_end: int) -> str:
     """destroyed or launched, from the verbs around a quantity."""
     before = text[max(0, q_start - 70):q_start]
     after = text[w_end:w_end + 70]
-    clause_after = re.split(r"[;,.]|\band\b|\bbut\b|\bwhile\b", after)[0]
+    clause_after = re.split(r"[;,.”\"]|\bbut\b|\bwhile\b", after)[0]
     # "... 20 drones, 18 of which were shot down": the number before the noun is what came
     if re.match(r"^\s*,?\s*(?:\w+\s+)?(?:of\s+(?:which|them)|were\s+launched)", after, _F) and re.search(r"of\s+(?:which|them)", after[:40], _F):
         return "launched"
-    if re.search(r"\b(?:were|was|have\s+been|had\s+been|being|got)\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed|eliminated|hit|knocked\s+out)", clause_after, _F):
+    if re.search(r"\b(?:were|was|have\s+been|had\s+been|being|got)\s+(?:\w+\s+){0,3}?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed|eliminated|hit|knocked\s+out)", clause_after, _F):
         return "destroyed"
     if re.search(r"\b(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:launched|fired|used|spotted|detected)", clause_after, _F):
         return "launched"
@@ -443,7 +443,9 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             window = " ".join(s.text for s in doc.sentences[lead.sent_index:lead.sent_index + 3])
             cas = casualties(window)
         weapon = next((m.weapon for m in g if m.weapon), None)
-        loc = next((m.loc for m in g if m.loc.get("admin1")), g[0].loc)
+        loc = lead.loc
+        if not loc.get("country"):  # the lead names no place: a neighbouring sentence may
+            loc = next((m.loc for m in g if m.loc.get("admin1") and abs(m.sent_index - lead.sent_index) <= 1), loc)
         if gi == 0 and title:
             t = title[0]
             for k, v in t.quantities.items():

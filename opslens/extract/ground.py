@@ -76,25 +76,30 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     for i, text, start, end in items:
         if not _PREFILTER.search(text):
             continue
-        repel = _REPEL.search(text)
-        move = _MOVE.search(text)
+        bad = [m.span() for m in _NOT_GROUND.finditer(text)]
+
+        def ok(m: re.Match[str]) -> bool:
+            return not any(a < m.end() and m.start() < b for a, b in bad)
+
+        repel = next((m for m in _REPEL.finditer(text) if ok(m)), None)
+        move = next((m for m in _MOVE.finditer(text) if ok(m)), None)
         if not (repel or move):
             continue
         if _RUNNING.search(text) or (_HEDGE.search(text) and not repel):
             continue
-        if _NOT_GROUND.search(text) and not repel:
-            continue
-        if repel and _NOT_GROUND.search(text) and not re.search(r"\b(?:enemy|russian|ground)\s+(?:attacks?|assaults?)|\battacks?\s+(?:were|was)\s+repul", text, _F):
-            continue
         if _past_year(text, doc):
             continue
-        loc = locate(text)
         trig = repel or move
-        if not loc.get("admin1"):
-            # several regions named: the place right after the verb is the one attacked
-            after = [m for m in find_places(text[trig.start():trig.end() + 80]) if m.role == "target"]
-            if after and len({m.place.admin1 for m in after}) == 1 and after[0].place.admin1:
-                loc = locate(text[trig.start() + after[0].start:trig.start() + after[0].end])
+        # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
+        w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
+        near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
+        if not repel and not near:
+            continue
+        loc = locate(text)
+        if not loc.get("admin1") and near:
+            a1s = {m.place.admin1 for m in near}
+            if len(a1s) == 1 and None not in a1s:
+                loc = locate(text[w0:w1])
         cnt = _count(text) if repel or re.search(r"\b(?:attack|assault|offensive)", text, _F) else None
         direction = re.search(r"\b(?:[A-Z][\w'’-]+\s+)+(?:direction|directions|axis|sector)\b|\bJFO\b|\bJoint\s+Forces\s+Operation\b|"
                               r"\bDonbas{1,2}\b", text)
@@ -126,8 +131,10 @@ class GroundAssaultExtractor:
         title = [m for m in ms if m["i"] < 0]
         groups: list[list[dict[str, Any]]] = []
         for m in body:
+            # a count with no place is a national total: its own event, apart from placed reports
+            m["national"] = bool(m["count"]) and not m["loc"].get("country")
             for g in groups:
-                if g[0]["date"] != m["date"]:
+                if g[0]["date"] != m["date"] or g[0]["national"] != m["national"]:
                     continue
                 a1 = {x["loc"].get("admin1") for x in g if x["loc"].get("admin1")}
                 ma = m["loc"].get("admin1")
@@ -148,8 +155,11 @@ class GroundAssaultExtractor:
             if cnt is None and gi == 0 and title:
                 cnt = title[0]["count"]
             ev["count"] = cnt
-            loc = next((m["loc"] for m in g if m["loc"].get("admin1")), g[0]["loc"])
-            if gi == 0 and title and not loc.get("admin1") and not any(m["loc"].get("country") for m in g):
+            loc = lead["loc"]
+            if not loc.get("country") and not lead.get("national"):
+                loc = next((m["loc"] for m in g if m["loc"].get("admin1")), loc)
+            if (gi == 0 and title and not loc.get("admin1") and not lead.get("national")
+                    and not any(m["loc"].get("country") for m in g)):
                 loc = title[0]["loc"]
             ev.update({k: loc.get(k) for k in ("place", "admin1", "country", "lat", "lon")})
             ev["country"] = ev["country"] or "UA"
