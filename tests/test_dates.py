@@ -1,0 +1,55 @@
+"""Section 7 dates against publication time (opslens.extract.dates)."""
+from datetime import date
+
+import pytest
+
+from opslens.extract.dates import kyiv_day, resolve_date
+
+PUB = "2023-04-21T06:10:00+03:00"  # a Friday morning in Kyiv
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("eight drones were shot down overnight", (date(2023, 4, 21), "day")),
+    ("this morning the city was attacked", (date(2023, 4, 21), "day")),
+    ("over the past day, 60 attacks were repulsed", (date(2023, 4, 21), "day")),
+    ("yesterday a missile hit the port", (date(2023, 4, 20), "day")),
+    ("the day before yesterday", (date(2023, 4, 19), "day")),
+    ("on Monday drones attacked Odesa", (date(2023, 4, 17), "day")),
+    ("on Friday drones attacked Odesa", (date(2023, 4, 21), "day")),
+    ("on April 19 a strike hit Uman", (date(2023, 4, 19), "day")),
+    ("on 19 April a strike hit Uman", (date(2023, 4, 19), "day")),
+    ("on the night of April 20-21", (date(2023, 4, 21), "day")),
+    ("on December 30 missiles hit Kyiv", (date(2022, 12, 30), "day")),
+    ("last week the city was shelled", (date(2023, 4, 10), "week")),
+    ("in the past four days", (date(2023, 4, 17), "week")),
+    ("in March the package was announced", (date(2023, 3, 1), "month")),
+    ("in May the package was announced", (date(2022, 5, 1), "month")),
+    ("last month", (date(2023, 3, 1), "month")),
+])
+def test_rules(sentence, expected):
+    assert resolve_date(sentence, PUB) == expected
+
+
+def test_no_date_words_is_publication_day():
+    assert resolve_date("air defence is working", PUB) == (date(2023, 4, 21), "day")
+    assert resolve_date("air defence is working", PUB, default=False) == (None, None)
+
+
+def test_context_used_when_sentence_has_no_date():
+    assert resolve_date("drones were shot down", PUB, context=["On April 18, the attack began."]) == (date(2023, 4, 18), "day")
+
+
+def test_kyiv_local_day_not_utc_day():
+    # 22:30 UTC on 11 October is already 12 October in Kyiv (UTC+3)
+    assert kyiv_day("2022-10-11T22:30:00Z") == date(2022, 10, 12)
+    assert resolve_date("overnight", "2022-10-11T22:30:00+00:00") == (date(2022, 10, 12), "day")
+
+
+def test_unknown_publication():
+    assert resolve_date("yesterday", None) == (None, None)
+    # an explicit year needs no publication date
+    assert resolve_date("on April 21, 2022", None) == (date(2022, 4, 21), "day")
+
+
+def test_may_the_verb_is_not_a_month():
+    assert resolve_date("the drones may be Iranian", PUB) == (date(2023, 4, 21), "day")

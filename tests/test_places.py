@@ -1,0 +1,63 @@
+"""Gazetteer matching and context resolution (opslens.extract.places)."""
+import pytest
+
+from opslens.extract.places import find_places, locate
+
+
+@pytest.mark.parametrize("spelling", ["Kyiv", "Kiev", "Київ", "Киев"])
+def test_kyiv_spellings_are_kyiv_city(spelling):
+    loc = locate(f"Drones attacked {spelling} overnight.")
+    assert (loc["place"], loc["admin1"], loc["country"]) == ("Kyiv", "Kyiv City", "UA")
+    assert loc["lat"] == pytest.approx(50.45, abs=0.1)
+
+
+@pytest.mark.parametrize("text, place, admin1", [
+    ("Missiles hit Kharkov.", "Kharkiv", "Kharkiv Oblast"),
+    ("Missiles hit Odessa.", "Odesa", "Odesa Oblast"),
+    ("Missiles hit Nikolaev.", "Mykolaiv", "Mykolaiv Oblast"),
+    ("Missiles hit Dnepropetrovsk region.", "Dnipropetrovsk Oblast", "Dnipropetrovsk Oblast"),
+    ("Shelling of Zaporozhye.", "Zaporizhzhia", "Zaporizhzhia Oblast"),
+    ("Fighting near Artemivsk.", "Bakhmut", "Donetsk Oblast"),
+    ("Drones hit the Kyiv region.", "Kyiv Oblast", "Kyiv Oblast"),
+    ("In the eastern region of Poltava, a drone hit a depot.", "Poltava Oblast", "Poltava Oblast"),
+    ("Shelling in the Zaporizhzhia direction.", "Zaporizhzhia Oblast", "Zaporizhzhia Oblast"),
+    ("Drones hit Belgorod.", "Belgorod", "Belgorod Oblast"),
+    ("An explosion at an airfield in Crimea.", "Crimea", "Crimea"),
+])
+def test_canonical_places(text, place, admin1):
+    loc = locate(text)
+    assert (loc["place"], loc["admin1"]) == (place, admin1)
+
+
+def test_settlement_with_its_oblast_keeps_the_settlement():
+    loc = locate("A missile hit Kramatorsk, Donetsk region.")
+    assert (loc["place"], loc["admin1"]) == ("Kramatorsk", "Donetsk Oblast")
+
+
+def test_several_regions_is_national():
+    loc = locate("Missiles hit Lviv, Odesa and Kharkiv.")
+    assert loc["place"] is None and loc["admin1"] is None and loc["country"] == "UA"
+
+
+def test_launch_area_is_not_the_target():
+    loc = locate("Drones launched from the Belgorod region hit Kharkiv.")
+    assert loc["admin1"] == "Kharkiv Oblast"
+    roles = {m.alias: m.role for m in find_places("Drones launched from the Belgorod region hit Kharkiv.")}
+    assert roles["Belgorod region"] == "origin" and roles["Kharkiv"] == "target"
+
+
+def test_ambiguous_name_resolved_by_named_oblast():
+    # there are several places called Horodok; the text names Lviv region
+    (m,) = [m for m in find_places("Shelling hit Horodok in the Lviv region.") if m.alias == "Horodok"]
+    assert m.place.admin1 == "Lviv Oblast"
+    (m,) = [m for m in find_places("Shelling hit Horodok, Khmelnytskyi region.") if m.alias == "Horodok"]
+    assert m.place.admin1 == "Khmelnytskyi Oblast"
+
+
+def test_common_words_do_not_fire():
+    assert locate("Human rights groups and Vladimir Putin met.")["place"] is None
+    assert find_places("lviv in lower case is not a place") == []
+
+
+def test_small_village_needs_a_locative_cue():
+    assert [m.place.name for m in find_places("attacks near Kozacha Lopan")] == ["Kozacha Lopan"]

@@ -1,0 +1,37 @@
+"""Weapon aliases -> canonical models (opslens.extract.weapons)."""
+import pytest
+
+from opslens.extract.weapons import canonical_weapon, find_weapons
+
+
+@pytest.mark.parametrize("alias, canonical", [
+    ("Shahed", "Shahed-136/131"), ("Geran-2", "Shahed-136/131"), ("Kh-101", "X-101/X-555"),
+    ("Kh-555", "X-101/X-555"), ("Kinzhal", "X-47 Kinzhal"), ("Kalibr", "Kalibr"), ("Iskander", "Iskander-M"),
+    ("S-300", "C-300"), ("Lancet", "Lancet"), ("Orlan-10", "Orlan-10"), ("Storm Shadow", "Storm Shadow"),
+    ("Tochka-U", "Tochka-U"), ("HIMARS", "HIMARS"),
+])
+def test_canonical(alias, canonical):
+    assert canonical_weapon(alias) == canonical
+
+
+def test_unknown_is_none():
+    assert canonical_weapon("slingshot") is None
+    assert canonical_weapon(None) is None
+
+
+def test_generic_words_have_no_model():
+    ws = find_weapons("Russia launched cruise missiles and kamikaze drones.")
+    assert [(w.alias, w.weapon, w.kind) for w in ws] == [
+        ("cruise missiles", None, "missile"), ("kamikaze drones", None, "drone")]
+
+
+def test_models_found_with_offsets():
+    text = "shot down eight Iranian-made Shahed drones and two Kh-101 missiles"
+    ws = find_weapons(text)
+    models = [(text[w.start:w.end], w.weapon) for w in ws if w.weapon]
+    assert models == [("Shahed", "Shahed-136/131"), ("Kh-101", "X-101/X-555")]
+
+
+def test_whole_words_only():
+    assert not [w for w in find_weapons("The Lancetfish and dronesque art") if w.weapon]
+    assert find_weapons("dronesque") == []
