@@ -297,7 +297,7 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
             out.setdefault(role, q.quantity)
             # "... 20 drones, 18 of which were shot down" / "of the 20 drones, 18 were destroyed"
             tail = text[w.end:w.end + 60]
-            m = re.match(r"^\s*(?:\w+\s+){0,3}?,?\s*(?:of\s+which|of\s+them)?\s*(?P<n>[\w,\-]+)\s+(?:of\s+(?:which|them)\s+)?(?:were|was|have\s+been)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", tail, _F)
+            m = re.match(r"^\s*(?:\w+[\s,]+){0,3}?,?\s*(?:of\s+which|of\s+them)?\s*(?P<n>[\w,\-]+)\s+(?:of\s+(?:which|them)\s+)?(?:were|was|have\s+been)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", tail, _F)
             if m and role == "launched":
                 for q2 in qs:
                     if q2.start >= w.end and q2.start <= w.end + 60 and q2.start not in used:
@@ -317,7 +317,7 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
             out["destroyed"] = q.quantity
             used.add(q.start)
             continue
-        if re.match(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", after, _F):
+        if re.match(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", after, _F) and not _PART_OF.match(after):
             for q2 in qs:
                 if q2.start > q.end and q2.start - q.end < 14:
                     rest = text[q2.end:q2.end + 60]
@@ -388,7 +388,7 @@ def event_date(doc: Document, i: int, text: str) -> tuple[Any, str | None]:
     return resolve_date("", doc.published)
 
 
-_YEAR = re.compile(r"\b(?:in|since|of|from)\s+(?:\w+\s+)?((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b(?:in|since|of|from)\s+(?:\w+\s+)?((?:19|20)\d\d)\b", _F)
 
 
 def _past_year(text: str, doc: Document) -> bool:

@@ -1,0 +1,94 @@
+"""Drone and missile attack extraction on hand-written sentences (opslens.extract.attacks)."""
+from opslens.extract import build_document, extract_document
+
+
+def events(text, title=None, published="2023-04-21T08:00:00+03:00", types=("drone_attack", "missile_attack")):
+    doc = build_document({"id": "t1", "title": title, "text": text, "published": published})
+    return [e for e in extract_document(doc) if e["type"] in types]
+
+
+def qv(ev, field):
+    return (ev[field] or {}).get("value")
+
+
+def test_worked_example_kyiv_shaheds():
+    text = ("Ukrainian air defense detected and shot down eight Iranian-made Shahed drones above Kyiv "
+            "overnight, the capital's military administration said early on April 21. There were no casualties.")
+    (ev,) = events(text)
+    assert ev["type"] == "drone_attack"
+    assert (ev["date"], ev["date_precision"]) == ("2023-04-21", "day")
+    assert (ev["place"], ev["admin1"], ev["country"]) == ("Kyiv", "Kyiv City", "UA")
+    assert ev["weapon"] == "Shahed-136/131"
+    assert qv(ev, "destroyed") == 8 and ev["destroyed"]["qualifier"] == "exact"
+    assert qv(ev, "killed") == 0
+    assert ev["actor"] == "Russia"
+    assert ev["evidence"]["start"] == 0 and text[ev["evidence"]["start"]:ev["evidence"]["end"]] == ev["evidence"]["text"]
+    assert 0 < ev["confidence"] <= 1
+
+
+def test_missiles_and_drones_in_one_sentence_are_two_events():
+    text = "Air defence destroyed 21 cruise missiles and 11 drones during the night."
+    evs = {e["type"]: e for e in events(text)}
+    assert set(evs) == {"drone_attack", "missile_attack"}
+    assert qv(evs["missile_attack"], "destroyed") == 21 and evs["missile_attack"]["weapon"] is None
+    assert qv(evs["drone_attack"], "destroyed") == 11
+    assert evs["drone_attack"]["admin1"] is None  # national total
+
+
+def test_launched_and_destroyed_with_of_which():
+    (ev,) = events("Russia launched 30 Shahed drones overnight, 25 of which were shot down.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (30, 25)
+
+
+def test_n_out_of_m():
+    (ev,) = events("Air defence shot down 4 out of 5 Kh-59 missiles fired at Dnipro.")
+    assert (qv(ev, "destroyed"), qv(ev, "launched")) == (4, 5)
+    assert ev["weapon"] == "X-59" and ev["admin1"] == "Dnipropetrovsk Oblast"
+
+
+def test_strikes_are_counted_not_launched():
+    (ev,) = events("During the day, the enemy launched three missile strikes on Kharkiv.")
+    assert qv(ev, "count") == 3 and ev["launched"] is None
+
+
+def test_single_drone_without_number():
+    (ev,) = events("A National Guard soldier shot down a Russian Orlan-10 drone near Sievierodonetsk.")
+    assert qv(ev, "destroyed") == 1 and ev["weapon"] == "Orlan-10" and ev["admin1"] == "Luhansk Oblast"
+
+
+def test_casualties():
+    (ev,) = events("A Russian missile hit a residential building in Uman yesterday, killing 23 people and injuring 18.")
+    assert (qv(ev, "killed"), qv(ev, "injured")) == (23, 18)
+    assert ev["date"] == "2023-04-20"
+
+
+def test_running_totals_are_not_events():
+    assert events("Russia has used 86 Shaheds against Ukraine since September.") == []
+    assert events("Since the start of the war, 2,503 missiles have been launched at Ukraine.") == []
+
+
+def test_supply_and_hedges_are_not_events():
+    assert events("Iran could supply more drones to Russia next year.") == []
+    assert events("The Kremlin threatens to strike Kyiv with Kinzhal missiles.") == []
+
+
+def test_defenders_missiles_and_aircraft_are_not_attacks():
+    assert events("Anti-aircraft missile troops shot down a Su-25 jet and two helicopters.") == []
+
+
+def test_ukrainian_drones_over_russia():
+    (ev,) = events("Ukrainian drones attacked an oil depot in Belgorod overnight.")
+    assert ev["actor"] == "Ukraine" and ev["country"] == "RU" and ev["admin1"] == "Belgorod Oblast"
+
+
+def test_title_only_event_when_text_is_empty():
+    (ev,) = events("", title="Air defence shoots down six Shahed drones over Odesa region")
+    assert ev["evidence"] == {"text": "Air defence shoots down six Shahed drones over Odesa region", "in": "title"}
+    assert qv(ev, "destroyed") == 6 and ev["admin1"] == "Odesa Oblast"
+
+
+def test_title_fills_numbers_the_text_lacks():
+    title = "Ukraine's air defense destroys 3 cruise missiles launched from Belarus"
+    text = "On the night of April 5, Russian fighters launched cruise missiles into Ukraine, but air defense intercepted them."
+    (ev,) = events(text, title=title, published="2022-04-05T10:00:00+03:00")
+    assert qv(ev, "destroyed") == 3 and ev["date"] == "2022-04-05"

@@ -1,0 +1,45 @@
+"""Ground assault extraction on hand-written sentences (opslens.extract.ground)."""
+from opslens.extract import build_document, extract_document
+
+
+def events(text, title=None, published="2023-04-21T08:00:00+03:00"):
+    doc = build_document({"id": "g1", "title": title, "text": text, "published": published})
+    return [e for e in extract_document(doc) if e["type"] == "ground_assault"]
+
+
+def test_national_count_keeps_admin1_null():
+    (ev,) = events("Over the past day, more than 60 enemy attacks were repulsed, the General Staff said.")
+    assert ev["count"] == {"value": 61, "lower": 61, "upper": None, "qualifier": "at_least"}
+    assert ev["admin1"] is None and ev["country"] == "UA" and ev["date"] == "2023-04-21"
+
+
+def test_count_with_region():
+    (ev,) = events("On April 19, Ukrainian forces repelled five attacks in the Luhansk region.")
+    assert ev["count"]["value"] == 5 and ev["admin1"] == "Luhansk Oblast" and ev["date"] == "2023-04-19"
+
+
+def test_a_single_attack_is_count_one():
+    (ev,) = events("Ukrainian forces repelled a Russian attack near Brody in the Lviv region.")
+    assert ev["count"]["value"] == 1 and ev["admin1"] == "Lviv Oblast"
+
+
+def test_capture_of_a_named_place():
+    (ev,) = events("Russian troops captured the city of Melitopol.")
+    assert (ev["place"], ev["admin1"], ev["count"]) == ("Melitopol", "Zaporizhzhia Oblast", None)
+
+
+def test_settlements_without_a_number_give_no_count():
+    (ev,) = events("The defenders repelled enemy attacks near 11 settlements in Donetsk region.")
+    assert ev["count"] is None
+
+
+def test_air_and_missile_attacks_are_not_ground_assaults():
+    assert events("Russia launched missile attacks on Kharkiv and Odesa.") == []
+
+
+def test_vague_attacks_without_count_or_place_are_not_events():
+    assert events("The occupiers attacked in several directions but were forced to retreat.") == []
+
+
+def test_history_is_not_an_event():
+    assert events("In 2014 Russia seized Crimea and sent troops into Donbas.") == []
