@@ -205,11 +205,13 @@ def _to_frame(table):
     df = table.select(plain).to_pandas(types_mapper=mapper)
     for c in cols:
         if c == "authors":
-            df[c] = pd.Series([list(a or []) for a in table.column(c).to_pylist()], dtype=object)
+            df[c] = pd.Series(_lists(table.column(c)), dtype=object)
         elif c == "extra":
-            df[c] = pd.Series([json.loads(e) if e else {} for e in table.column(c).to_pylist()], dtype=object)
+            df[c] = pd.Series([json.loads(e) if e and e != "{}" else {} for e in table.column(c).to_pylist()],
+                              dtype=object)
         elif c in ("month", "source"):
-            df[c] = pd.Categorical(table.column(c).to_pylist())
+            df[c] = table.select([c]).cast(pa.schema([(c, pa.dictionary(pa.int32(), pa.string()))])) \
+                .column(0).to_pandas()
         elif c == "minhash":
             df[c] = pd.Series(table.column(c).to_pylist(), dtype=object)
     for c in ("published", "fetched_at", "ingested_at"):
@@ -218,6 +220,14 @@ def _to_frame(table):
     if "version" in df.columns:
         df["version"] = df["version"].astype("int32")
     return df[cols]
+
+
+def _lists(col) -> list[list[str]]:
+    """A list<string> column as Python lists (null -> []), without per-row Arrow conversions."""
+    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    offsets = arr.offsets.to_pylist()
+    values = arr.values.to_pylist()
+    return [values[offsets[i]:offsets[i + 1]] for i in range(len(arr))]
 
 
 # --- export ---------------------------------------------------------------------------------------
