@@ -189,7 +189,55 @@ def _title(tree, ce) -> str | None:
     return re.sub(r"\s+", " ", title).strip() if title else None
 
 
+_AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl",
+                 "citation_author", "twitter:creator")
+
+
+def _structured_authors(tree) -> list[str]:
+    """Authors from JSON-LD ``author`` and author <meta> tags (cheap, and usually right)."""
+    import json
+
+    names: list[str] = []
+    for node in tree.iterfind(".//script[@type]"):
+        if "ld+json" not in (node.get("type") or "").lower() or not node.text:
+            continue
+        try:
+            data = json.loads(node.text)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(reversed(obj))
+            elif isinstance(obj, dict):
+                if "@graph" in obj:
+                    stack.append(obj["@graph"])
+                authors = obj.get("author") or obj.get("creator")
+                for a in authors if isinstance(authors, list) else [authors]:
+                    name = a.get("name") if isinstance(a, dict) else a
+                    if isinstance(name, str) and name.strip() and (not isinstance(a, dict) or a.get("@type") != "Organization"):
+                        names.append(name)
+    if not names:
+        for m in tree.iterfind(".//meta"):
+            key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+            content = (m.get("content") or "").strip()
+            if key in _AUTHOR_META and content and not content.startswith(("http://", "https://", "@")):
+                names.extend(re.split(r"\s*(?:,|;|\band\b|&)\s*", re.sub(r"^by\s+", "", content, flags=re.I)))
+    seen, out = set(), []
+    for n in names:
+        n = re.sub(r"^by\s+", "", re.sub(r"\s+", " ", n).strip(), flags=re.I)
+        if n and len(n) < 80 and n.lower() not in seen:
+            seen.add(n.lower())
+            out.append(n)
+    return out
+
+
 def _authors(tree, ce) -> list[str]:
+    """JSON-LD/meta authors; newspaper3k's byline heuristics only when those are absent (they are slow)."""
+    authors = _structured_authors(tree)
+    if authors:
+        return authors
     try:
         authors = ce.get_authors(tree)
     except Exception as e:
