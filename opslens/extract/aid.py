@@ -61,8 +61,8 @@ def _cue_patterns() -> dict[str, re.Pattern[str]]:
     for role, cues in by_role.items():
         parts = []
         for c in sorted(cues, key=len, reverse=True):
-            p = re.escape(c.rstrip("*")).replace(r"\ ", r"\s+")
-            parts.append(p + (r"[\w-]*" if c.endswith("*") else ""))
+            p = re.escape(c).replace(r"\ ", r"\s+").replace(r"\*", r"[\w-]*")
+            parts.append(p)
         out[role] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
     all_parts = "|".join(p.pattern for k, p in out.items() if k in ("give", "give_weak", "aidnoun", "buy", "sell"))
     out["any"] = re.compile(all_parts, re.IGNORECASE)
@@ -532,7 +532,8 @@ def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]
         if not flag or a.is_excluded:
             # continuation: counted items right after an aid sentence ("It includes 20 tanks.")
             if current and idx - last_idx == 1 and not a.is_excluded and any(i.quantity for i in a.items) \
-                    and not [x for x in a.donors if x not in [c.donor for c in current] and x not in ("Ukraine", "Russia")]:
+                    and (not (a.cues.give or a.cues.give_weak)
+                         or not [x for x in a.donors if x not in [c.donor for c in current] and x not in ("Ukraine", "Russia")]):
                 current[-1].parts.append(a)
                 last_idx = idx
             continue

@@ -169,7 +169,7 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
 
 
 #: "Source of Aid 4", "ID 3", "No. 2", "phase 2": a label, not a count
-_LABEL_BEFORE = re.compile(r"(?:source|aid|id|no\.?|number|entry|table|page|annex|article|paragraph|section|"
+_LABEL_BEFORE = re.compile(r"\b(?:source|aid|id|no\.?|number|entry|table|page|annex|article|paragraph|section|"
                            r"chapter|phase|tranche|package|stage|resolution|round|part|level|step|category|"
                            r"group|figure|item)\s*$", re.IGNORECASE)
 
@@ -193,7 +193,7 @@ def _absorb(text: str, hits: list) -> list:
 def _gap_ok(gap: str) -> bool:
     """Words between a quantity and an item that still let the quantity count the item."""
     g = gap.strip()
-    if not g:
+    if not g or g.lower() == "of":  # "hundreds of drones"
         return True
     if re.search(r"[,;:.()\[\]]", g) and not re.fullmatch(r"(?:[\w\-/]+\s+){0,3}[\w\-/.]+", g):
         return False

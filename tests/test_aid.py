@@ -1,0 +1,122 @@
+"""aid_announcement extractor on small hand-written articles (contract sections 2, 6, 7, 8)."""
+import pytest
+
+from opslens.extract import build_document
+from opslens.extract.aid import AidExtractor
+
+
+def aid(text, published="2023-04-20T10:00:00+03:00", title=None):
+    doc = build_document({"id": "t1", "title": title, "text": text, "published": published})
+    return AidExtractor().extract(doc)
+
+
+def qty(item):
+    return item["quantity"]["value"] if item["quantity"] else None
+
+
+def test_pledge_with_items_donor_and_dated_weekday():
+    # published Thursday 2023-04-20; "on Tuesday" -> 2023-04-18
+    (ev,) = aid("Canada will provide Ukraine with eight M777 howitzers, Defence Minister Anita Anand said on Tuesday.")
+    assert ev["type"] == "aid_announcement"
+    assert (ev["donor"], ev["recipient"], ev["category"]) == ("Canada", "Ukraine", "military")
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("M777 howitzer", 8)]
+    assert (ev["date"], ev["date_precision"]) == ("2023-04-18", "day")
+
+
+def test_value_in_stated_currency_and_humanitarian_category():
+    (ev,) = aid("The Netherlands announced a further €25 million in humanitarian aid for Ukraine.")
+    assert ev["donor"] == "Netherlands"
+    assert ev["value"] == {"amount": 25_000_000, "currency": "EUR"}
+    assert ev["category"] == "humanitarian"
+    assert ev["items"] == []
+
+
+def test_loan_is_financial_and_the_channel_is_not_the_donor():
+    (ev,) = aid("Japan will extend a $300 million loan to Ukraine through the World Bank.")
+    assert (ev["donor"], ev["category"]) == ("Japan", "financial")
+    assert ev["value"] == {"amount": 300_000_000, "currency": "USD"}
+
+
+def test_canadian_dollars():
+    (ev,) = aid("Canada announced $50 million in new military aid to Ukraine.")
+    assert ev["value"] == {"amount": 50_000_000, "currency": "CAD"}
+
+
+def test_joint_package_one_event_per_donor_without_the_joint_value():
+    evs = aid("Germany and the Netherlands will jointly deliver six howitzers to Ukraine worth €40 million.")
+    assert sorted(e["donor"] for e in evs) == ["Germany", "Netherlands"]
+    assert all(e["value"] is None for e in evs)
+
+
+@pytest.mark.parametrize("text", [
+    "President Zelensky called on allies to send more air defence systems to Ukraine.",
+    "Slovakia could send MiG-29 jets to Ukraine, the defence minister said.",
+    "The United States has provided $10 billion in security assistance to Ukraine since February.",
+    "Berlin denied reports that it would send Leopard tanks to Ukraine.",
+    "Lawmakers debated a proposal to give Ukraine $5 billion in military aid.",
+    "Ukrainian air defence destroyed 12 drones overnight, the Air Force said.",
+])
+def test_calls_hedges_totals_denials_and_attacks_are_not_events(text):
+    assert aid(text) == []
+
+
+def test_iranian_drones_for_russia_have_recipient_russia():
+    (ev,) = aid("Iran has delivered hundreds of Shahed drones to Russia, U.S. officials said.")
+    assert (ev["donor"], ev["recipient"], ev["category"]) == ("Iran", "Russia", "military")
+    assert ev["items"][0]["quantity"]["qualifier"] == "approx"
+
+
+def test_training_counts_as_military_aid():
+    (ev,) = aid("Britain will train 10,000 Ukrainian soldiers every 120 days.")
+    assert (ev["donor"], ev["category"]) == ("United Kingdom", "military")
+
+
+def test_future_delivery_is_dated_by_the_announcement():
+    (ev,) = aid("The United States will send 31 Abrams tanks to Ukraine, which will arrive in Germany at the end of May.")
+    assert (ev["date"], ev["date_precision"]) == ("2023-04-20", "day")
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("M1 Abrams tank", 31)]
+
+
+def test_counted_generic_item_in_next_sentence_joins_the_named_model():
+    text = ("The United States said it will begin training Ukrainian crews on Abrams tanks soon. "
+            "Officials said 31 tanks will reach Germany in May.")
+    (ev,) = aid(text)
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("M1 Abrams tank", 31)]
+
+
+def test_evidence_offsets_point_into_the_text():
+    text = "Fighting continued in the east. Germany will deliver five IRIS-T systems to Ukraine, Reuters reported."
+    (ev,) = aid(text)
+    assert ev["donor"] == "Germany"  # the agency is not the donor
+    ev_ = ev["evidence"]
+    assert text[ev_["start"]:ev_["end"]] == ev_["text"]
+    assert ev_["text"].startswith("Germany will deliver")
+
+
+def test_title_only_article():
+    (ev,) = aid("", title="Poland to send 14 Leopard tanks to Ukraine")
+    assert ev["donor"] == "Poland"
+    assert ev["evidence"] == {"text": "Poland to send 14 Leopard tanks to Ukraine", "in": "title"}
+
+
+def test_bare_description_of_a_shipment_without_headline():
+    (ev,) = aid("Medical supplies and 20 power generators.", title=None)
+    assert ev["category"] == "humanitarian"
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("medical supplies", None), ("power generator", 20)]
+    assert ev["confidence"] < 0.5
+
+
+def test_stated_reported_value_wins_over_earlier_figures():
+    text = ("Sweden announced SEK 500 million for Ukraine. Part of it goes to the UN. "
+            "Hence, we report the value as SEK 300 million.")
+    (ev,) = aid(text, title=None)
+    assert ev["value"] == {"amount": 300_000_000, "currency": "SEK"}
+
+
+def test_null_published_gives_null_date():
+    (ev,) = aid("Norway will donate 100 generators to Ukraine.", published=None)
+    assert ev["date"] is None and ev["date_precision"] is None
+
+
+def test_empty_article_gives_nothing():
+    assert aid("", title=None) == []

@@ -1,0 +1,45 @@
+"""procurement extractor: buyer = recipient, seller = donor (contract sections 2, 5)."""
+from opslens.extract import build_document
+from opslens.extract.aid import AidExtractor
+from opslens.extract.procurement import ProcurementExtractor
+
+
+def run(text, title=None, published="2023-04-20"):
+    doc = build_document({"id": "p1", "title": title, "text": text, "published": published})
+    return ProcurementExtractor().extract(doc), AidExtractor().extract(doc)
+
+
+def test_purchase_from_a_seller_in_a_title():
+    procs, aids = run("", title="Kazakhstan Buys Two Transport Planes From Spain For $80 Million")
+    (ev,) = procs
+    assert (ev["recipient"], ev["donor"]) == ("Kazakhstan", "Spain")
+    assert ev["value"] == {"amount": 80_000_000, "currency": "USD"}
+    assert [i["quantity"]["value"] for i in ev["items"]] == [2]
+    assert ev["evidence"]["in"] == "title"
+    assert ev["category"] is None
+    assert aids == []
+
+
+def test_sale_names_seller_as_donor_and_buyer_as_recipient():
+    (ev,), aids = run("The United States plans to sell Poland 250 Abrams tanks.")
+    assert (ev["donor"], ev["recipient"]) == ("United States", "Poland")
+    assert [(i["name"], i["quantity"]["value"]) for i in ev["items"]] == [("M1 Abrams tank", 250)]
+    assert aids == []
+
+
+def test_money_given_to_buy_weapons_is_aid_not_procurement():
+    procs, aids = run("Norway will give Ukraine NOK 2 billion to buy weapons.")
+    assert procs == []
+    (ev,) = aids
+    assert ev["donor"] == "Norway" and ev["value"] == {"amount": 2_000_000_000, "currency": "NOK"}
+
+
+def test_buyer_from_a_demonym_and_value_in_rubles():
+    (ev,), _ = run("A Russian state company purchased 500 tonnes of iodine for 5 million rubles.")
+    assert ev["recipient"] == "Russia" and ev["donor"] is None
+    assert ev["value"] == {"amount": 5_000_000, "currency": "RUB"}
+
+
+def test_no_party_no_procurement():
+    procs, _ = run("Grain sales fell and buyers ordered less wheat.")
+    assert procs == []
