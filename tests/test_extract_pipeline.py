@@ -1,0 +1,144 @@
+"""The extraction pipeline: sentences, documents, extract_events, opslens extract, load_events cache."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from opslens.cli import main
+from opslens.extract import (EXTRACTOR_VERSION, build_document, extract_events, extract_records, load_events,
+                             split_sentences)
+from opslens.ingest import ingest_records
+from opslens.schema import EVENT_CONTRACT_FIELDS
+
+DRONES = "Overnight, air defence shot down 31 Shahed drones over Odesa. A port building was damaged."
+AID = "Germany will send Ukraine 10 howitzers, the defence ministry said."
+
+
+def test_sentences_cover_text_with_offsets():
+    text = "Gen. Zaluzhnyi said U.S. aid helps. Drones hit Kyiv at 4 a.m. on Monday! Was it 8?\nNew line here"
+    sents = split_sentences(text)
+    assert [s.text for s in sents] == ["Gen. Zaluzhnyi said U.S. aid helps.", "Drones hit Kyiv at 4 a.m. on Monday!",
+                                       "Was it 8?", "New line here"]
+    for s in sents:
+        assert text[s.start:s.end] == s.text
+
+
+def test_document_from_sparse_record():
+    doc = build_document({"id": 7, "text": None, "published": None, "extra": "kept elsewhere"})
+    assert doc.article_id == "7" and doc.text == "" and doc.sentences == [] and doc.published is None
+    doc = build_document({"id": "x", "text": "A.", "published": "2022-08-19"})
+    assert doc.published.date().isoformat() == "2022-08-19"
+    assert build_document({"id": "y", "text": "", "published": "not a date"}).published is None
+
+
+def test_records_have_every_contract_field():
+    evs = list(extract_records([{"id": "a1", "text": DRONES, "published": "2024-02-19T08:00:00+02:00"}]))
+    assert evs and all(list(e)[:len(EVENT_CONTRACT_FIELDS)] == list(EVENT_CONTRACT_FIELDS) for e in evs)
+    (ev,) = [e for e in evs if e["type"] == "drone_attack"]
+    assert ev["destroyed"]["value"] == 31 and ev["items"] is None
+    assert DRONES[ev["evidence"]["start"]:ev["evidence"]["end"]] == ev["evidence"]["text"]
+
+
+def test_extract_events_dataframe_does_not_touch_input():
+    arts = pd.DataFrame({"id": ["a1", "a2"], "title": [None, "Quiet day"], "text": [DRONES, "Nothing happened."],
+                         "published": pd.to_datetime(["2024-02-19T06:00:00Z", "2024-02-20T06:00:00Z"], utc=True),
+                         "source": ["example.org", "example.org"], "url": ["https://example.org/1", None]})
+    before = arts.copy()
+    df = extract_events(arts)
+    pd.testing.assert_frame_equal(arts, before)
+    drones = df[df["type"] == "drone_attack"]
+    assert len(drones) == 1
+    row = drones.iloc[0]
+    assert row["destroyed_value"] == 31 and row["weapon"] == "Shahed-136/131" and row["source"] == "example.org"
+    assert str(row["date"].date()) == "2024-02-19"
+    assert str(df["destroyed_value"].dtype) == "Int64"
+
+
+def test_extract_events_on_empty_frame():
+    df = extract_events(pd.DataFrame({"id": [], "title": [], "text": [], "published": []}))
+    assert len(df) == 0 and "destroyed_value" in df.columns
+
+
+def test_cli_extract_accepts_odd_article_files(tmp_path, capsys):
+    src = tmp_path / "arts.jsonl"
+    lines = [
+        {"id": "ok", "title": "Drones downed", "text": DRONES, "published": "2024-02-19T08:00:00+02:00", "source": "x"},
+        {"id": 12345, "text": DRONES},                                  # numeric id, no published
+        {"text": "", "title": None, "published": None, "whatever": [1, 2]},  # no id, empty text, extra field
+        {"id": "t", "title": "Russia launched 40 missiles at Ukraine on Oct 22", "text": ""},
+    ]
+    src.write_text("\n".join(json.dumps(x) for x in lines) + "\n\n", encoding="utf-8")
+    out = tmp_path / "out" / "events.jsonl"
+    assert main(["-q", "extract", str(src), "--out", str(out)]) == 0
+    evs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    ids = {e["article_id"] for e in evs}
+    assert {"ok", "12345", "t"} <= ids
+    undated = [e for e in evs if e["article_id"] == "12345"]
+    assert undated and all(e["date"] is None for e in undated)
+
+
+def test_cli_extract_errors_name_the_input(tmp_path, capsys):
+    assert main(["extract", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "o.jsonl")]) == 1
+    assert "missing.jsonl: no such file" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a"}\nnot json\n', encoding="utf-8")
+    assert main(["extract", str(bad), "--out", str(tmp_path / "o.jsonl")]) == 1
+    assert "bad.jsonl:2: not valid JSON" in capsys.readouterr().err
+
+
+def test_cli_extract_needs_out(tmp_path):
+    with pytest.raises(SystemExit) as e:
+        main(["extract", "x.jsonl"])
+    assert e.value.code == 2
+
+
+def test_load_events_cached_and_incremental(tmp_path):
+    def rec(i, text, published):
+        return {"url": f"https://ex.org/{i}", "title": f"Story {i}", "published": published, "published_source": "meta",
+                "source": "ex.org", "language": "en", "authors": [], "text": text, "origin": "url", "extra": {}}
+
+    ingest_records([rec(1, DRONES, "2024-02-19T08:00:00+02:00"), rec(2, "The council met.", "2024-02-20T10:00:00+00:00")],
+                   data_dir=tmp_path, progress=False)
+    ev1 = load_events(data_dir=tmp_path)
+    assert list(ev1["type"]) == ["drone_attack"]
+    cache = tmp_path / "events"
+    (cached,) = cache.glob("events-*.parquet")
+    assert cached.name.startswith(f"events-{EXTRACTOR_VERSION}-")
+    mtime = cached.stat().st_mtime_ns
+    ev2 = load_events(data_dir=tmp_path)  # nothing new: served from the cache, file untouched
+    assert cached.stat().st_mtime_ns == mtime
+    pd.testing.assert_frame_equal(ev1, ev2)
+    ingest_records([rec(3, "Russia launched 12 Kalibr missiles at Odesa yesterday.", "2024-03-02T10:00:00+00:00")],
+                   data_dir=tmp_path, progress=False)
+    ev3 = load_events(data_dir=tmp_path)
+    assert sorted(ev3["type"]) == ["drone_attack", "missile_attack"]
+    march = load_events(start="2024-03-01", data_dir=tmp_path)
+    assert list(march["type"]) == ["missile_attack"] and march["launched_value"].iloc[0] == 12
+
+
+def test_load_events_recomputes_for_a_new_version(tmp_path, monkeypatch):
+    import opslens.extract as ex
+
+    ingest_records([{"url": "https://ex.org/1", "title": "T", "published": "2024-02-19T08:00:00+02:00", "source": "ex.org",
+                     "text": DRONES, "origin": "url", "extra": {}}], data_dir=tmp_path, progress=False)
+    load_events(data_dir=tmp_path)
+    monkeypatch.setattr(ex, "EXTRACTOR_VERSION", "test-next")
+    load_events(data_dir=tmp_path)
+    names = [p.name for p in (tmp_path / "events").glob("events-*.parquet")]
+    assert len(names) == 1 and names[0].startswith("events-test-next-")
+
+
+def test_module_cli_runs_as_a_subprocess(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": DRONES, "published": "2024-02-19"}) + "\n", encoding="utf-8")
+    env = dict(os.environ, TQDM_DISABLE="1")
+    r = subprocess.run([sys.executable, "-m", "opslens", "extract", str(src), "--out", "-"], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout.splitlines()[0])["article_id"] == "a"
