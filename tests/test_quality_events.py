@@ -1,0 +1,78 @@
+"""Extraction-quality gate: pinned floors on the team's dev sets (trafilatura's eval gate is the model).
+
+Runs the real pipeline over ../shared/eval/dev/*.articles.jsonl and scores with the shared
+scorer (../shared/eval/score.py). A change that makes any pinned metric worse fails here. The
+floors sit just under the scores measured when they were pinned; raise them when the extractor
+improves. Skipped, with the reason, where ../shared is absent (e.g. on a user's machine).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from opslens.extract import extract_records
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEV = SHARED / "eval" / "dev"
+
+pytestmark = pytest.mark.quality
+
+#: metric -> floor (measured when pinned: event_f1 0.877, strict_f1 0.737, date 0.918,
+#: admin1 0.929, destroyed 0.957, weapon 1.000, launched 0.875, count 1.000)
+EVENTS_FLOORS = {
+    "event_f1": 0.86, "strict_f1": 0.72,
+    "field_accuracy.date": 0.90, "field_accuracy.admin1": 0.90, "field_accuracy.destroyed": 0.93,
+    "field_accuracy.weapon": 0.95, "field_accuracy.launched": 0.85, "field_accuracy.count": 0.95,
+    "by_type.drone_attack.f1": 0.90, "by_type.missile_attack.f1": 0.80, "by_type.ground_assault.f1": 0.80,
+}
+SEED_FLOORS = {"event_f1": 1.0, "strict_f1": 0.83}
+
+
+def _scorer():
+    path = SHARED / "eval" / "score.py"
+    if not path.is_file():
+        pytest.skip(f"{path} not present: the quality gate needs the team's ../shared eval kit")
+    spec = importlib.util.spec_from_file_location("opslens_shared_score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _predict(name: str, tmp_path: Path) -> Path:
+    src = DEV / f"{name}.articles.jsonl"
+    if not src.is_file():
+        pytest.skip(f"{src} not present: dev data lives in ../shared, not in the project")
+    out = tmp_path / f"{name}.events.jsonl"
+    with open(src, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as o:
+        for ev in extract_records(json.loads(line) for line in f if line.strip()):
+            o.write(json.dumps(ev) + "\n")
+    return out
+
+
+def _get(res: dict, dotted: str) -> float:
+    cur = res
+    for part in dotted.split("."):
+        cur = cur[part]
+    return cur
+
+
+def _check(res: dict, floors: dict[str, float]) -> None:
+    worse = {k: round(_get(res, k), 3) for k, floor in floors.items() if _get(res, k) < floor - 1e-9}
+    assert not worse, f"quality dropped below pinned floors {floors}: {worse}"
+
+
+def test_events_dev_quality(tmp_path):
+    score = _scorer()
+    pred = _predict("events_dev", tmp_path)
+    res = score.score_events(str(pred), str(DEV / "events_dev.gold.jsonl"))
+    _check(res, EVENTS_FLOORS)
+
+
+def test_seed_brief_gives_the_worked_examples(tmp_path):
+    score = _scorer()
+    pred = _predict("seed_brief", tmp_path)
+    res = score.score_events(str(pred), str(DEV / "seed_brief.gold.jsonl"))
+    _check(res, SEED_FLOORS)
