@@ -375,11 +375,11 @@ def slugify(text: str, limit: int = 70) -> str:
 
 def money_text(value: int, currency: str, rng: random.Random) -> str:
     """'$625 million', '€31.88 million', '£50 million', 'SEK 3 billion', 'C$47 million'."""
-    if value >= 1_000_000_000:
+    if value >= 1_000_000_000 and value % 10_000_000 == 0:
         amount, unit = value / 1e9, "billion"
-    elif value >= 1_000_000:
+    elif value >= 1_000_000 and value % 10_000 == 0:
         amount, unit = value / 1e6, "million"
-    else:
+    else:  # not a round figure: written out in full
         return {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ") + digits(value)
     a = f"{amount:.2f}".rstrip("0").rstrip(".")
     if currency == "USD":
@@ -598,6 +598,88 @@ GOV_EXTRA = [
     "The General Staff of the Armed Forces of Ukraine will provide further information as it becomes available.",
     "The Air Force of the Armed Forces of Ukraine thanks the partners who help to strengthen the air shield of the country.",
 ]
+CITY_LIFE = [
+    "Local officials said they would publish updates on the city council's website and social media pages.",
+    "Residents interviewed in the city centre said they were tired but determined to carry on with their lives.",
+    "Volunteers have organised lifts for older people who cannot easily get around the city during power cuts.",
+    "Cafes and shops in the centre have adapted their opening hours to the schedule of electricity supply.",
+    "The city council said it had received more requests for help this autumn than at any time since the spring.",
+    "Many families have relatives abroad or in the army, and conversations often turn to news from them.",
+    "Community groups have set up noticeboards in apartment blocks listing neighbours who can help with repairs.",
+    "Local businesses said customers had returned in recent weeks, although spending remains cautious.",
+    "Public transport has been reorganised so that trams can be replaced by buses when the power is off.",
+    "Officials said they were planning for several scenarios for the winter and would adjust them as needed.",
+]
+EVERYDAY = [
+    ("2022-10-06", "stolytsia-today.com", "meta", "offtopic", "Theatres in the capital return to full programmes, with shelters next door", [
+        "Several of the capital's theatres have returned to full autumn programmes, with performances starting earlier in the evening so that audiences can get home before the curfew.",
+        "Box offices say demand is higher than before the war, especially for comedies and for new plays written over the past months.",
+        "Each venue has a shelter agreement with a neighbouring building, and ushers explain before the curtain rises where the audience should go if the sirens sound.",
+        "“People come here to feel normal for two hours,” one theatre director said. “That is also a kind of resistance.”",
+        "Actors who serve in the territorial defence have been replaced by understudies, and some roles are now shared between three performers.",
+        "Ticket prices have been kept low, and part of the proceeds goes to charities supporting soldiers and displaced families.",
+        "The city's philharmonic plans a series of Sunday afternoon concerts, timed to avoid the evening peak in electricity demand.",
+    ]),
+    ("2022-10-18", "pivdenpost.com.ua", "meta", "offtopic", "Flu season: doctors urge vaccination as clinics brace for winter", [
+        "Doctors in the south urged residents to get vaccinated against influenza before the season peaks, warning that crowded shelters and cold homes could help the virus spread.",
+        "Regional health officials said vaccine supplies had arrived at family clinics and that older people, pregnant women and medical staff would be offered shots first.",
+        "Clinics are also preparing for power cuts: many have installed generators and stockpiled fuel so that vaccines and medicines can be kept cold.",
+        "Pharmacists reported a rise in sales of cold remedies and vitamins, but said there were no shortages of essential medicines.",
+        "Parents were advised to keep children with a fever at home and to ventilate classrooms and shelters regularly.",
+        "The health ministry said it would publish weekly figures on respiratory infections from next month.",
+        "Family doctors also reminded patients with chronic illnesses to keep a two-week supply of their medicines at home in case pharmacies close during long outages.",
+    ]),
+    ("2022-10-25", "newsflow24.com", "time", "offtopic", "We tested six power banks for the blackout season", [
+        "With scheduled power cuts now part of daily life, a good power bank has become as important as a warm coat. We tested six popular models over two weeks of outages.",
+        "The largest unit in our test charged a phone from empty more than five times and kept a Wi-Fi router running through a four-hour outage, but it is heavy and slow to recharge.",
+        "Mid-sized models offered the best balance: they fit in a backpack, recharge overnight and can top up a laptop once.",
+        "We were less impressed by the cheapest option, which delivered barely half of its advertised capacity.",
+        "Whatever you buy, charge it whenever the lights are on, keep it at room temperature and avoid leaving it plugged in for days.",
+        "Prices have risen since the first wave of outages, and some popular models are sold out in electronics stores across the country.",
+    ]),
+    ("2022-11-01", "kyivwire.net", "jsonld", "offtopic", "Fuel prices ease as imports through western border recover", [
+        "KYIV, Nov 1 (Kyiv Wire) - Petrol and diesel prices at Ukrainian filling stations eased slightly in October as imports through the western border recovered, industry data showed.",
+        "Queues that formed at filling stations in the spring have disappeared, and most large chains have lifted limits on how much fuel drivers can buy.",
+        "Traders said supply now comes mainly by rail and truck from Poland, Romania and the Baltic states, after the country's largest refinery was put out of action earlier in the year.",
+        "Demand for diesel has risen as businesses and households buy generators, and analysts expect prices to climb again in winter.",
+        "The government has kept excise duties at reduced levels, a measure economists say costs the budget money but helps contain inflation.",
+        "Filling-station operators said they had also built up reserves at their depots in the west of the country, so that a disruption at one border crossing would no longer empty the pumps within days.",
+        "(Reporting by Sophie Lambert; editing by the Kyiv Wire desk)",
+    ]),
+    ("2022-11-03", "slobozhanka-daily.com", "meta", "offtopic", "Universities in Kharkiv keep teaching online for the winter term", [
+        "Universities in Kharkiv will continue teaching mostly online during the winter term, their rectors said, citing safety and the risk of long power cuts.",
+        "Laboratories and some practical classes will be held in person in small groups, in buildings with shelters in the basement.",
+        "Students said they missed campus life but were used to online lectures after almost three years of pandemic and war.",
+        "Several universities have opened heated study rooms with generators and internet access where students can work during outages.",
+        "Foreign students, who once made up a large share of the city's student body, have mostly left, and rectors said they hope to welcome them back.",
+        "The city council said it would help universities repair windows and heating systems damaged over the past months.",
+    ]),
+    ("2022-11-12", "kyivwire.net", "jsonld", "offtopic", "Boxing: Ukrainian heavyweight wins on points after bruising fight", [
+        "KYIV, Nov 12 (Kyiv Wire) - A Ukrainian heavyweight won a unanimous points decision in a bruising 12-round fight abroad on Saturday, dedicating the victory to the country's defenders.",
+        "He started cautiously, then attacked the body from the fifth round and had his opponent in trouble in the ninth, without being able to finish the fight.",
+        "“He was strong and kept coming forward, so I had to stay patient,” the boxer said in the ring.",
+        "His opponent, who complained about the scoring, said he would ask for a rematch.",
+        "The win keeps the Ukrainian in line for a title fight next year, his promoter said, adding that talks with the champion's team would begin after the holidays.",
+        "Several Ukrainian boxers have served in the territorial defence since the invasion and some have returned to training camps abroad.",
+        "(Reporting by Mark Dolan; editing by the Kyiv Wire desk)",
+    ]),
+    ("2022-11-15", "pivdenpost.com.ua", "meta", "mixed", "Port workers in the south keep going after months of attacks", [
+        "After months of attacks on the south, the people who keep its ports running say they have learned to work between sirens.",
+        "Crane operators, pilots and customs officers describe long shifts, nights in shelters and the satisfaction of seeing a ship loaded with grain leave the harbour.",
+        "“Every ship that sails is a small victory,” said a crane operator who has worked at the port for twenty years.",
+        "Workers' families have mostly stayed in the city, and the port administration has set up heated rooms and a canteen that stays open during power cuts.",
+        "Trade unions say pay has fallen behind prices, and they want the government to guarantee jobs if shipments slow down again.",
+        "Despite everything, the mood on the quays is stubborn, they say. The cranes stop when the alerts sound and start again as soon as they end.",
+    ]),
+    ("2022-11-21", "dnipro-evening.net", "meta", "offtopic", "Autumn rain brings floods to low-lying streets in Dnipro", [
+        "Heavy autumn rain flooded several low-lying streets in Dnipro on Monday, slowing traffic and leaving some courtyards under water.",
+        "Municipal services pumped water from underpasses and cleared storm drains blocked by fallen leaves.",
+        "Forecasters expect the rain to turn to wet snow later in the week as temperatures fall towards zero.",
+        "Residents complained that some drains had not been cleaned for years, and the city council promised an inspection.",
+        "Public transport ran with delays, and drivers were urged to avoid flooded underpasses.",
+        "The river level remained within normal limits, the regional water agency said, and no one had to be evacuated from their homes.",
+    ]),
+]
 SPORT_CLUBS = ["Pivden Mariners", "Steppe United", "Dnipro Meridian", "Carpathian Rovers", "Slobozhanka Athletic", "Podil City"]
 
 
@@ -632,9 +714,9 @@ def exact(n: int, rng: random.Random, p_words: float = 0.5) -> Qty:
     return Qty(n, "exact", num(n, rng, p_words))
 
 
-def hedged(n: int, rng: random.Random) -> Qty:
+def hedged(n: int, rng: random.Random, dozens: bool = False) -> Qty:
     """A rounded / hedged rendering of ``n`` as outlets write it, with its contract value."""
-    if 24 <= n <= 60 and rng.random() < 0.3:
+    if 24 <= n <= 60 and (dozens or rng.random() < 0.3):
         return Qty(24, "approx", "dozens of")
     if n >= 20:
         base = (n // 10) * 10
@@ -676,8 +758,8 @@ def night_window(fact: dict[str, str]) -> tuple[bool, bool]:
     """(overnight, evening) for a statement's reporting window."""
     end_day, h, _ = parse_window_end(fact["window_end"])
     start = fact["window_start"]
-    if h is None:
-        return True, False
+    if h is None:  # a whole-day summary: no time of day known
+        return False, False
     if h <= 9 and (len(start) <= 10 or int(start[11:13]) <= 6 or start[:10] < fact["window_end"][:10]):
         return True, False
     return False, h >= 18
@@ -685,8 +767,8 @@ def night_window(fact: dict[str, str]) -> tuple[bool, bool]:
 
 def release_time(fact: dict[str, str], rng: random.Random) -> dt.datetime:
     end_day, h, m = parse_window_end(fact["window_end"])
-    if h is None:
-        return kyiv(end_day, 8 + rng.randrange(2), rng.randrange(60))
+    if h is None:  # whole-day summaries are published in the evening
+        return kyiv(end_day, 18 + rng.randrange(3), rng.randrange(60))
     base = kyiv(end_day, h, m or 0) + dt.timedelta(minutes=20 + rng.randrange(50))
     return base
 
@@ -738,7 +820,7 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = Tru
 
 
 def wire_air_sentence(fact: dict[str, str], pub_local: dt.date, rng: random.Random, hedge: bool = False,
-                      generic: bool = False, secondary: bool = False) -> tuple[str, Event]:
+                      generic: bool = False, secondary: bool = False, dozens: bool = False) -> tuple[str, Event]:
     day = dt.date.fromisoformat(fact["date"])
     L, D = _i(fact["launched"]), _i(fact["destroyed"])
     assert L is not None and D is not None
@@ -752,7 +834,7 @@ def wire_air_sentence(fact: dict[str, str], pub_local: dt.date, rng: random.Rand
     w = f" {when}" if when else ""
     ttext, place = target_text(fact["target"])
     at = f" at {ttext}" if ttext else rng.choice([" at Ukraine", ""])
-    Lq = hedged(L, rng) if hedge else exact(L, rng)
+    Lq = hedged(L, rng, dozens) if hedge else exact(L, rng)
     wtext, weapon = weapon_words(fact, rng, L, generic=generic)
     claimant = {"Ukrainian Air Force": rng.choice(["the Ukrainian Air Force", "Ukraine's air force", "the Air Force command"]),
                 "General Staff": "the General Staff of Ukraine's armed forces",
@@ -769,10 +851,17 @@ def wire_air_sentence(fact: dict[str, str], pub_local: dt.date, rng: random.Rand
         return s, ev
     if secondary and D and not hedge:
         Dq = exact(D, rng) if D != L else Qty(D, "exact", "all")
-        s = (f"Air defences also destroyed all {Lq.text} {wtext} launched{at}{w}." if D == L else
-             f"In addition, {Dq.text}{of} {Lq.text} {wtext} launched{at}{w} were destroyed.")
+        if D == L == 2:
+            Dq = Lq = Qty(2, "exact", "both")
+            s = f"Air defences also destroyed both {wtext} launched{at}{w}."
+        else:
+            s = (f"Air defences also destroyed all {Lq.text} {wtext} launched{at}{w}." if D == L else
+                 f"In addition, {Dq.text}{of} {Lq.text} {wtext} launched{at}{w} were destroyed.")
         return s, national_event(fact, place, Lq, Dq, weapon, day)
-    if D == L and not hedge and L > 1:
+    if D == L == 2 and not hedge:
+        Dq = Lq = Qty(2, "exact", "both")
+        s = f"Ukrainian air defences destroyed both {wtext} Russia launched{at}{w}, {claimant} said."
+    elif D == L and not hedge and L > 1:
         Dq = Qty(D, "exact", "all")
         s = rng.choice([
             f"Ukrainian air defences destroyed all {Lq.text} {wtext} Russia launched{at}{w}, {claimant} said.",
@@ -991,10 +1080,10 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
         # 4. aggregator rewrite (hedged figures, boilerplate traps) ---------------------------
         if total >= 15:
             apub = pub + dt.timedelta(hours=3 + rng.randrange(6))
-            s_a, e_a = wire_air_sentence(main, apub.date(), rng, hedge=True)
+            s_a, e_a = wire_air_sentence(main, apub.date(), rng, hedge=True, dozens=True)
             what = "drones" if main["type"] == "drone_attack" else "missiles"
-            title = rng.choice([f"{cap(e_a.launched.text.replace(' of', ''))} {what} launched at Ukraine - here's what we know",
-                                f"Ukraine under fire again: {e_a.launched.text.replace(' of', '')} {what}, air force says"])
+            title = rng.choice([f"{cap(e_a.launched.text)} {what} launched at Ukraine - here's what we know",
+                                f"Ukraine under fire again: {e_a.launched.text} {what}, air force says"])
             p = Page("newsflow24.com", f"a/{day:%y%m%d}-{slugify(title, 40)}", title, apub,
                      "time" if rng.random() < 0.6 else "jsonld", "air", author="NewsFlow 24 Desk")
             p.paras = [s_a] + fill(rng, AIR_CONTEXT, 4) + fill(rng, AIR_QUOTES, 1)
@@ -1076,6 +1165,10 @@ ITEM_NAMES = {
     "IVECO Daily mobile laboratory": ("IVECO Daily mobile laboratory", "IVECO Daily mobile laboratories"),
     "anti-tank mine": ("anti-tank mine", "anti-tank mines"),
     "105mm artillery round": ("105mm artillery round", "105mm artillery rounds"),
+    "armoured ambulance": ("armoured ambulance", "armoured ambulances"),
+    "de-mining vehicle": ("de-mining vehicle", "de-mining vehicles"),
+    "152mm artillery round": ("152mm artillery round", "152mm artillery rounds"),
+    "mobile power generator": ("mobile power generator", "mobile power generators"),
 }
 DONOR_SUBJECT = {"United States": "the United States", "United Kingdom": "Britain", "European Union": "the European Union",
                  "Netherlands": "the Netherlands", "Czech Republic": "the Czech Republic"}
@@ -1252,7 +1345,7 @@ def aid_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str, l
         rng.choice(AID_HEDGES),
     ]
     p.events = [aid_event(f, mentioned, note="re-announcement of the package announced on 2022-10-14")]
-    p.traps += ["re-announcement of an earlier package (same event)", "date only in URL"]
+    p.traps += ["re-announcement of an earlier package (same event)"]
     pad(p, rng, [AID_BACKGROUND, AID_CONTEXT], 350, 200)
     pages.append(p)
     return pages
@@ -1266,7 +1359,7 @@ def procurement_pages(facts: list[dict[str, str]], rng: random.Random) -> list[P
         day = dt.date.fromisoformat(f["date"])
         pub = kyiv(day + dt.timedelta(days=rng.randrange(2)), 9 + rng.randrange(8), rng.randrange(60))
         s, e = aid_sentence(f, pub.date(), rng)
-        title = f"Kyiv signs deal to buy {e.items[0][0]}s from {DONOR_SUBJECT.get(f['donor'], f['donor'])}"
+        title = f"Kyiv signs deal to buy {ITEM_NAMES[parse_items(f['items'])[0][0]][1]} from {DONOR_SUBJECT.get(f['donor'], f['donor'])}"
         p = Page("defence-ledger.com", slugify(title), title, pub, rng.choice(["url", "meta"]), "procurement",
                  url_date=pub.date(), author="Defence Ledger staff")
         p.paras = [s,
@@ -1418,6 +1511,24 @@ def offtopic_pages(facts: list[dict[str, str]], rng: random.Random) -> list[Page
         p = Page("defence-ledger.com", slugify(title), title, kyiv(d, 11, 30), "url", "offtopic", url_date=d, author="Economy desk")
         p.paras = paras
         pages.append(p)
+    # everyday news: culture, health, tech, education, sport, human interest --------------------
+    for d, outlet, src, topic, title, paras in EVERYDAY:
+        day = dt.date.fromisoformat(d)
+        h = 9 + (day.day * 7) % 10
+        pub = kyiv(day, h, (day.day * 13) % 60)
+        if outlet == "kyivwire.net":
+            pub = pub.astimezone(dt.timezone.utc)
+        slug = slugify(title, 60) if outlet != "newsflow24.com" else f"a/{slugify(title, 40)}"
+        p = Page(outlet, slug, title, pub, src, topic, url_date=day,
+                 author=rng.choice(["Staff reporter", "Iryna Koval", "Sophie Lambert", "Newsroom"]))
+        p.paras = list(paras)
+        if topic == "mixed":
+            p.traps.append("vague allusion to attacks without date or numbers (no event)")
+        if outlet == "newsflow24.com":
+            p.related = related_links(rng, 3)
+            p.comments = rng.sample(COMMENTS, 2)
+            p.traps.append("related-stories links with other attack figures")
+        pages.append(p)
     # a drone light show: "drones" that are not an attack -------------------------------------
     d = dt.date(2022, 10, 15)
     p = Page("newsflow24.com", "a/drone-light-show-fundraiser", "Hundreds of drones light up the sky at a charity show",
@@ -1464,7 +1575,7 @@ def offtopic_pages(facts: list[dict[str, str]], rng: random.Random) -> list[Page
         "Analysts warn that Russia could buy more drones and ballistic missiles abroad, which would test air defences that are already stretched.",
         "Engineers are also experimenting with cheaper interceptors, from anti-aircraft guns on pick-up trucks to electronic jammers.",
     ]
-    p.traps += ["running total since September (not an event)", "could send / calls for aid (not events)", "date only in URL"]
+    p.traps += ["running total since September (not an event)", "could send / calls for aid (not events)"]
     pages.append(p)
     d = dt.date(2022, 11, 20)
     p = Page("defence-ledger.com", "the-winter-question", "The winter question: what Kyiv is asking its partners for",
@@ -1480,6 +1591,11 @@ def offtopic_pages(facts: list[dict[str, str]], rng: random.Random) -> list[Page
     ]
     p.traps += ["calls for aid, debates, totals since February (no events)", "no publication date at all"]
     pages.append(p)
+    for p in pages:
+        tail = p.paras.pop() if p.paras[-1].startswith("(Reporting") else None
+        pad(p, rng, [CITY_LIFE], 170, 120)
+        if tail:
+            p.paras.append(tail)
     return pages
 
 
@@ -1541,6 +1657,7 @@ def live_pages(live: dict[str, list], facts: list[dict[str, str]], rng: random.R
 # --------------------------------------------------------------------------------------------
 
 E = html.escape
+OLD_SPELLING = {"Kyiv": "Kiev", "Kharkiv": "Kharkov", "Odesa": "Odessa"}
 
 
 def iso(t: dt.datetime) -> str:
@@ -1831,7 +1948,14 @@ def _special(pages: list[Page], rng: random.Random) -> None:
     p.title = p.title.replace("Mykolaiv", "Миколаїв") if "Mykolaiv" in p.title else p.title + " (Південь)"
     p.paras.insert(1, "\u00ab\u0422\u0440\u0438\u043c\u0430\u0439\u043c\u043e\u0441\u044f \u0440\u0430\u0437\u043e\u043c\u00bb \u2014 "
                       "\u201chold together\u201d \u2014 the regional administration wrote under its morning post, as it does every day.")
-    p.traps.append("page encoded in windows-1251, declared only in a meta http-equiv tag; Cyrillic text")
+    p.traps.append("page encoded in windows-1251, declared only in a meta http-equiv tag, with Cyrillic text")
+    for p in pages:  # the aggregator's partner feeds still use the old Russian-derived spellings
+        if p.outlet == "newsflow24.com":
+            p.paras = [re.sub(r"\b(Kyiv|Kharkiv|Odesa)\b", lambda m: OLD_SPELLING[m.group(1)], x) for x in p.paras]
+    stol = [p for p in pages if p.outlet == "stolytsia-today.com" and p.topic == "air"]
+    stol[0].paras.insert(1, "\u201c\u041a\u0438\u0457\u0432 \u0442\u0440\u0438\u043c\u0430\u0454\u0442\u044c\u0441\u044f\u201d "
+                            "(\u201cKyiv is holding on\u201d), the city administration wrote in its morning post.")
+    stol[0].traps.append("Cyrillic quote in a UTF-8 page")
     slob = [p for p in pages if p.outlet == "slobozhanka-daily.com" and p.topic == "air"]
     slob[0].malformed = True
     slob[0].traps.append("malformed HTML: unclosed <p> and <div>, no </body></html>")
@@ -1839,6 +1963,9 @@ def _special(pages: list[Page], rng: random.Random) -> None:
     agg[-1].malformed = True
     agg[-1].traps.append("malformed HTML: unclosed <p>, missing closing </div>s")
     for p in pages:
+        if any("drone" in name for e in p.events if e.items for name, _ in e.items) and \
+                "drones as aid items (not attacks)" not in p.traps:
+            p.traps.append("drones as aid items (not attacks)")
         if p.date_source == "url":
             p.traps.append("date only in the URL")
         if p.published and p.date_source in ("jsonld",) and p.published.tzinfo == dt.timezone.utc:
@@ -1927,8 +2054,8 @@ def build_atom(items: list[Page]) -> str:
 
 
 def warc_pages(pages: list[Page]) -> list[Page]:
-    """~30 pages for the WARC: every sixth page, plus the legacy-charset page."""
-    chosen = [p for i, p in enumerate(pages) if i % 6 == 2]
+    """~30 pages for the WARC: every seventh page, plus the legacy-charset page."""
+    chosen = [p for i, p in enumerate(pages) if i % 7 == 3]
     for p in pages:
         if p.charset != "utf-8" and p not in chosen:
             chosen.append(p)
