@@ -164,7 +164,8 @@ def weapon_mix(series: "pd.DataFrame", *, ax: "Axes | None" = None, title: str |
     """
     import pandas as pd
 
-    ax = _axes(ax, figsize=(7, 3))
+    n = series["weapon"].nunique(dropna=False) if series is not None and len(series) else 1
+    ax = _axes(ax, figsize=(7, 1.3 + 0.45 * min(n, 12)))
     if series is None or len(series) == 0:
         return _no_data(ax, title)
     df = series.copy()
@@ -321,9 +322,11 @@ def assaults_by_direction(events: "pd.DataFrame", *, ax: "Axes | None" = None, t
     return ax
 
 
-def aid_timeline(events: "pd.DataFrame", *, week: Any = None, ax: "Axes | None" = None,
-                 title: str | None = None, top: int = 15) -> "Axes":
+def aid_timeline(events: "pd.DataFrame", *, week: Any = None, start: Any = None, end: Any = None,
+                 ax: "Axes | None" = None, title: str | None = None, top: int = 15) -> "Axes":
     """Aid announcements over time: one marker per package, a row per donor, colour by category.
+
+    ``start``/``end`` fix the date axis (e.g. the report window); ``week`` is shaded.
 
     ``events``: aid events with ``date``, ``donor``, ``category`` and optional ``value_amount``
     (marker area grows with the value; packages without a value get the smallest marker).
@@ -332,7 +335,8 @@ def aid_timeline(events: "pd.DataFrame", *, week: Any = None, ax: "Axes | None" 
     import numpy as np
     import pandas as pd
 
-    ax = _axes(ax, figsize=(9, 3.8))
+    n = events["donor"].nunique(dropna=False) if events is not None and len(events) else 1
+    ax = _axes(ax, figsize=(9, 1.6 + 0.32 * min(n, top)))
     if events is None or len(events) == 0:
         return _no_data(ax, title)
     df = events.copy()
@@ -353,6 +357,8 @@ def aid_timeline(events: "pd.DataFrame", *, week: Any = None, ax: "Axes | None" 
         ax.scatter(df["date"][m], [ypos[d] for d in df["donor"][m]], s=size[m],
                    color=CATEGORY_COLORS.get(cat, "#888888"), alpha=0.8, label=cat, edgecolor="white")
     ax.set_yticks(range(len(order)), order)
+    if start is not None and end is not None:
+        ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(days=1), pd.Timestamp(end) + pd.Timedelta(days=1))
     _date_axis(ax)
     ax.legend(loc="upper left", fontsize="small", frameon=False, ncols=4)
     ax.set_ylim(-0.7, len(order) - 0.3 + 0.8)

@@ -9,16 +9,18 @@ text) and only links ``http``/``https`` URLs.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import json
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .errors import ParameterError, StoreError
 from .schema import EVENT_TYPES
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "IsoWeek", "ReportParams", "WeekData", "parse_week", "latest_complete_week", "resolve_week",
     "validate_parameters", "load_week", "snapshot_hash", "provenance", "html_table", "Output",
-    "week_totals", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
+    "week_totals", "weapon_breakdown", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
     "evidence_table", "disagreements", "day_evidence_links", "daily_table", "store_span",
     "summary_section", "attacks_section", "where_section", "ground_section", "aid_section",
     "procurement_section", "evidence_section", "provenance_section", "week_articles_table",
@@ -300,6 +302,26 @@ def _kyiv_days(published: "pd.Series") -> "pd.Series":
     return p.dt.tz_convert(KYIV).dt.tz_localize(None).dt.normalize()
 
 
+@contextlib.contextmanager
+def _no_progress_bars() -> Iterator[None]:
+    """Progress bars of the loaders off while a notebook loads data (they would print widget
+    warnings into the report); the previous ``TQDM_DISABLE`` is restored afterwards."""
+    import warnings
+
+    old = os.environ.get("TQDM_DISABLE")
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        with warnings.catch_warnings():
+            # tqdm.auto warns at import inside a kernel without ipywidgets
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            yield
+    finally:
+        if old is None:
+            os.environ.pop("TQDM_DISABLE", None)
+        else:
+            os.environ["TQDM_DISABLE"] = old
+
+
 def load_week(params: ReportParams) -> WeekData:
     """Load articles and events for the report window and merge the events (via
     :func:`opslens.load_articles`, :func:`opslens.load_events`, :func:`opslens.merge_events`)."""
@@ -316,7 +338,8 @@ def load_week(params: ReportParams) -> WeekData:
                          columns=["id", "url", "title", "published", "source"], data_dir=params.data_dir)
     arts = arts.copy()
     arts["day"] = _kyiv_days(arts["published"])
-    mentions = load_events(start=start, end=end, data_dir=params.data_dir)
+    with _no_progress_bars():
+        mentions = load_events(start=start, end=end, data_dir=params.data_dir)
     if params.outlets and len(mentions):
         mentions = mentions[mentions["article_id"].isin(set(arts["id"]))]
     mentions = mentions[mentions["type"].isin(params.event_types)] if len(mentions) else mentions
@@ -365,6 +388,32 @@ def week_totals(series: "pd.DataFrame", week: IsoWeek) -> "pd.DataFrame":
         pct = round(100.0 * ch / a, 1) if not pd.isna(ch) and a else pd.NA
         rows.append({"measure": m, "previous": a, "this_week": b, "change": ch, "change_pct": pct})
     return pd.DataFrame(rows, columns=["measure", "previous", "this_week", "change", "change_pct"])
+
+
+def weapon_breakdown(series: "pd.DataFrame") -> "pd.DataFrame":
+    """Totals per weapon model from a ``by_weapon=True`` daily series of one type: ``weapon``,
+    ``launched``, ``destroyed`` (Int64). What the all-weapons rows hold beyond the named models
+    is the row ``model not named``, so the rows add up to the national totals."""
+    import pandas as pd
+
+    cols = ["weapon", "launched", "destroyed"]
+    if series is None or series.empty:
+        return pd.DataFrame(columns=cols)
+    s = series.copy()
+    for c in ("launched", "destroyed"):
+        s[c] = pd.to_numeric(s[c], errors="coerce").astype("Float64") if c in s else pd.NA
+    named = s[s["weapon"].notna()]
+    total = s[s["weapon"].isna()][["launched", "destroyed"]].sum(min_count=1)
+    per = named.groupby(named["weapon"].astype(str), sort=True)[["launched", "destroyed"]].sum(min_count=1)
+    rest = {c: total[c] - (per[c].sum() if len(per) else 0) for c in ("launched", "destroyed")}
+    rows = [{"weapon": w, "launched": r["launched"], "destroyed": r["destroyed"]} for w, r in per.iterrows()]
+    if any(not pd.isna(v) and v > 0 for v in rest.values()):
+        rows.append({"weapon": "model not named", **{k: (v if not pd.isna(v) and v > 0 else pd.NA)
+                                                     for k, v in rest.items()}})
+    out = pd.DataFrame(rows, columns=cols)
+    for c in ("launched", "destroyed"):
+        out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
+    return out
 
 
 def assaults_per_day(series: "pd.DataFrame") -> "pd.DataFrame":
@@ -753,7 +802,11 @@ class Output:
         if self.out_dir is not None:
             p = self.out_dir / "tables" / f"{_slug(name)}.csv"
             p.parent.mkdir(parents=True, exist_ok=True)
-            df.to_csv(p, index=False)
+            flat = df.copy()
+            for c in flat.columns:
+                if flat[c].dtype == object and flat[c].map(lambda v: isinstance(v, (list, tuple))).any():
+                    flat[c] = flat[c].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+            flat.to_csv(p, index=False)
             self.tables.append(p)
         h = html_table(df, **html_kw)
         if show:
@@ -800,11 +853,12 @@ _TYPE_WORDS = {"drone_attack": "drone", "missile_attack": "missile", "ground_ass
 
 def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame":
     """National daily totals of one type with the ids of the events behind each day:
-    ``date``, ``launched``, ``destroyed``, ``range`` ("30-40" where sources disagree), ``events``,
-    ``articles``, ``evidence`` (list of event ids; links to the evidence table)."""
+    ``date``, ``launched``, ``destroyed``, ``range`` ("30-40" where sources disagree),
+    ``at_least`` ("yes" when the day has no national total and regional reports were summed),
+    ``events``, ``articles``, ``evidence`` (list of event ids; links to the evidence table)."""
     import pandas as pd
 
-    cols = ["date", "launched", "destroyed", "range", "events", "articles", "evidence"]
+    cols = ["date", "launched", "destroyed", "range", "at_least", "events", "articles", "evidence"]
     if series is None or series.empty:
         return pd.DataFrame(columns=cols)
     s = series.copy()
@@ -812,8 +866,9 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
     if "weapon" in s:
         w = s["weapon"].astype("string").fillna("")
         s = s[w == ""] if (w == "").any() else s
-    s = s.groupby("date", sort=True).agg({c: "sum" for c in ("launched", "destroyed", "events", "articles",
-                                                             "launched_lower", "launched_upper") if c in s})
+    num = [c for c in ("launched", "destroyed", "events", "articles", "launched_lower", "launched_upper") if c in s]
+    lb = s.groupby("date", sort=True)["lower_bound"].any() if "lower_bound" in s else None
+    s = s.groupby("date", sort=True)[num].sum(min_count=1)
     refs = day_evidence_links(events)
     rng = []
     for _d, r in s.iterrows():
@@ -825,6 +880,7 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
         "launched": pd.to_numeric(s.get("launched"), errors="coerce").astype("Int64") if "launched" in s else pd.NA,
         "destroyed": pd.to_numeric(s.get("destroyed"), errors="coerce").astype("Int64") if "destroyed" in s else pd.NA,
         "range": rng,
+        "at_least": ["yes" if lb is not None and bool(lb.get(d, False)) else "" for d in s.index],
         "events": s["events"].astype("Int64") if "events" in s else pd.NA,
         "articles": s["articles"].astype("Int64") if "articles" in s else pd.NA,
         "evidence": [refs.get(pd.Timestamp(d), []) for d in s.index],
@@ -875,8 +931,10 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
     by_weapon = data.series(type_, by_weapon=True)
     by_weapon = by_weapon[(by_weapon["date"] >= _ts(p.week.start)) & (by_weapon["date"] <= _ts(p.week.end))] \
         if len(by_weapon) else by_weapon
-    if len(by_weapon):
-        out.figure(charts.weapon_mix(by_weapon, title=f"{word.capitalize()}s by model, {p.week}"), f"{word}_weapons")
+    mix = weapon_breakdown(by_weapon)
+    if len(mix):
+        out.figure(charts.weapon_mix(mix, title=f"{word.capitalize()}s by model, {p.week}"), f"{word}_weapons")
+        out.table(mix, f"{word}_weapons", caption=f"{word.capitalize()}s by model in {p.week}")
     out.table(daily_table(wk, ev), f"{word}_daily", refs="evidence",
               caption=f"{word.capitalize()}s per day in {p.week}; evidence links go to the articles below")
 
@@ -929,8 +987,9 @@ def ground_section(data: WeekData, out: Output) -> None:
     refs = day_evidence_links(wk_ev)
     wk["evidence"] = [refs.get(_ts(d), []) for d in wk["date"]]
     wk["date"] = wk["date"].dt.date
-    out.table(wk, "ground_daily", refs="evidence",
-              caption="Ground assaults per day (lower_bound: sum of direction reports, no national figure)")
+    wk["at_least"] = ["yes" if b else "" for b in wk.pop("lower_bound")]
+    out.table(wk[["date", "assaults", "at_least", "events", "evidence"]], "ground_daily", refs="evidence",
+              caption="Ground assaults per day (at_least: sum of direction reports, no national figure)")
 
 
 def aid_section(data: WeekData, out: Output) -> None:
@@ -946,7 +1005,8 @@ def aid_section(data: WeekData, out: Output) -> None:
     if ev is None or ev.empty:
         out.note(f"No aid announcements between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.", kind="empty")
         return
-    out.figure(charts.aid_timeline(ev, week=p.week, title="Aid announcements by donor and category"), "aid_timeline")
+    out.figure(charts.aid_timeline(ev, week=p.week, start=p.start, end=p.end,
+                                   title="Aid announcements by donor and category"), "aid_timeline")
     pk = aid_packages(data.events_of("aid_announcement", week_only=True))
     if pk.empty:
         out.note(f"No aid announcement is dated in {p.week}.", kind="empty")
