@@ -56,7 +56,7 @@ _WRITER = textwrap.dedent("""
     from test_ingest import story
 
     def slow(n, pause):
-        for i in range(n):
+        for i in range({first}, {first} + n):
             time.sleep(pause)
             yield story(i)
 
@@ -64,8 +64,9 @@ _WRITER = textwrap.dedent("""
 """)
 
 
-def _writer(tmp_path: Path, n: int, pause: float, batch: int) -> subprocess.Popen:
-    code = _WRITER.format(tests=str(ROOT / "tests"), n=n, pause=pause, data=str(tmp_path), batch=batch)
+def _writer(tmp_path: Path, n: int, pause: float, batch: int, first: int = 0) -> subprocess.Popen:
+    code = _WRITER.format(tests=str(ROOT / "tests"), n=n, pause=pause, data=str(tmp_path), batch=batch,
+                          first=first)
     env = dict(os.environ, TQDM_DISABLE="1")
     return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
 
@@ -234,3 +235,13 @@ def test_writer_reports_an_unreadable_part_and_keeps_going(tmp_path, caplog):
         stats = ingest_records([story(2), story(3)], data_dir=tmp_path, progress=False)
     assert (stats.added, stats.duplicate) == (1, 1)
     assert bad.name in caplog.text
+
+
+def test_two_ingests_at_once_take_turns_and_lose_nothing(tmp_path):
+    a = _writer(tmp_path, 60, pause=0.002, batch=10, first=0)
+    b = _writer(tmp_path, 60, pause=0.002, batch=10, first=30)  # overlaps a's last 30
+    assert a.wait(timeout=120) == 0 and b.wait(timeout=120) == 0
+    df = load_articles(data_dir=tmp_path)
+    assert len(df) == 90 and df["id"].is_unique
+    log = read_ingest_log(tmp_path)
+    assert (log["status"] == "ok").sum() == 90 and (log["status"] == "duplicate").sum() == 30

@@ -219,3 +219,41 @@ def test_manifest_lists_exactly_the_part_files_on_disk(tmp_path):
 def test_text_hash_ignores_whitespace_only():
     assert text_hash("a  b\n c ") == text_hash("a b c")
     assert text_hash("a b c") != text_hash("a b d")
+
+
+def test_two_versions_in_one_batch(tmp_path):
+    url = "https://wire.example.com/live"
+    res = add_all(tmp_path, [rec(url, WIRE.format(n=10, d=8)), rec(url, WIRE.format(n=25, d=20)),
+                             rec(url, WIRE.format(n=25, d=20))])
+    assert [r.status for r in res] == ["ok", "new-version", "duplicate"]
+    every = load_articles(data_dir=tmp_path, latest=False)
+    assert sorted(every["version"].tolist()) == [1, 2]
+    assert load_articles(data_dir=tmp_path)["version"].tolist() == [2]
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    from opslens.store import atomic_write_bytes
+
+    target = tmp_path / "_manifest.json"
+    atomic_write_bytes(target, b'{"old": true}')
+    with pytest.raises(TypeError):
+        atomic_write_bytes(target, "not bytes")  # fails inside the write
+    assert target.read_bytes() == b'{"old": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["_manifest.json"]
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    code = ("import time\nfrom opslens.store import ArticleStore\n"
+            f"with ArticleStore({str(tmp_path)!r}).writer() as w:\n"
+            "    print('locked', flush=True)\n    time.sleep(1.0)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "locked"
+    t0 = time.perf_counter()
+    add_all(tmp_path, [rec("https://a.example.com/1", other_story(1))])
+    waited = time.perf_counter() - t0
+    assert p.wait(timeout=30) == 0
+    assert waited > 0.5, "the second writer must block while the first holds the store lock"
