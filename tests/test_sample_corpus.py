@@ -444,3 +444,13 @@ def test_build_is_deterministic(tmp_path):
     assert produced == committed
     for rel in produced:
         assert (out / rel).read_bytes() == (SAMPLE / rel).read_bytes(), rel
+
+
+def test_facts_are_rederived_identically_from_shared(tmp_path):
+    if not (SHARED / "datasets" / "missile-attacks-daily").is_dir():
+        pytest.skip(f"{SHARED / 'datasets'} absent: facts.csv is derived from ../shared")
+    facts_copy = tmp_path / "facts.csv"
+    res = subprocess.run([sys.executable, str(SAMPLE / "build.py"), "--refresh-facts", "--facts", str(facts_copy),
+                          "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert facts_copy.read_bytes() == (SAMPLE / "facts.csv").read_bytes()
