@@ -34,13 +34,14 @@ def write_summary(counts, out_dir: Path) -> tuple[Path, Path]:
     counts.assign(date=counts["date"].dt.strftime("%Y-%m-%d")).to_csv(tmp, index=False)
     tmp.replace(csv_path)
     wide = counts.pivot_table(index="date", columns="source", values="articles", aggfunc="sum", fill_value=0)
-    fig, ax = plt.subplots(figsize=(11, 4.5), dpi=100)
+    fig, ax = plt.subplots(figsize=(12, 4.5), dpi=100)
     if len(wide):
+        colors = plt.get_cmap("tab20").colors
         bottom = None
-        for src in wide.columns:
-            ax.bar(wide.index, wide[src], bottom=bottom, label=str(src), width=0.8)
+        for i, src in enumerate(wide.columns):
+            ax.bar(wide.index, wide[src], bottom=bottom, label=str(src), width=0.8, color=colors[i % len(colors)])
             bottom = wide[src] if bottom is None else bottom + wide[src]
-        ax.legend(fontsize=7, ncol=2, loc="upper left", frameon=False)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="outlet")
     else:
         ax.text(0.5, 0.5, "no dated articles in the store", ha="center", va="center", transform=ax.transAxes)
     ax.set_title("Articles per day and outlet")
