@@ -354,6 +354,17 @@ class _Draft:
         return self.parts[0]
 
 
+#: explicit statements of the kind of aid outweigh single cue words
+_EXPLICIT = (
+    ("military", re.compile(r"\b(?:military|defen[cs]e|defensive|security|lethal|non-lethal)\s+(?:aid|assistance|support|package|"
+                            r"equipment|materiel|purposes?)\b|\bweapons?\b|\bammunitions?\b|\barmed forces\b|\bnato\b"), 3.0),
+    ("humanitarian", re.compile(r"\bhumanitarian\b|\bcivil(?:ian)? protection\b|\bwinteri[sz]ation\b|\bin-kind\b"), 3.0),
+    ("financial", re.compile(r"\b(?:financial|budget(?:ary)?|macro-?financial|economic|fiscal)\s+(?:aid|assistance|support)\b|"
+                             r"\bloans?\b|\bguarantees?\b|\bgrants?\b(?!\s+(?:with|for)\s+humanitarian)|\bbonds?\b|"
+                             r"\bcredit line|\bswap line|\bbudget support|\b(?:world bank|imf|ebrd|development bank)\b"), 3.0),
+)
+
+
 def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
     score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
     for k, p in enumerate(parts):
@@ -361,12 +372,9 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
         for cat, n in p.cues.categories.items():
             score[cat] += w * n
         text = p.sent.text.lower()
-        if re.search(r"\bhumanitarian\b", text):
-            score["humanitarian"] += 2 * w
-        if re.search(r"\bmilitary (?:aid|assistance|support|equipment|package)|\bweapons?\b|\bammunition\b|\blethal\b", text):
-            score["military"] += 2 * w
-        if re.search(r"\b(?:loan|budget support|macro-?financial|financial (?:aid|assistance|support)|guarantee)\b", text):
-            score["financial"] += 2 * w
+        for cat, rx, bonus in _EXPLICIT:
+            if rx.search(text):
+                score[cat] += bonus * w
     for c in item_cats:
         if c in score:
             score[c] += 1.0
