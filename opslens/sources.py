@@ -222,8 +222,8 @@ def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str =
         on_error(e)
         return
     if _looks_like_feed(res.body, res.content_type):
-        yield from _iter_feed_bytes(url, res.body, fetcher=fetcher, extractor=extractor, on_error=on_error,
-                                    settings=settings)
+        yield from _iter_feed_bytes(url, res.body, get_fetcher=lambda: fetcher, extractor=extractor,
+                                    on_error=on_error, settings=settings)
         return
     mime = (res.content_type or "").split(";")[0].strip().lower()
     if mime and mime not in ("text/html", "application/xhtml+xml"):
@@ -315,7 +315,12 @@ def _entry_content(entry) -> str | None:
 
 
 def _entry_date(entry) -> str | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+    for key in ("published", "created", "updated"):  # as written: keeps the offset
+        if entry.get(key):
+            iso = normalize_date(entry[key])
+            if iso:
+                return iso
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):  # feedparser's UTC reading
         if entry.get(key):
             iso = normalize_date(entry[key])
             if iso:
@@ -323,7 +328,7 @@ def _entry_date(entry) -> str | None:
     return None
 
 
-def _iter_feed_bytes(feed: str, data: bytes, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+def _iter_feed_bytes(feed: str, data: bytes, *, get_fetcher, extractor, on_error, settings) -> Iterator[dict]:
     import feedparser
 
     parsed = feedparser.parse(data)
@@ -364,10 +369,8 @@ def _iter_feed_bytes(feed: str, data: bytes, *, fetcher, extractor, on_error, se
                     on_error(InputError(f"{feed}#entry{n}", f"entry link is not an http(s) URL: {link!r}",
                                         "the entry is skipped"))
                     continue
-                if fetcher is None:
-                    fetcher = _default_fetcher(settings)
                 try:
-                    res = fetcher.fetch(link, expect="html")
+                    res = get_fetcher().fetch(link, expect="html")
                 except FetchError as e:
                     on_error(e)
                     continue
@@ -391,28 +394,26 @@ def _iter_feed_bytes(feed: str, data: bytes, *, fetcher, extractor, on_error, se
         log.info("%s: %d entries already seen, %d new", feed, skipped, len(new_keys))
 
 
-def _iter_feed(feed: str, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+def _iter_feed(feed: str, *, get_fetcher, extractor, on_error, settings) -> Iterator[dict]:
     if is_http_url(feed):
-        if fetcher is None:
-            fetcher = _default_fetcher(settings)
         try:
-            res = fetcher.fetch(feed, expect="feed", refresh=True)
+            res = get_fetcher().fetch(feed, expect="feed", refresh=True)
         except FetchError as e:
             raise InputError(feed, f"feed could not be fetched: {e.problem}", e.hint) from e
         if not _looks_like_feed(res.body, res.content_type):
             # A URL that looked like a feed but is an article page.
             yield _record_from_fetch(res, extractor=extractor, origin="url")
             return
-        yield from _iter_feed_bytes(feed, res.body, fetcher=fetcher, extractor=extractor, on_error=on_error,
-                                    settings=settings)
+        yield from _iter_feed_bytes(feed, res.body, get_fetcher=get_fetcher, extractor=extractor,
+                                    on_error=on_error, settings=settings)
     else:
         p = Path(feed).expanduser().resolve()
         try:
             data = _open_bytes(p)
         except OSError as e:
             raise InputError(feed, f"cannot read ({e})", "check the path") from e
-        yield from _iter_feed_bytes(str(p), data, fetcher=fetcher, extractor=extractor, on_error=on_error,
-                                    settings=settings)
+        yield from _iter_feed_bytes(str(p), data, get_fetcher=get_fetcher, extractor=extractor,
+                                    on_error=on_error, settings=settings)
 
 
 def _default_fetcher(settings):
@@ -771,8 +772,8 @@ def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=Non
             if kind == "url":
                 yield from _iter_url(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error, settings=settings)
             elif kind == "feed":
-                yield from _iter_feed(s, fetcher=get_fetcher() if is_http_url(s) else fetcher, extractor=extractor,
-                                      on_error=on_error, settings=settings)
+                yield from _iter_feed(s, get_fetcher=get_fetcher, extractor=extractor, on_error=on_error,
+                                      settings=settings)
             elif kind == "url-list":
                 yield from _iter_url_list(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error,
                                           settings=settings)

@@ -137,7 +137,8 @@ def test_feed_date_used_when_page_has_none(tmp_path, tmp_settings, fetcher, http
     feed = tmp_path / "feed.xml"
     feed.write_text(rss([http_server.url("date_none.html")]))
     (rec,), _ = collect([str(feed)], tmp_settings, fetcher=fetcher)
-    assert rec["published"] == "2023-05-01T07:00:00+00:00" and rec["published_source"] == "feed"
+    # the offset is kept as the feed wrote it (pubDate ... +0300)
+    assert rec["published"] == "2023-05-01T10:00:00+03:00" and rec["published_source"] == "feed"
 
 
 def test_feed_with_full_content_needs_no_fetch(tmp_path, tmp_settings):
