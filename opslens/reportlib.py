@@ -885,7 +885,7 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
         "articles": s["articles"].astype("Int64") if "articles" in s else pd.NA,
         "evidence": [refs.get(pd.Timestamp(d), []) for d in s.index],
     })
-    return out[cols]
+    return out[cols].reset_index(drop=True)
 
 
 def summary_section(data: WeekData, out: Output) -> bool:
