@@ -329,7 +329,7 @@ def _negative_exempt(text: str, span: tuple[int, int]) -> bool:
     word = text[span[0]:span[1]].lower()
     if word in ("possible", "possibility") and re.search(r"\bas soon as possible\b", text, re.I):
         return True
-    if word.startswith("request") and re.search(r"\b(?:at|upon|on|in response to)\s+(?:the\s+)?(?:\w+\s+){0,3}request", text, re.I):
+    if word.startswith("request") and re.search(r"\b(?:at|upon|on|in response to)\s+(?:the\s+|a\s+)?(?:[\w'’]+\s+){0,3}request", text, re.I):
         return True  # "at the Ukrainian government's request" is delivery, not a request
     if word.startswith("consider") and re.search(r"\bwe\s+(?:do\s+not\s+)?consider\b|considered\s+as\b", text, re.I):
         return True  # tracker's own accounting remarks
@@ -658,6 +658,12 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
                 d.donor = _context_donor(doc, d) if doc.title else _article_donor(analyses, d)
+    if kind == "aid_announcement" and drafts and not doc.title and analyses and len(doc.text) <= 1500:
+        # a short package description opens with the goods it lists ("15 units of M113 APCs, ...")
+        head = analyses[0]
+        if head.items and not head.is_excluded and not any(head in d.parts for d in drafts):
+            target = next((d for d in drafts if d.donor is None), drafts[0])
+            target.parts.insert(0, head)
     doc.cache["aid_drafts"] = drafts
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"

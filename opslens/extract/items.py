@@ -159,13 +159,23 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     qs = [(q.start, q.end, q.quantity) for q in find_quantities(text)]
     # "2000 rounds": a year-like number followed by a lowercase noun is a count
     for m in _YEARLIKE.finditer(text):
-        nxt = text[m.end():m.end() + 12].strip().split(" ")[0].lower()
-        if nxt in _MONTHS or nxt in _STOP or any(s <= m.start() < e for s, e, _ in qs):
+        nxt = text[m.end():m.end() + 14].strip().split(" ")[0].lower().rstrip(".,;:")
+        if nxt in _MONTHS or nxt in _STOP or any(s <= m.start() < e for s, e, _ in qs) or not nxt.endswith("s") \
+                or nxt.endswith("ss") or nxt in _NOT_ITEMS:
             continue
         v = int(m.group(1))
         qs.append((m.start(), m.end(), {"value": v, "lower": v, "upper": v, "qualifier": "exact"}))
-    qs.sort(key=lambda q: q[0])
-    return qs
+    # "hand over 30 vehicles" is 30, not "over 30"
+    fixed = []
+    for qs_, qe, qd in qs:
+        m = re.match(r"over\s+", text[qs_:qe], re.I)
+        if m and re.search(r"\bhand(?:s|ed|ing)?\s+$", text[max(0, qs_ - 10):qs_], re.I) and qd.get("lower") is not None:
+            n = qd["lower"] - 1
+            qd = {"value": n, "lower": n, "upper": n, "qualifier": "exact"}
+            qs_ += m.end()
+        fixed.append((qs_, qe, qd))
+    fixed.sort(key=lambda q: q[0])
+    return fixed
 
 
 #: "Source of Aid 4", "ID 3", "No. 2", "phase 2": a label, not a count
