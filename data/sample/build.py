@@ -474,7 +474,7 @@ class Page:
 
     @property
     def path(self) -> str:
-        return f"html/{self.outlet}/{self.slug}.html"
+        return f"html/{self.outlet}/{self.slug.rsplit('/', 1)[-1]}.html"
 
     def text_words(self) -> int:
         parts = list(self.paras)
@@ -773,6 +773,48 @@ def release_time(fact: dict[str, str], rng: random.Random) -> dt.datetime:
     return base
 
 
+AIRCRAFT = {"Tu-95MS": "Tu-95MS", "Tu-160": "Tu-160", "Tu-22M3": "Tu-22M3", "Su-35": "Su-35"}
+
+
+def launch_places(launch_place: str) -> str:
+    """'Caspian Sea and Volgodonsk' -> 'the Caspian Sea and the Volgodonsk area'."""
+    names = []
+    for w in filter(None, launch_place.split(" and ")):
+        w = w.strip()
+        if w.endswith(" oblast"):
+            w = "the " + w.replace(" oblast", " region")
+        elif w in ("Caspian Sea", "Black Sea", "north-east"):
+            w = "the " + w
+        elif w == "Volgodonsk":
+            w = "the Volgodonsk area"
+        names.append(w)
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def carrier_sentence(fact: dict[str, str], rng: random.Random) -> str:
+    """Where the missiles came from (aircraft counts are not weapon counts: a deliberate trap)."""
+    parts = []
+    planes = []
+    for c in fact["carrier"].split(" and "):
+        c = c.strip()
+        if c == "Navy":
+            parts.append("ships of the Black Sea Fleet")
+            continue
+        n, _, model = c.partition(" x ")
+        if model:
+            kind = "fighter jets" if model.startswith("Su-") else "bombers"
+            parts.append(f"{num(int(n), rng, 0.9)} {model} {kind}")
+        else:
+            planes.append(c)
+    if planes:
+        parts.insert(0, " and ".join(planes) + " strategic bombers")
+    where = launch_places(fact["launch_place"])
+    src = f" from {where}" if where else ""
+    return f"The missiles were fired by {' and '.join(parts)}{src}, according to the military."
+
+
 def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = True) -> tuple[str, Event]:
     day = dt.date.fromisoformat(fact["date"])
     L, D = _i(fact["launched"]), _i(fact["destroyed"])
@@ -793,8 +835,7 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = Tru
         when = f"On the night of {day.day} {MONTHS[day.month - 1]}"
     else:
         when = f"On {day.day} {MONTHS[day.month - 1]}"
-    frm = f", launched from the {fact['launch_place'].replace(' and ', ' and the ')}" if fact["launch_place"] and \
-        fact["launch_place"] not in ("north-east",) else (" from the north-east" if fact["launch_place"] == "north-east" else "")
+    frm = f", launched from {launch_places(fact['launch_place'])}" if fact["launch_place"] else ""
     Lq = Qty(L, "exact", digits(L) if L > 9 or rng.random() < 0.5 else words(L))
     tgt = f" {ttext}" if ttext else ""
     if first:
@@ -927,6 +968,19 @@ def regional_claim(fact: dict[str, str], region: str, pub_local: dt.date, rng: r
     return s, ev
 
 
+def topical(bank: list[str], kinds: set[str]) -> list[str]:
+    """Context sentences that fit a story about ``kinds`` (drone-only stories get no missile talk)."""
+    out = []
+    for s in bank:
+        low = s.lower()
+        if "drone_attack" not in kinds and ("drone" in low or "shahed" in low):
+            continue
+        if "missile_attack" not in kinds and "missile" in low:
+            continue
+        out.append(s)
+    return out
+
+
 def fill(rng: random.Random, bank: list[str], k: int, used: set[str] | None = None) -> list[str]:
     pool = [s for s in bank if not used or s not in used]
     out = rng.sample(pool, min(k, len(pool)))
@@ -1005,6 +1059,8 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
         day = dt.date.fromisoformat(main["date"])
         total = sum(int(f["launched"]) for f in stmt)
         pub = release_time(main, rng)
+        kinds = {f["type"] for f in stmt}
+        ctx, bg, quotes = topical(AIR_CONTEXT, kinds), topical(AIR_BACKGROUND, kinds), topical(AIR_QUOTES, kinds)
         # 1. government release -------------------------------------------------------------
         wrote_gov = total > 2 or rng.random() < 0.5
         if wrote_gov:
@@ -1047,9 +1103,13 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
                      "jsonld" if rng.random() < 0.85 else "url", "air", url_date=wl,
                      author=rng.choice(["Olena Marchuk", "Taras Hrytsenko", "Anna Bielova", "Mark Dolan"]))
             p.paras = [dateline + sents[0]] + sents[1:]
-            p.paras += fill(rng, AIR_CONTEXT, 2) + fill(rng, AIR_QUOTES, 1) + [rng.choice(WIRE_TAILS)]
+            if main["carrier"] and main["type"] == "missile_attack":
+                p.paras.append(carrier_sentence(main, rng))
+                if re.search(r"\d| x ", main["carrier"]):
+                    p.traps.append("number of aircraft that launched the missiles (not an event count)")
+            p.paras += fill(rng, ctx, 2) + fill(rng, quotes, 1) + [rng.choice(WIRE_TAILS)]
             p.events = evs
-            pad(p, rng, [AIR_CONTEXT, AIR_BACKGROUND], 170, 330)
+            pad(p, rng, [ctx, bg], 170, 330)
             p.paras.append(f"(Reporting by {p.author}; editing by the Kyiv Wire desk)")
             pages.append(p)
         # 3. regional outlets -----------------------------------------------------------------
@@ -1073,9 +1133,12 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
                 rng.choice([f"Missile attack: explosions heard in {rname}", f"{rname}: missiles shot down, officials say"])
             p = Page(outlet, slugify(title) + f"-{rpub:%y%m%d%H%M}", title, rpub, "meta", "air",
                      author=rng.choice(["Newsroom", "Iryna Koval", "Serhii Bondar", "Staff reporter"]))
-            p.paras = paras + fill(rng, AIR_CONTEXT, 3) + fill(rng, AIR_QUOTES, 1)
+            rctx, rbg = ctx, bg
+            if region not in ("Kyiv", "Kyiv Oblast"):
+                rctx, rbg = [x for x in ctx if "capital" not in x], [x for x in bg if "capital" not in x]
+            p.paras = paras + fill(rng, rctx, 3) + fill(rng, quotes, 1)
             p.events = evs
-            pad(p, rng, [AIR_CONTEXT, AIR_BACKGROUND], 160, 200)
+            pad(p, rng, [rctx, rbg], 160, 200)
             pages.append(p)
         # 4. aggregator rewrite (hedged figures, boilerplate traps) ---------------------------
         if total >= 15:
@@ -1086,12 +1149,12 @@ def air_pages(facts: list[dict[str, str]], rng: random.Random) -> tuple[list[Pag
                                 f"Ukraine under fire again: {e_a.launched.text} {what}, air force says"])
             p = Page("newsflow24.com", f"a/{day:%y%m%d}-{slugify(title, 40)}", title, apub,
                      "time" if rng.random() < 0.6 else "jsonld", "air", author="NewsFlow 24 Desk")
-            p.paras = [s_a] + fill(rng, AIR_CONTEXT, 4) + fill(rng, AIR_QUOTES, 1)
+            p.paras = [s_a] + fill(rng, ctx, 4) + fill(rng, quotes, 1)
             p.events = [e_a]
             p.related = related_links(rng)
             p.comments = rng.sample(COMMENTS, 3)
             p.traps += ["related-stories links with other attack figures", "comments with numbers"]
-            pad(p, rng, [AIR_CONTEXT, AIR_BACKGROUND], 170, 250)
+            pad(p, rng, [ctx, bg], 170, 250)
             pages.append(p)
         # 5. live-blog entries ----------------------------------------------------------------
         t = pub + dt.timedelta(minutes=5 + rng.randrange(20))
@@ -2125,6 +2188,9 @@ def build(out: Path, facts_path: Path) -> list[Page]:
     if html_dir.exists():
         for old in sorted(html_dir.rglob("*.html"), reverse=True):
             old.unlink()
+        for d in sorted((d for d in html_dir.rglob("*") if d.is_dir()), reverse=True):
+            if not any(d.iterdir()):
+                d.rmdir()
     for p in pages:
         target = out / p.path
         target.parent.mkdir(parents=True, exist_ok=True)
