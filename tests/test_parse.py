@@ -152,3 +152,9 @@ def test_default_extractor_f1_on_benchmark_dev_pages(tmp_path, shared_dir):
     scores = json.loads(res.stdout)
     assert scores["missing"] == 0
     assert scores["f1"] >= 0.96, scores
+
+
+def test_parse_command_with_no_pages_is_an_error(tmp_path, capsys):
+    assert main(["-q", "parse", str(tmp_path), "--out", str(tmp_path / "o.jsonl")]) == 1
+    assert "no HTML pages found" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         except InputError as e:
             log.error("%s", e)
             failed += 1
-    if not files and failed:
+    if not files:
         raise InputError(", ".join(args.files), "no HTML pages found", "pass .html/.htm/.html.gz files or folders")
     rows = []
     for path in tqdm(files, desc="parse", unit="page", disable=None if not os.environ.get("TQDM_DISABLE") else True):
