@@ -386,8 +386,14 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
 #: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
 _ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|"
                             r"consider\s+here)\b|\bremaining\b|\b(?:thus|therefore|hence)\b|\bequals?\b|\bequal\s+to\b|"
-                            r"\bleaves\b", re.IGNORECASE)
+                            r"\bleaves\b|\badding up to\b", re.IGNORECASE)
 _ACCOUNT_BEFORE = re.compile(r"\bwhich\s+(?:is\s+the\s+amount\s+)?we\s+(?:report|attribute|count)\b", re.IGNORECASE)
+#: "an additional $50 million": the new money; "in addition to the $120 million", "bringing the total
+#: to $1 billion": background or totals
+_FRESH_BEFORE = re.compile(r"\b(?:additional|further|new|another|extra|fresh)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_BACKGROUND_BEFORE = re.compile(r"(?:\bin addition to|\bon top of|\bprevious(?:ly)?|\bearlier|\balready|\btotal(?:ling)?|"
+                                r"\bcomprising|\b(?:bring(?:s|ing)?|increas\w*|doubl\w*|rais\w*|up)\b[^.]{0,40}\bto)"
+                                r"\s+(?:[\w()-]+\s+){0,4}$", re.IGNORECASE)
 _VALUE_WORDS = re.compile(r"\b(?:value|valued|worth|amounts?|amounting|cost|costs|totals?|totalling)\b", re.IGNORECASE)
 
 
@@ -434,6 +440,10 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
         for m in p.money:
             before = p.sent.text[max(0, m.start - 60):m.start]
             rank = 10 * k - (1 if preferred.search(before) else 0)
+            if _FRESH_BEFORE.search(before):
+                rank -= 2
+            if _BACKGROUND_BEFORE.search(before):
+                rank += 5
             candidates.append((rank, k, _money_of(m, d)))
     if candidates:
         candidates.sort(key=lambda c: (c[0], c[1]))
