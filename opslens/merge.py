@@ -35,6 +35,7 @@ authoritative claimant (exact figures before approximate ones on ties).
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import logging
@@ -131,25 +132,38 @@ def _num_array(df: pd.DataFrame, col: str) -> np.ndarray:
     return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
+def _cat(values: Any) -> pd.Categorical:
+    """Ordered categorical with sorted categories: sorting by it = sorting by the strings."""
+    vals = pd.Series(values, dtype="string").fillna("")
+    cats = sorted(pd.unique(vals.to_numpy(dtype=object)))
+    return pd.Categorical(vals.to_numpy(dtype=object), categories=cats, ordered=True)
+
+
+def _col(df: pd.DataFrame, c: str) -> pd.Series:
+    if c in df.columns:
+        return df[c].astype("string").str.strip().reset_index(drop=True)
+    return pd.Series([None] * len(df), dtype="string")
+
+
 def _prepare(df: pd.DataFrame) -> pd.DataFrame:
-    """Internal working columns, prefixed ``_``, on a copy with a positional ``_row``."""
+    """Internal working columns, prefixed ``_``, with a positional ``_row``. String keys are
+    ordered categoricals (``""`` = null), so sorting and comparing them is cheap."""
     n = len(df)
     w = pd.DataFrame(index=pd.RangeIndex(n))
     w["_row"] = np.arange(n)
-    w["_type"] = df["type"].astype("string").to_numpy() if "type" in df.columns else pd.array([None] * n, dtype="string")
+    w["_type"] = _cat(_col(df, "type"))
     day = pd.to_datetime(df["date"], errors="coerce") if "date" in df.columns else pd.Series(pd.NaT, index=df.index)
-    w["_day"] = day.dt.tz_localize(None).dt.normalize().to_numpy() if getattr(day.dt, "tz", None) else day.dt.normalize().to_numpy()
-    prec = df["date_precision"].astype("string").str.lower() if "date_precision" in df.columns else pd.Series([None] * n, dtype="string")
-    w["_prec"] = prec.fillna("day").where(prec.fillna("day").isin(["day", "week", "month"]), "day").to_numpy()
-    country = df["country"].astype("string").str.strip().str.upper() if "country" in df.columns else pd.Series([None] * n, dtype="string")
-    w["_country"] = country.mask(country == "").fillna("UA").to_numpy()
-    admin1 = df["admin1"].astype("string").str.strip() if "admin1" in df.columns else pd.Series([None] * n, dtype="string")
-    w["_admin1"] = admin1.mask(admin1 == "").fillna("").to_numpy()
-    weapon = df["weapon"].astype("string").str.strip() if "weapon" in df.columns else pd.Series([None] * n, dtype="string")
-    w["_weapon"] = weapon.mask(weapon == "").fillna("").to_numpy()
-    claimed = df["claimed_by"].astype("string") if "claimed_by" in df.columns else pd.Series([None] * n, dtype="string")
-    uniq = pd.unique(claimed.dropna())
-    ranks = {c: claimant_authority(c) for c in uniq}
+    if getattr(day.dt, "tz", None) is not None:
+        day = day.dt.tz_localize(None)
+    w["_day"] = day.dt.normalize().to_numpy()
+    prec = _col(df, "date_precision").str.lower()
+    w["_prec"] = _cat(prec.where(prec.isin(["week", "month"]), "day"))
+    country = _col(df, "country").str.upper()
+    w["_country"] = _cat(country.mask(country == "").fillna("UA"))
+    w["_admin1"] = _cat(_col(df, "admin1"))
+    w["_weapon"] = _cat(_col(df, "weapon"))
+    claimed = _col(df, "claimed_by")
+    ranks = {c: claimant_authority(c) for c in pd.unique(claimed.dropna().to_numpy(dtype=object))}
     w["_auth"] = claimed.map(ranks).fillna(UNKNOWN_AUTHORITY).astype(int).to_numpy()
     qrank = np.full(n, 4)
     for q in reversed(COMPARED):
@@ -159,32 +173,46 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
             qrank = np.where(~np.isnan(r), r, qrank)
     w["_qrank"] = qrank.astype(int)
     hcols = [c for c in ("article_id", "evidence_start", "evidence_text", "place", "donor", "value_amount",
-                         *(f"{q}_value" for q in QUANTITY_FIELDS)) if c in df.columns]
-    base = df[hcols].reset_index(drop=True).astype("string") if hcols else pd.DataFrame(index=w.index)
-    base["_t"], base["_a"], base["_w"] = w["_type"].to_numpy(), w["_admin1"].to_numpy(), w["_weapon"].to_numpy()
-    w["_fp"] = pd.util.hash_pandas_object(base, index=False).to_numpy()
+                         "claimed_by", *(f"{q}_value" for q in QUANTITY_FIELDS)) if c in df.columns]
+    base = df[hcols].reset_index(drop=True) if hcols else pd.DataFrame(index=w.index)
+    base = base.assign(_t=w["_type"], _a=w["_admin1"], _w=w["_weapon"],
+                       _d=w["_day"])
+    w["_fp"] = pd.util.hash_pandas_object(base, index=False, categorize=True).to_numpy()
     return w
 
 
 # --- clustering --------------------------------------------------------------------------------
 
-def _close(a: float, b: float, opt: MergeOptions) -> bool:
-    return abs(a - b) <= max(opt.abs_tol, opt.rel_tol * max(abs(a), abs(b)))
-
-
 def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarray], opt: MergeOptions,
                      start_id: int) -> tuple[np.ndarray, list[tuple], int]:
     """Cluster attack-like rows ``idx`` (already in canonical order). Returns (cluster id per
     row of idx, [canonical key per cluster], next id)."""
-    types = w["_type"].to_numpy()[idx].tolist()
-    countries = w["_country"].to_numpy()[idx].tolist()
-    admins = w["_admin1"].to_numpy()[idx].tolist()
-    days = w["_day"].to_numpy()[idx]
-    days_l = [None if np.isnat(d) else d for d in days.astype("datetime64[D]")]
-    precs = w["_prec"].to_numpy()[idx].tolist()
-    weapons = w["_weapon"].to_numpy()[idx].tolist()
+    def codes(c: str) -> tuple[list[int], list[str]]:
+        return w[c].cat.codes.to_numpy()[idx].tolist(), [str(x) for x in w[c].cat.categories]
+
+    types, T = codes("_type")
+    countries, C = codes("_country")
+    admins, A = codes("_admin1")
+    weapons, W = codes("_weapon")
+    precs, P = codes("_prec")
+    national_code = A.index("") if "" in A else -1
+    no_weapon = W.index("") if "" in W else -1
+    day_code = P.index("day") if "day" in P else -1
+    days = w["_day"].to_numpy()[idx].astype("datetime64[D]")
+    # days as ints (days since 1970-01-01), None when undated: cheap to hash and compare
+    days_l = np.where(np.isnat(days), None, days.astype(np.int64)).tolist()
     fps = w["_fp"].to_numpy()[idx].tolist()
-    vals = [figs[q][idx].tolist() for q in COMPARED]
+    row_values = list(zip(*(figs[q][idx].tolist() for q in COMPARED)))
+    abs_tol, rel_tol = opt.abs_tol, opt.rel_tol
+
+    def close(c: tuple, r: tuple) -> bool:
+        for a, b in zip(c, r):
+            if a == a and b == b and abs(a - b) > max(abs_tol, rel_tol * max(abs(a), abs(b))):
+                return False
+        return True
+
+    def iso(d: int) -> str:
+        return str(np.datetime64(d, "D"))
     out = np.empty(len(idx), dtype=np.int64)
     keys: list[tuple] = []
     next_id = start_id
@@ -199,10 +227,10 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
         d = days_l[i]
         if d is None:
             out[i] = next_id
-            keys.append((types[i], countries[i], admins[i], "undated", "", "", f"{fps[i]:x}"))
+            keys.append((T[types[i]], C[countries[i]], A[admins[i]], "undated", "", "", f"{fps[i]:x}"))
             next_id += 1
             continue
-        if precs[i] != "day":
+        if precs[i] != day_code:
             coarse.append(i)
             continue
         key = (types[i], countries[i], admins[i], d)
@@ -210,14 +238,14 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             cur_key = key
             clusters = []
             by_place_day[key] = []
-        national = admins[i] == ""
+        national = admins[i] == national_code
         wpn = weapons[i]
-        row_vals = [v[i] for v in vals]
+        row_vals = row_values[i]
         target = None
         for cl in clusters:
-            if wpn and cl[1] and cl[1] != wpn:
+            if wpn != no_weapon and cl[1] != no_weapon and cl[1] != wpn:
                 continue
-            if not national and not all(a != a or b != b or _close(a, b, opt) for a, b in zip(cl[2], row_vals)):
+            if not national and not close(cl[2], row_vals):
                 continue
             target = cl
             break
@@ -225,47 +253,55 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             target = [next_id, wpn, row_vals]
             clusters.append(target)
             by_place_day[key].append((d, target))
-            keys.append((types[i], countries[i], admins[i], str(d), "day", wpn, sum(1 for c in clusters if c[1] == wpn) - 1))
+            keys.append((T[types[i]], C[countries[i]], A[admins[i]], iso(d), "day", W[wpn],
+                         sum(1 for c in clusters if c[1] == wpn) - 1))
             next_id += 1
         else:
-            if not target[1] and wpn:
+            if target[1] == no_weapon and wpn != no_weapon:
                 target[1] = wpn
-            target[2] = [a if a == a else b for a, b in zip(target[2], row_vals)]
+            tv = target[2]
+            if tv[0] != tv[0] or tv[1] != tv[1] or tv[2] != tv[2]:  # fill figures the first row lacked
+                target[2] = tuple(a if a == a else b for a, b in zip(tv, row_vals))
         out[i] = target[0]
 
     # 2) week/month rows: join the single compatible day event in their span, else their own
     if coarse:
-        by_place: dict[tuple, list[tuple[Any, list]]] = {}
+        # day clusters per place, in day order (rows were sorted by place, then day)
+        by_place: dict[tuple, tuple[list, list]] = {}
         for (t, c, a, _d), lst in by_place_day.items():
-            by_place.setdefault((t, c, a), []).extend(lst)
+            days_, cls_ = by_place.setdefault((t, c, a), ([], []))
+            days_.extend(x[0] for x in lst)
+            cls_.extend(x[1] for x in lst)
         own: dict[tuple, list[list]] = {}
         for i in coarse:
             d = days_l[i]
             start = d
-            if precs[i] == "week":
-                end = d + np.timedelta64(7, "D")
+            if P[precs[i]] == "week":
+                end = d + 7
             else:
-                m = d.astype("datetime64[M]")
-                start, end = m.astype("datetime64[D]"), (m + 1).astype("datetime64[D]")
-            wpn, row_vals = weapons[i], [v[i] for v in vals]
-            national = admins[i] == ""
+                m = np.datetime64(d, "D").astype("datetime64[M]")
+                start, end = int(m.astype("datetime64[D]").astype(np.int64)), int((m + 1).astype("datetime64[D]").astype(np.int64))
+            wpn, row_vals = weapons[i], row_values[i]
+            national = admins[i] == national_code
 
             def ok(cl: list) -> bool:
-                if wpn and cl[1] and cl[1] != wpn:
+                if wpn != no_weapon and cl[1] != no_weapon and cl[1] != wpn:
                     return False
-                return national or all(a != a or b != b or _close(a, b, opt) for a, b in zip(cl[2], row_vals))
+                return national or close(cl[2], row_vals)
 
-            cands = [cl for day, cl in by_place.get((types[i], countries[i], admins[i]), ()) if start <= day < end and ok(cl)]
+            days_, cls_ = by_place.get((types[i], countries[i], admins[i]), ([], []))
+            lo_, hi_ = bisect.bisect_left(days_, start), bisect.bisect_left(days_, end)
+            cands = [cl for cl in cls_[lo_:hi_] if ok(cl)]
             if len(cands) == 1:
                 out[i] = cands[0][0]
                 continue
-            okey = (types[i], countries[i], admins[i], str(d), precs[i])
+            okey = (T[types[i]], C[countries[i]], A[admins[i]], iso(d), P[precs[i]])
             lst = own.setdefault(okey, [])
             target = next((cl for cl in lst if ok(cl)), None)
             if target is None:
                 target = [next_id, wpn, row_vals]
                 lst.append(target)
-                keys.append((*okey, wpn, sum(1 for c in lst if c[1] == wpn) - 1))
+                keys.append((*okey, W[wpn], sum(1 for c in lst if c[1] == wpn) - 1))
                 next_id += 1
             out[i] = target[0]
     return out, keys, next_id
@@ -314,7 +350,7 @@ def _package_match(p: _Package, day: Any, cat: str | None, amount: float, cur: s
 def _cluster_aid(idx: np.ndarray, w: pd.DataFrame, df: pd.DataFrame, opt: MergeOptions,
                  start_id: int) -> tuple[np.ndarray, list[tuple], int]:
     rows = w["_row"].to_numpy()[idx]
-    types = w["_type"].to_numpy()[idx].tolist()
+    types = w["_type"].astype(str).to_numpy()[idx].tolist()
     donors = _str_list(df["donor"].iloc[rows] if "donor" in df.columns else None, len(idx), lower=True)
     recips = _str_list(df["recipient"].iloc[rows] if "recipient" in df.columns else None, len(idx), lower=True)
     cats = _str_list(df["category"].iloc[rows] if "category" in df.columns else None, len(idx), lower=True)
@@ -440,16 +476,16 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
         return _empty_events(), _empty_links()
     w = _prepare(df)
     figs = {q: _num_array(df, f"{q}_value") for q in QUANTITY_FIELDS}
-    is_aid = w["_type"].isin(AID_TYPES).to_numpy(dtype=bool, na_value=False)
-    w["_wnull"] = w["_weapon"] == ""
+    is_aid = np.asarray(w["_type"].isin(AID_TYPES), dtype=bool)
+    w["_wnull"] = np.asarray(w["_weapon"] == "", dtype=bool)
     # canonical order: content only
     attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_wnull", "_weapon", "_auth", "_qrank", "_fp"],
                                     kind="mergesort", na_position="last")
     aid = w[is_aid]
     if len(aid):
-        donor_key = _str_list(df["donor"] if "donor" in df.columns else None, n, lower=True)
-        recip_key = _str_list(df["recipient"] if "recipient" in df.columns else None, n, lower=True)
-        aid = aid.assign(_donor=[donor_key[r] or "" for r in aid["_row"]], _recip=[recip_key[r] or "" for r in aid["_row"]])
+        rows = aid["_row"].to_numpy()
+        aid = aid.assign(_donor=_col(df, "donor").iloc[rows].str.lower().fillna("").to_numpy(),
+                         _recip=_col(df, "recipient").iloc[rows].str.lower().fillna("").to_numpy())
         aid = aid.sort_values(["_type", "_donor", "_recip", "_day", "_auth", "_qrank", "_fp"], kind="mergesort", na_position="last")
     cid = np.empty(n, dtype=np.int64)
     a_ids, a_keys, nxt = _cluster_attacks(attack.index.to_numpy(), w, figs, opt, 0)
@@ -464,16 +500,32 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     return _aggregate(df, w, cid, ids, figs)
 
 
+def _lists(groups: np.ndarray, values: pd.Series, index: pd.Index) -> list[list[Any]]:
+    """Values grouped into one list per entry of ``index`` (``groups`` sorted; [] if absent)."""
+    if not len(groups):
+        return [[] for _ in range(len(index))]
+    vals = values.astype(object).tolist()
+    cuts = (np.flatnonzero(np.diff(groups)) + 1).tolist()
+    starts, ends = [0, *cuts], [*cuts, len(vals)]
+    found = {g: vals[a:b] for g, a, b in zip(groups[starts].tolist(), starts, ends)}
+    return [found.get(k, []) for k in index.tolist()]
+
+
 def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarray,
                figs: dict[str, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame]:
     n = len(df)
     src = df.reset_index(drop=True)
     t = pd.DataFrame({"_c": cid, "_auth": w["_auth"].to_numpy(), "_qrank": w["_qrank"].to_numpy(),
-                      "_fp": w["_fp"].to_numpy(), "_day": w["_day"].to_numpy(), "_prec": w["_prec"].to_numpy(),
-                      "_country": w["_country"].to_numpy(), "_type": w["_type"].to_numpy()})
+                      "_fp": w["_fp"].to_numpy(), "_day": w["_day"].to_numpy(), "_prec": w["_prec"].array,
+                      "_country": w["_country"].array, "_type": w["_type"].array})
     for c in ("place", "admin1", "lat", "lon", "weapon", "actor", "donor", "recipient", "category",
               "value_currency", "claimed_by", "article_id"):
-        t[c] = src[c].to_numpy() if c in src.columns else None
+        if c not in src.columns:
+            t[c] = None
+        elif c in ("lat", "lon"):
+            t[c] = pd.to_numeric(src[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        else:  # categorical: cheap to sort and group, whatever the string storage
+            t[c] = src[c].astype("string").astype("category").array
     t["value_amount"] = _num_array(src, "value_amount")
     for q in QUANTITY_FIELDS:
         t[q] = figs[q]
@@ -492,11 +544,9 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     ev["mentions"] = g.size()
     ev["articles"] = g["article_id"].nunique()
     cl = t.dropna(subset=["claimed_by"]).drop_duplicates(["_c", "claimed_by"])
-    ev["claimants"] = cl.groupby("_c", sort=True)["claimed_by"].agg(list).reindex(ev.index)
-    ev["claimants"] = [x if isinstance(x, list) else [] for x in ev["claimants"]]
+    ev["claimants"] = _lists(cl["_c"].to_numpy(), cl["claimed_by"], ev.index)
     ar = t.dropna(subset=["article_id"]).drop_duplicates(["_c", "article_id"]).sort_values(["_c", "article_id"], kind="mergesort")
-    ev["article_ids"] = ar.groupby("_c", sort=True)["article_id"].agg(list).reindex(ev.index)
-    ev["article_ids"] = [x if isinstance(x, list) else [] for x in ev["article_ids"]]
+    ev["article_ids"] = _lists(ar["_c"].to_numpy(), ar["article_id"], ev.index)
     # items from the most authoritative mention that lists some
     if "items" in src.columns:
         it = pd.DataFrame({"_c": cid, "_auth": w["_auth"].to_numpy(), "_qrank": w["_qrank"].to_numpy(),
@@ -567,7 +617,7 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     links["value_amount"] = pd.array(_num_array(src, "value_amount"), dtype="Float64")
     for c in ("evidence_text", "evidence_start", "evidence_end", *CONTEXT_COLUMNS):
         if c in src.columns:
-            links[c] = src[c].to_numpy()
+            links[c] = src[c].array
         elif c.startswith("evidence"):
             links[c] = pd.NA
     links["_fp"] = w["_fp"].to_numpy()
