@@ -147,6 +147,9 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
     donors: list[str] = []
     from_donors: list[str] = []
     states = [a for a in actors if a.kind not in _NOT_DONOR_KINDS]
+    # "the Chinese Red Cross": a national body of the country, not the international organisation
+    states = [a for i, a in enumerate(states) if not (
+        a.kind == "organisation" and i > 0 and states[i - 1].kind == "country" and not text[states[i - 1].end:a.start].strip())]
     for i, a in enumerate(states):
         before = text[max(0, a.start - 40):a.start]
         after = text[a.end:a.end + 40]
@@ -173,12 +176,7 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
             continue
         if give_at is not None and a.start > give_at:
             break
-        before = text[max(0, a.start - 30):a.start]
-        if _TO_FOR.search(before) and not re.search(r"\b(?:of|by)\s+(?:the\s+)?$", before, re.I):
-            continue
-        if re.search(r"\bof\s+(?:the\s+)?$", before, re.I) and not re.search(
-                r"(?:government|ministry|minister|president|prime minister|chancellor|parliament|cabinet|people|embassy|"
-                r"department|secretary|leader|head)\s+of\s+(?:the\s+)?$", before, re.I):
+        if _prep_blocked(text, a):
             continue
         subj.append(a)
     if subj:
@@ -198,11 +196,24 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
     if not donors and give_at is not None:
         # "He announced the US would allocate": actor right after the first verb
         for a in states:
-            if a.start > give_at and not _TO_FOR.search(text[max(0, a.start - 30):a.start]) \
+            if a.start > give_at and a.name not in (RECIPIENT_DEFAULT, recipient, "Russia") and not _prep_blocked(text, a) \
                     and not _RECIPIENT_BEFORE.search(text[max(0, a.start - 30):a.start]):
                 donors.append(a.name)
                 break
     return _unique(donors), recipient
+
+
+def _prep_blocked(text: str, a: ActorMatch) -> bool:
+    """Is the actor the object of a preposition ("to the World Bank", "of Ukraine")? "by X" and
+    "the Government of X" still name the actor of the sentence."""
+    before = text[max(0, a.start - 30):a.start]
+    if re.search(r"\bby\s+(?:the\s+)?$", before, re.I):
+        return False
+    if re.search(r"\bof\s+(?:the\s+)?$", before, re.I):
+        return not re.search(r"(?:government|ministry|minister|president|prime minister|chancellor|parliament|cabinet|"
+                             r"people|embassy|department|secretary|leader|head|kingdom|republic)\s+of\s+(?:the\s+)?$",
+                             before, re.I)
+    return bool(_TO_FOR.search(before))
 
 
 def _unique(xs: list[str]) -> list[str]:
@@ -275,7 +286,7 @@ def _analyse(sent: Sentence) -> _Analysis:
     fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
-    gv = sorted(cues.give) or sorted(cues.give_weak)
+    gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
     give_at = gv[0][0] if gv else None
     a.donors, a.recipient = _donor_candidates(t, actors, give_at)
     if a.is_procurement:
@@ -530,7 +541,18 @@ def _article_donor(analyses: list[_Analysis], d: _Draft) -> str | None:
         for x in a.donors:
             if x not in ("Ukraine", "Russia", d.recipient):
                 return x
+    for kind in ("country", "organisation"):
+        for a in analyses:
+            for m in a.actors or find_actors(a.sent.text):
+                if m.kind == kind and m.name not in ("Ukraine", "Russia", d.recipient) and m.name not in _CHANNELS:
+                    return m.name
     return None
+
+
+#: organisations that channel other donors' money; a donor only when they are the subject
+_CHANNELS = {"World Bank", "International Monetary Fund", "European Bank for Reconstruction and Development", "United Nations",
+             "UNHCR", "World Food Programme", "UNICEF", "World Health Organization", "International Committee of the Red Cross",
+             "G7", "OSCE", "OECD", "NATO"}
 
 
 def _shared_value(d: _Draft) -> bool:
