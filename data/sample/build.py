@@ -846,7 +846,7 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = Tru
     if fact["carrier"] and not frm:
         s += f" The launches were made from {fact['carrier'].replace(' x ', ' ').replace('Navy', 'ships of the Black Sea Fleet')}."
     if L == 1:
-        Dq = Qty(D, "exact", "it" if D else "none")
+        Dq = Qty(D, "exact", "it" if D else "could not be intercepted")
         s += " It was destroyed by the air defence forces." if D else " It could not be intercepted."
     elif D == L and L > 1:
         Dq = Qty(D, "exact", "all")
