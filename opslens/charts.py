@@ -94,6 +94,12 @@ def _date_axis(ax: "Axes") -> None:
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc))
 
 
+def _integer_y(ax: "Axes") -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _totals(series: "pd.DataFrame") -> "pd.DataFrame":
     """National daily totals from a series frame: all-weapon rows if present, else the sum by day."""
     import pandas as pd
@@ -148,6 +154,7 @@ def daily_attacks(series: "pd.DataFrame", *, week: Any = None, start: Any = None
     ax.plot(days, avg, color=AVERAGE_COLOR, lw=2, label=f"{avg_window}-day average")
     ax.set_ylabel("per day")
     ax.set_ylim(bottom=0)
+    _integer_y(ax)
     _date_axis(ax)
     ax.legend(loc="upper left", fontsize="small", frameon=False, ncols=2)
     ax.spines[["top", "right"]].set_visible(False)
@@ -287,6 +294,7 @@ def ground_assaults(per_day: "pd.DataFrame", *, week: Any = None, start: Any = N
                hatch="///", label="at least (sum of directions)")
     ax.set_ylabel("assaults per day")
     ax.set_ylim(bottom=0)
+    _integer_y(ax)
     _date_axis(ax)
     ax.legend(loc="upper left", fontsize="small", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
@@ -399,6 +407,7 @@ def articles_per_day(articles: "pd.DataFrame", *, by: str = "source", top: int =
                color="#bbbbbb" if col == "other" else colors(i % 10))
         bottom = bottom + tab[col]
     ax.set_ylabel("articles")
+    _integer_y(ax)
     _date_axis(ax)
     ax.legend(loc="upper left", fontsize="x-small", frameon=False, ncols=4)
     ax.spines[["top", "right"]].set_visible(False)
