@@ -28,7 +28,11 @@ the same article (a duplicate); a different text at a known URL is a new version
 manifest so readers can return latest versions only. The same non-empty text at another URL is
 an exact duplicate and is merged into the first (logged, not stored). Near-duplicates (the same
 wire story on several sites) are kept, with a shared ``cluster_id`` found by MinHash over word
-3-shingles with LSH banding (16 bands x 4 rows: pairs above ~0.5 estimated Jaccard similarity).
+3-shingles (128 hashes) with LSH banding (32 bands x 4 rows), joining the most similar article
+published at most ``NEAR_DUP_DAYS`` (3) apart with an estimated Jaccard similarity of at least 0.8
+(templated bulletins of one outlet on different days score 0.6-0.75 and stay apart). Only the
+signatures of the months around an incoming article are loaded, so memory does not grow with
+the store.
 
 Stored columns (Parquet schema :data:`FILE_SCHEMA`; ``month`` comes from the directory):
 
@@ -56,7 +60,7 @@ text_sha256        string                       sha256 of the whitespace-normali
 version            int32                        1, 2, ... for changed content at one URL
 cluster_id         string                       near-duplicate cluster (id of its first member)
 ingested_at        timestamp[us, UTC]           when this row was committed
-minhash            binary                       64 x uint16 MinHash signature (internal)
+minhash            binary                       128 x uint16 MinHash signature (internal)
 =================  ===========================  ==============================================
 """
 from __future__ import annotations
@@ -89,11 +93,13 @@ ROW_GROUP_SIZE = 16_384
 _PART_RE = re.compile(r"^part-\d{8}-[0-9a-f]{8}\.parquet$")
 
 # MinHash / LSH parameters (see module docstring)
-NUM_PERM = 64
-BANDS = 16
+NUM_PERM = 128
+BANDS = 32
 ROWS_PER_BAND = NUM_PERM // BANDS
 SHINGLE_WORDS = 3
-NEAR_DUP_THRESHOLD = 0.5
+NEAR_DUP_THRESHOLD = 0.8
+#: near-duplicates are published at most this many days apart
+NEAR_DUP_DAYS = 3
 
 
 def _schema():  # pyarrow imported lazily: ``import opslens`` stays fast
@@ -235,7 +241,7 @@ def _word_hash(w: str) -> int:
 
 
 def minhash(text: str | None) -> bytes | None:
-    """64 x uint16 MinHash signature of the word 3-shingles of ``text`` (None if too short)."""
+    """128 x uint16 MinHash signature of the word 3-shingles of ``text`` (None if too short)."""
     import numpy as np
 
     words = _TOKEN.findall((text or "").lower())
@@ -447,13 +453,16 @@ class StoreWriter:
         self.by_url: dict[str, tuple[int, str, str, str]] = {}  # canon -> (version, text hash, id, cluster)
         self.by_text: dict[str, str] = {}  # text hash -> id
         self.ids: set[str] = set()
-        self.bands: dict[bytes, str] = {}  # band key -> cluster id
-        self.sigs: dict[str, bytes] = {}  # cluster id -> a signature of a member
+        # near-duplicate index, loaded lazily per publication month (see _near_dup_months)
+        self._nd_bands: dict[bytes, list[int]] = {}  # band key -> item numbers
+        self._nd_items: list[tuple[str, bytes, dt.datetime | None]] = []  # (cluster, sig, published)
+        self._nd_ids: set[str] = set()
+        self._nd_months: set[str] = set()
         if not self.manifest.parts:
             return
         import pyarrow as pa
 
-        cols = ["id", "canonical_url", "text_sha256", "version", "cluster_id", "minhash"]
+        cols = ["id", "canonical_url", "text_sha256", "version", "cluster_id"]
         try:
             tables = [self.store.dataset(self.manifest.parts).to_table(columns=cols)]
         except FileNotFoundError as e:
@@ -472,10 +481,9 @@ class StoreWriter:
             d = t.to_pydict()
             for i, aid in enumerate(d["id"]):
                 self._index(aid, d["canonical_url"][i], d["text_sha256"][i], d["version"][i],
-                            d["cluster_id"][i], d["minhash"][i])
+                            d["cluster_id"][i])
 
-    def _index(self, aid: str, canon: str | None, th: str, version: int, cluster: str,
-               sig: bytes | None) -> None:
+    def _index(self, aid: str, canon: str | None, th: str, version: int, cluster: str) -> None:
         self.ids.add(aid)
         if canon:
             cur = self.by_url.get(canon)
@@ -483,10 +491,40 @@ class StoreWriter:
                 self.by_url[canon] = (version, th, aid, cluster)
         if th and th != _EMPTY_HASH:
             self.by_text.setdefault(th, aid)
-        if sig:
-            self.sigs.setdefault(cluster, sig)
-            for k in _band_keys(sig):
-                self.bands.setdefault(k, cluster)
+
+    def _nd_add(self, aid: str, cluster: str, sig: bytes | None, published: dt.datetime | None) -> None:
+        if not sig or aid in self._nd_ids:
+            return
+        self._nd_ids.add(aid)
+        n = len(self._nd_items)
+        self._nd_items.append((cluster, sig, published))
+        for k in _band_keys(sig):
+            self._nd_bands.setdefault(k, []).append(n)
+
+    def _near_dup_months(self, published: dt.datetime | None) -> None:
+        """Load the signatures of stored articles that could be near-duplicates of an article
+        published at ``published``: its month and the neighbouring ones (undated: undated)."""
+        if published is None:
+            months = {UNKNOWN_MONTH}
+        else:
+            months = {month_of(published + dt.timedelta(days=d)) for d in (-NEAR_DUP_DAYS, 0, NEAR_DUP_DAYS)}
+        todo = months - self._nd_months
+        if not todo:
+            return
+        self._nd_months |= todo
+        parts = [p for p in self.manifest.parts if p.month in todo]
+        if not parts:
+            return
+        import pyarrow as pa
+
+        for p in parts:
+            try:
+                t = self.store.dataset([p]).to_table(columns=["id", "cluster_id", "minhash", "published"])
+            except (OSError, pa.ArrowException):
+                continue  # reported when the identity index was loaded
+            d = t.to_pydict()
+            for aid, c, sig, pub in zip(d["id"], d["cluster_id"], d["minhash"], d["published"]):
+                self._nd_add(aid, c, sig, pub)
 
     def has_url(self, url: str) -> bool:
         """Is this (canonical) URL already stored or pending? Cheap: an in-memory lookup."""
@@ -535,8 +573,8 @@ class StoreWriter:
             return AddResult("error", id=aid, message=f"{rec.get('origin')}: id {aid!r} is already used "
                              "by another article; give each article a unique id"), None
         sig = minhash(text)
-        cluster = self._cluster_for(sig) or (prev[3] if prev else None) or aid
         published = parse_published(rec.get("published"))
+        cluster = self._cluster_for(sig, published) or (prev[3] if prev else None) or aid
         fetched = parse_published(rec.get("fetched_at")) or _utc_now()
         extra = rec.get("extra") or {}
         authors = rec.get("authors") or []
@@ -555,23 +593,36 @@ class StoreWriter:
         }
         if prev is not None:
             self._pending_superseded.append(prev[2])
-        self._index(aid, canon, th, version, cluster, sig)
+        self._index(aid, canon, th, version, cluster)
+        self._nd_add(aid, cluster, sig, published)
         status = "new-version" if version > 1 else "ok"
         return AddResult(status, id=aid, cluster_id=cluster,
                          duplicate_of=prev[2] if prev else None), row
 
-    def _cluster_for(self, sig: bytes | None) -> str | None:
+    def _cluster_for(self, sig: bytes | None, published: dt.datetime | None) -> str | None:
+        """Cluster of the most similar stored article published within ``NEAR_DUP_DAYS``
+        (undated: among undated ones) whose estimated Jaccard similarity is at least
+        ``NEAR_DUP_THRESHOLD``; None if there is none."""
         if not sig:
             return None
-        seen: set[str] = set()
+        self._near_dup_months(published)
+        seen: set[int] = set()
+        best, best_sim = None, NEAR_DUP_THRESHOLD
+        window = dt.timedelta(days=NEAR_DUP_DAYS)
         for k in _band_keys(sig):
-            c = self.bands.get(k)
-            if c is None or c in seen:
-                continue
-            seen.add(c)
-            if signature_similarity(sig, self.sigs[c]) >= NEAR_DUP_THRESHOLD:
-                return c
-        return None
+            for n in self._nd_bands.get(k, ()):
+                if n in seen:
+                    continue
+                seen.add(n)
+                cluster, other, pub = self._nd_items[n]
+                if (pub is None) != (published is None):
+                    continue
+                if pub is not None and abs(pub - published) > window:
+                    continue
+                sim = signature_similarity(sig, other)
+                if sim >= best_sim:
+                    best, best_sim = cluster, sim
+        return best
 
     # -- committing --
     def commit(self) -> int:

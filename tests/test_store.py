@@ -257,3 +257,34 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
     waited = time.perf_counter() - t0
     assert p.wait(timeout=30) == 0
     assert waited > 0.5, "the second writer must block while the first holds the store lock"
+
+
+BULLETIN = ("On the night of {day} October the enemy attacked Ukraine with {n} Shahed-136/131 attack drones "
+            "launched from the {dir} direction. {lead} Air defence units of the Air Force and mobile fire "
+            "groups of the Defence Forces destroyed {d} of them. Information on the consequences is being "
+            "clarified, the Air Force Command said in its statement.")
+
+
+def test_templated_bulletins_of_different_days_stay_apart(tmp_path):
+    a = BULLETIN.format(day=5, n=17, dir="southern", d=12, lead="The attack targeted energy facilities in the Odesa region.")
+    b = BULLETIN.format(day=6, n=24, dir="eastern", d=20, lead="Most of the drones flew towards Kyiv and Zhytomyr.")
+    j = len(_shingles(a) & _shingles(b)) / len(_shingles(a) | _shingles(b))
+    assert 0.3 < j < 0.8  # similar wording, a different story
+    res = add_all(tmp_path, [rec("https://af.example.gov/5", a, "2022-10-05"), rec("https://af.example.gov/6", b, "2022-10-06")])
+    assert res[0].cluster_id != res[1].cluster_id
+
+
+def test_near_duplicates_must_be_published_close_together(tmp_path):
+    wire = WIRE.format(n=40, d=35)
+    res = add_all(tmp_path, [rec("https://wire.example.com/a", wire, "2024-02-20"),
+                             rec("https://late.example.org/b", wire + " Archive.", "2024-03-15"),
+                             rec("https://next.example.org/c", wire + " Updated.", "2024-02-21")])
+    assert res[1].cluster_id == res[1].id  # same text weeks later: a different event
+    assert res[2].cluster_id == res[0].id
+
+
+def test_near_duplicate_found_across_months_and_runs(tmp_path):
+    wire = WIRE.format(n=40, d=35)
+    first = add_all(tmp_path, [rec("https://wire.example.com/a", wire, "2024-01-31T22:00:00+00:00")])
+    later = add_all(tmp_path, [rec("https://copy.example.org/b", wire + " Source: wire.", "2024-02-01T06:00:00+00:00")])
+    assert later[0].status == "ok" and later[0].cluster_id == first[0].id
