@@ -104,9 +104,26 @@ def sentence_cues(text: str) -> Cues:
 _SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9€$£])|\n+")
 
 
+_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+
+
 def _sentences(doc: Document) -> list[Sentence]:
     if doc.sentences:
-        return doc.sentences
+        # scraped text often glues sentences ("the fighting.But local reports"): split them too
+        out: list[Sentence] = []
+        for snt in doc.sentences:
+            cuts = [m.start() for m in _GLUED.finditer(snt.text)]
+            if not cuts:
+                out.append(snt)
+                continue
+            prev = 0
+            for c in cuts + [len(snt.text)]:
+                piece = snt.text[prev:c]
+                if piece.strip():
+                    lead = len(piece) - len(piece.lstrip())
+                    out.append(Sentence(piece.strip(), snt.start + prev + lead, snt.start + prev + lead + len(piece.strip())))
+                prev = c
+        return out
     out, pos = [], 0
     text = doc.text or ""
     for m in _SPLIT.finditer(text):
@@ -492,7 +509,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     text = first.sent.text
     pub_day, _ = resolve_date("", doc.published)
     day, prec = None, None
-    for p in [first] + [p for p in d.parts if p is not first] + _before(doc, first, 1):
+    for p in [first] + [p for p in d.parts if p is not first] + _before(doc, first, 1) + _after(doc, first, 1):
         day, prec = resolve_date(p.sent.text, doc.published, default=False)
         if day is not None and prec in ("week", "month") and _FUTURE.search(p.sent.text):
             day, prec = None, None
@@ -524,6 +541,16 @@ def _before(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
     except ValueError:
         return []
     return [analyses[j] for j in range(i - 1, max(-1, i - 1 - n), -1)]
+
+
+def _after(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
+    """The ``n`` analysed sentences after ``a``."""
+    analyses = doc.cache.get("aid_analyses") or []
+    try:
+        i = analyses.index(a)
+    except ValueError:
+        return []
+    return analyses[i + 1:i + 1 + n]
 
 
 def _context_donor(doc: Document, d: _Draft) -> str | None:
@@ -673,6 +700,13 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     return _Draft(donors[0] if donors else None, RECIPIENT_DEFAULT, [first])
 
 
+def _body_retracts(title: _Analysis, analyses: list[_Analysis]) -> bool:
+    """The headline's figure is, in the body, only asked for / proposed ("Biden initiates $11.7bn" ->
+    "will ask Congress to allocate $11.7bn")."""
+    amounts = {m.money["amount"] for m in title.money}
+    return any(a.is_excluded and amounts & {m.money["amount"] for m in a.money} for a in analyses)
+
+
 def _keep(d: _Draft, kind: str) -> bool:
     """A draft is an event when its parties are known or its substance is unmistakable."""
     if kind == "procurement":
@@ -709,6 +743,8 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
                 any(x.donor == d.recipient for x in body_other)
             if _keep(d, kind) and not same:
                 events.append(_event_dict(doc, d, kind, title_evidence=True))
+        elif flag and _body_retracts(t, analyses):
+            pass
         elif flag:
             donors = [x for x in t.donors if x not in ("Ukraine", t.recipient or RECIPIENT_DEFAULT)]
             for donor in donors or [None]:
