@@ -135,7 +135,7 @@ def build_document(record: dict[str, Any]) -> Document:
     """
     text = _str_or_none(record.get("text")) or ""
     title = _str_or_none(record.get("title"))
-    pub_val = record.get("published_raw") or record.get("published")
+    pub_val = _str_or_none(record.get("published_raw")) or record.get("published")
     try:
         published = _published(pub_val if not isinstance(pub_val, (int, float)) else None)
     except Exception:  # an unreadable date is an unknown date
