@@ -70,7 +70,8 @@ def _utcnow() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
@@ -179,7 +180,7 @@ class RawCache:
         sha = sha256_hex(body)
         path = self.object_path(sha)
         if not path.exists():
-            _atomic_write(path, gzip.compress(body, compresslevel=6, mtime=0))
+            atomic_write(path, gzip.compress(body, compresslevel=6, mtime=0))
         return sha
 
     def get(self, sha256: str) -> bytes | None:
@@ -199,7 +200,7 @@ class RawCache:
 
     def put_entry(self, url: str, entry: dict[str, Any]) -> None:
         """Record ``url`` -> ``entry`` (must hold ``sha256``) in the index, atomically."""
-        _atomic_write(self.index_path(url), json.dumps({"url": url, **entry}, ensure_ascii=False).encode("utf-8"))
+        atomic_write(self.index_path(url), json.dumps({"url": url, **entry}, ensure_ascii=False).encode("utf-8"))
 
     def get_entry(self, url: str) -> dict[str, Any] | None:
         """Index entry of ``url``; ``None`` when absent or unreadable (then deleted)."""

@@ -49,7 +49,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timezone
@@ -284,21 +283,10 @@ class FeedState:
         self.save()
 
     def save(self) -> None:
-        data = self._load()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-feeds-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=0)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        """Write the state: temporary file in the same folder, then rename."""
+        from .fetch import atomic_write
+
+        atomic_write(self.path, json.dumps(self._load(), ensure_ascii=False, indent=0).encode("utf-8"))
 
 
 def _entry_key(entry) -> str | None:
@@ -638,6 +626,19 @@ def _export_record(row: Mapping[str, Any], mapping: Mapping[str, str], where: st
     return rec
 
 
+def _export_or_report(row: Mapping[str, Any], mapping: Mapping[str, str], p: Path, line: int, read_at: str,
+                      on_error: OnError) -> dict | None:
+    """The record of one export row, or ``None`` after reporting its problem to ``on_error``."""
+    try:
+        rec = _export_record(row, mapping, f"{p}:{line}")
+    except InputError as e:
+        on_error(e)
+        return None
+    rec["origin"] = f"export:{p}:{line}"
+    rec["fetched_at"] = rec["fetched_at"] or read_at
+    return rec
+
+
 def _iter_jsonl(path: str, *, mapping, on_error) -> Iterator[dict]:
     p = Path(path)
     try:
@@ -661,15 +662,10 @@ def _iter_jsonl(path: str, *, mapping, on_error) -> Iterator[dict]:
         if not isinstance(obj, dict):
             on_error(InputError(where, "not a JSON object", "one article object per line"))
             continue
-        try:
-            rec = _export_record(obj, mapping, where)
-        except InputError as e:
-            on_error(e)
-            continue
-        rec["origin"] = f"export:{p}:{n}"
-        rec["fetched_at"] = rec["fetched_at"] or read_at
-        good += 1
-        yield rec
+        rec = _export_or_report(obj, mapping, p, n, read_at, on_error)
+        if rec is not None:
+            good += 1
+            yield rec
     if good == 0 and not any(line.strip() for line in lines):
         raise InputError(p, "empty export file", "nothing to ingest")
 
@@ -717,14 +713,9 @@ def _iter_csv(path: str, *, mapping, on_error) -> Iterator[dict]:
             on_error(InputError(where, f"{len(header) + len(row[None])} cells for {len(header)} columns",
                                 "quote cells containing the delimiter; the row is skipped"))
             continue
-        try:
-            rec = _export_record(row, mapping, where)
-        except InputError as e:
-            on_error(e)
-            continue
-        rec["origin"] = f"export:{p}:{reader.line_num}"
-        rec["fetched_at"] = rec["fetched_at"] or read_at
-        yield rec
+        rec = _export_or_report(row, mapping, p, reader.line_num, read_at, on_error)
+        if rec is not None:
+            yield rec
 
 
 # --- dispatch -----------------------------------------------------------------------------------
