@@ -251,6 +251,7 @@ class _Analysis:
     is_aid: bool = False
     is_procurement: bool = False
     is_excluded: bool = False
+    is_negated: bool = False
     donors: list[str] = field(default_factory=list)
     recipient: str | None = None
     seller: str | None = None
@@ -301,6 +302,7 @@ def _analyse(sent: Sentence) -> _Analysis:
     perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
                         r"contributed|pledged|committed|transferred)\b", t, re.I)
     fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
+    a.is_negated = bool(neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
     gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
@@ -704,7 +706,27 @@ def _body_retracts(title: _Analysis, analyses: list[_Analysis]) -> bool:
     """The headline's figure is, in the body, only asked for / proposed ("Biden initiates $11.7bn" ->
     "will ask Congress to allocate $11.7bn")."""
     amounts = {m.money["amount"] for m in title.money}
-    return any(a.is_excluded and amounts & {m.money["amount"] for m in a.money} for a in analyses)
+    return any(a.is_negated and amounts & {m.money["amount"] for m in a.money} for a in analyses)
+
+
+def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_Draft]:
+    """One event per donor and recipient: drafts that ended up with the same parties are one package;
+    a package whose only figure the text elsewhere only asks for or proposes is dropped."""
+    order = {id(a): i for i, a in enumerate(analyses)}
+    out: list[_Draft] = []
+    for d in drafts:
+        same = next((o for o in out if o.donor == d.donor and o.recipient == d.recipient and d.donor is not None), None)
+        if same is None:
+            out.append(d)
+        else:
+            same.parts = sorted(same.parts + [p for p in d.parts if p not in same.parts], key=lambda p: order.get(id(p), 0))
+    keep = []
+    for d in out:
+        amounts = {m.money["amount"] for p in d.parts for m in p.money}
+        if amounts and all(_body_retracts(p, analyses) for p in d.parts if p.money):
+            continue
+        keep.append(d)
+    return keep
 
 
 def _keep(d: _Draft, kind: str) -> bool:
@@ -724,6 +746,7 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
                 d.donor = _context_donor(doc, d) if doc.title else _article_donor(analyses, d)
+    drafts = _merge_same_party(drafts, analyses)
     if kind == "aid_announcement" and drafts and not doc.title and analyses and len(doc.text) <= 1500:
         # a short package description opens with the goods it lists ("15 units of M113 APCs, ...")
         head = analyses[0]
