@@ -454,3 +454,59 @@ def test_facts_are_rederived_identically_from_shared(tmp_path):
                           "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert facts_copy.read_bytes() == (SAMPLE / "facts.csv").read_bytes()
+
+
+# --- gold.jsonl: the manifest in the format of ../shared/eval/score.py ---------------------------
+
+def test_gold_has_one_line_per_page_with_the_manifest_events(pages, manifest):
+    import json
+
+    rows = [json.loads(line) for line in (SAMPLE / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["article_id"] for r in rows] == [Path(p["page"]).name.removesuffix(".html") for p in pages]
+    assert len({r["article_id"] for r in rows}) == len(rows)
+    per_page: dict[str, list[dict[str, str]]] = {}
+    for m in manifest:
+        per_page.setdefault(m["url"], []).append(m)
+    for r in rows:
+        gold, man = r["events"], per_page.get(r["url"], [])
+        assert [e["type"] for e in gold] == [m["event_type"] for m in man]
+        for e, m in zip(gold, man):
+            for q in ("launched", "destroyed", "count"):
+                assert (e[q] or {}).get("value") == (int(m[q]) if m[q] else None)
+            assert (e["value"] or {}).get("amount") == (int(m["value"]) if m["value"] else None)
+            assert e["date"] == m["date"] and e["place"] == (m["place"] or None)
+
+
+def test_gold_evidence_is_a_sentence_of_the_page(pages, docs):
+    import json
+
+    style = {Path(p["page"]).name.removesuffix(".html"): (p["page"], p["style"]) for p in pages}
+    n = 0
+    for line in (SAMPLE / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+        r = json.loads(line)
+        path, st = style[r["article_id"]]
+        text = " ".join(body_text(docs[path][0], st).split())
+        for e in r["events"]:
+            ev = " ".join(e["evidence"]["text"].split())
+            assert ev and ev in text, (path, ev)
+            n += 1
+    assert n >= 300
+
+
+def test_scorer_reads_the_gold_file(tmp_path):
+    import json
+
+    score = SHARED / "eval" / "score.py"
+    if not score.is_file():
+        pytest.skip(f"{score} absent: the evaluation kit lives in ../shared")
+    pred = tmp_path / "pred.jsonl"
+    with open(pred, "w", encoding="utf-8") as out:
+        for line in (SAMPLE / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            for e in r["events"]:
+                out.write(json.dumps({**e, "article_id": r["article_id"]}) + "\n")
+    res = subprocess.run([sys.executable, str(score), "events", "--pred", str(pred), "--gold",
+                          str(SAMPLE / "gold.jsonl"), "--json"], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["gold_events"] >= 300 and out["strict_f1"] == 1.0

@@ -431,6 +431,7 @@ class Event:
     items: list[tuple[str, int | None]] | None = None
     date_precision: str = "day"
     note: str = ""
+    evidence: str = ""          # the sentence(s) of the page the event rests on
 
 
 @dataclass
@@ -1329,6 +1330,22 @@ def aid_sentence(f: dict[str, str], pub: dt.date, rng: random.Random, limit: int
     return s, aid_event(f, mentioned)
 
 
+def _with_evidence(fn):  # type: ignore[no-untyped-def]
+    """Record the sentence a sentence builder returns as the evidence of its event."""
+    def inner(*args, **kwargs):  # type: ignore[no-untyped-def]
+        sentence, ev = fn(*args, **kwargs)
+        ev.evidence = sentence
+        return sentence, ev
+    inner.__doc__ = fn.__doc__
+    return inner
+
+
+gov_air_sentence = _with_evidence(gov_air_sentence)
+wire_air_sentence = _with_evidence(wire_air_sentence)
+regional_claim = _with_evidence(regional_claim)
+aid_sentence = _with_evidence(aid_sentence)
+
+
 def aid_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str, list]) -> list[Page]:
     pages: list[Page] = []
     aid = [f for f in facts if f["kind"] == "kiel_aid"]
@@ -1373,6 +1390,7 @@ def aid_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str, l
                      gpub, "time", "aid", url_date=gpub.date(), author="Ministry of Defence press service")
             g.paras = [s2, "The support of our partners strengthens the Defence Forces of Ukraine and brings our victory closer.",
                        "The Ministry of Defence is working with partners on the fastest possible delivery of the equipment to the units."]
+            ev.evidence = s2
             g.events = [ev]
             pad(g, rng, [GOV_EXTRA, AID_BACKGROUND], 150, 60)
             pages.append(g)
@@ -1393,6 +1411,7 @@ def aid_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str, l
         "The two governments are splitting the cost of the tanks; the Pentagon did not say how much of the U.S. money would go to them.",
     ] + fill(rng, AID_CONTEXT, 2)
     p.events = [aid_event(us, m_us, note="joint package: U.S. share"), aid_event(nl, m_nl, note="joint package: Dutch share")]
+    p.events[0].evidence, p.events[1].evidence = p.paras[0].split(" - ", 1)[1], p.paras[1]
     p.traps += ["joint package: one event per donor", "drones as aid items (not attacks)"]
     pad(p, rng, [AID_CONTEXT, AID_BACKGROUND], 170, 200)
     pages.append(p)
@@ -1408,6 +1427,7 @@ def aid_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str, l
         rng.choice(AID_HEDGES),
     ]
     p.events = [aid_event(f, mentioned, note="re-announcement of the package announced on 2022-10-14")]
+    p.events[0].evidence = p.paras[0]
     p.traps += ["re-announcement of an earlier package (same event)"]
     pad(p, rng, [AID_BACKGROUND, AID_CONTEXT], 350, 200)
     pages.append(p)
@@ -1452,9 +1472,9 @@ def ground_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str
             a = {PLACES[x][0] for x in places}
             admin1 = a.pop() if len(a) == 1 else None
 
-        def ev(qty: Qty | None) -> Event:
+        def ev(qty: Qty | None, evidence: str) -> Event:
             e = Event(type="ground_assault", date=day.isoformat(), fact_ids=[f["fact_id"]], basis="illustrative",
-                      place=place, count=qty, claimed_by="General Staff", actor="Russia")
+                      place=place, count=qty, claimed_by="General Staff", actor="Russia", evidence=evidence)
             e.note = f"admin1={admin1}" if admin1 and not place else ""
             return e
 
@@ -1474,7 +1494,7 @@ def ground_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str
         g.paras = [s, "The enemy continues to focus its efforts on offensive actions in the Donetsk region.",
                    "Along the rest of the front line, the enemy shelled positions of our troops and settlements near the contact line.",
                    "The threat of missile and air strikes remains throughout Ukraine."]
-        g.events = [ev(qty)]
+        g.events = [ev(qty, s)]
         pad(g, rng, [GROUND_CONTEXT, GOV_EXTRA], 150, 80)
         pages.append(g)
         if rng.random() < 0.45 or n == 60:
@@ -1493,10 +1513,10 @@ def ground_pages(facts: list[dict[str, str]], rng: random.Random, live: dict[str
             p = Page("kyivwire.net", slugify(title) + f"-{wpub:%m%d}", title, wpub.astimezone(dt.timezone.utc), "jsonld", "ground",
                      url_date=wpub.date(), author=rng.choice(["Taras Hrytsenko", "Anna Bielova"]))
             p.paras = [f"KYIV, {MONTHS[wpub.month - 1][:3]} {wpub.day} (Kyiv Wire) - " + s2] + fill(rng, GROUND_CONTEXT, 4) + [rng.choice(WIRE_TAILS)]
-            p.events = [ev(q2)]
+            p.events = [ev(q2, s2)]
             pad(p, rng, [GROUND_CONTEXT], 170, 150)
             pages.append(p)
-        live.setdefault(f["date"], []).append((kyiv(day, 7, 30), "Front line", [s], [ev(qty)]))
+        live.setdefault(f["date"], []).append((kyiv(day, 7, 30), "Front line", [s], [ev(qty, s)]))
     return pages
 
 
@@ -1973,7 +1993,7 @@ MANIFEST_FIELDS = [
     "place", "admin1", "lat", "lon", "weapon", "launched", "launched_qualifier", "launched_text",
     "destroyed", "destroyed_qualifier", "destroyed_text", "count", "count_qualifier", "count_text",
     "claimed_by", "actor", "scope", "basis", "fact_ids", "donor", "recipient", "category", "value",
-    "currency", "items", "note",
+    "currency", "items", "note", "evidence",
 ]
 PAGE_FIELDS = ["page", "url", "outlet", "style", "topic", "title", "published", "date_source", "charset",
                "words", "events", "in_feed", "in_warc", "malformed", "traps"]
@@ -2015,6 +2035,8 @@ def _special(pages: list[Page], rng: random.Random) -> None:
     for p in pages:  # the aggregator's partner feeds still use the old Russian-derived spellings
         if p.outlet == "newsflow24.com":
             p.paras = [re.sub(r"\b(Kyiv|Kharkiv|Odesa)\b", lambda m: OLD_SPELLING[m.group(1)], x) for x in p.paras]
+            for e in p.events:
+                e.evidence = re.sub(r"\b(Kyiv|Kharkiv|Odesa)\b", lambda m: OLD_SPELLING[m.group(1)], e.evidence)
     stol = [p for p in pages if p.outlet == "stolytsia-today.com" and p.topic == "air"]
     stol[0].paras.insert(1, "\u201c\u041a\u0438\u0457\u0432 \u0442\u0440\u0438\u043c\u0430\u0454\u0442\u044c\u0441\u044f\u201d "
                             "(\u201cKyiv is holding on\u201d), the city administration wrote in its morning post.")
@@ -2062,6 +2084,7 @@ def manifest_rows(p: Page) -> list[dict[str, Any]]:
             "currency": e.currency or "",
             "items": "|".join(f"{n}={'' if q is None else q}" for n, q in e.items) if e.items is not None else "",
             "note": e.note if not e.note.startswith("admin1=") else "",
+            "evidence": e.evidence,
         }
         for name in ("launched", "destroyed", "count"):
             q: Qty | None = getattr(e, name)
@@ -2070,6 +2093,36 @@ def manifest_rows(p: Page) -> list[dict[str, Any]]:
             row[f"{name}_text"] = q.text if q else ""
         rows.append(row)
     return rows
+
+
+def qdict(q: Qty | None) -> dict[str, Any] | None:
+    """A manifest quantity as a contract quantity."""
+    if q is None:
+        return None
+    lower = q.value if q.qualifier in ("exact", "at_least") or q.text == "dozens of" else None
+    upper = q.value if q.qualifier in ("exact", "at_most") else None
+    return {"value": q.value, "lower": lower, "upper": upper, "qualifier": q.qualifier}
+
+
+def gold_record(p: Page) -> dict[str, Any]:
+    """One line of gold.jsonl: the page's events in the event contract (../shared/eval format)."""
+    events = []
+    for e, row in zip(p.events, manifest_rows(p)):
+        aidlike = e.type in ("aid_announcement", "procurement")
+        events.append({
+            "type": e.type, "date": e.date, "date_precision": e.date_precision if e.date else None,
+            "place": e.place, "admin1": row["admin1"] or None, "country": None if aidlike else "UA",
+            "lat": row["lat"] if row["lat"] != "" else None, "lon": row["lon"] if row["lon"] != "" else None,
+            "weapon": e.weapon, "launched": qdict(e.launched), "destroyed": qdict(e.destroyed),
+            "count": qdict(e.count), "killed": None, "injured": None, "actor": e.actor,
+            "claimed_by": e.claimed_by, "donor": e.donor, "recipient": e.recipient, "category": e.category,
+            "items": [{"name": n, "quantity": qdict(Qty(q, "exact", str(q))) if q is not None else None}
+                      for n, q in (e.items or [])] if aidlike else None,
+            "value": {"amount": e.value, "currency": e.currency} if e.value is not None else None,
+            "evidence": {"text": e.evidence},
+        })
+    note = "; ".join(p.traps) if p.traps else ""
+    return {"article_id": p.path.rsplit("/", 1)[-1].removesuffix(".html"), "url": p.url, "events": events, "note": note}
 
 
 def rfc822(t: dt.datetime) -> str:
@@ -2203,6 +2256,9 @@ def build(out: Path, facts_path: Path) -> list[Page]:
         "in_warc": int(p.path in warc_set), "malformed": int(p.malformed), "traps": "; ".join(p.traps),
     } for p in pages])
     write_csv(out / "manifest.csv", MANIFEST_FIELDS, [r for p in pages for r in manifest_rows(p)])
+    with open(out / "gold.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+        for p in pages:
+            fh.write(json.dumps(gold_record(p), ensure_ascii=False) + "\n")
     (out / "feed.xml").write_text(build_rss(feed), encoding="utf-8", newline="\n")
     (out / "feed.atom").write_text(build_atom(feed), encoding="utf-8", newline="\n")
     (out / "sample.warc.gz").write_bytes(build_warc(warc, bodies))
