@@ -40,7 +40,6 @@ import gzip
 import json
 import logging
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -68,6 +67,19 @@ def _bound(value: Any, name: str) -> dt.datetime | None:
     return d
 
 
+def _check_query(query: str) -> None:
+    """The query runs in Arrow's RE2 engine: reject what RE2 cannot compile (e.g. look-arounds)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array(["x"]), query, ignore_case=True)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        raise InputError(f"query={query!r}", f"not a valid regular expression ({str(e).splitlines()[0]})",
+                         "use RE2 syntax (no look-arounds or back-references), escape special "
+                         "characters, or give a plain word") from e
+
+
 def _filter_expr(start, end, sources, query, latest_ids):
     import pyarrow.compute as pc
 
@@ -78,7 +90,7 @@ def _filter_expr(start, end, sources, query, latest_ids):
         conds.append(pc.field("published") < end)
     if sources is not None:
         srcs = [sources] if isinstance(sources, str) else list(sources)
-        srcs = [s.lower().removeprefix("www.") for s in srcs]
+        srcs = [str(s).strip().lower().removeprefix("www.") for s in srcs]
         conds.append(pc.field("source").isin(srcs))
     if query:
         conds.append(pc.match_substring_regex(pc.field("text"), query, ignore_case=True)
@@ -91,6 +103,16 @@ def _filter_expr(start, end, sources, query, latest_ids):
     for c in conds[1:]:
         expr = expr & c
     return expr
+
+
+def _readable_footer(path) -> bool:
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means the file is damaged
+        return False
 
 
 def _scan(store: ArticleStore, parts: list[PartInfo], columns: list[str], expr):
@@ -111,6 +133,9 @@ def _scan(store: ArticleStore, parts: list[PartInfo], columns: list[str], expr):
         except FileNotFoundError:
             raise
         except (OSError, pa.ArrowException) as e:
+            if isinstance(e, (pa.ArrowNotImplementedError, pa.ArrowTypeError)) and \
+                    _readable_footer(store.articles_dir / p.path):
+                raise  # the file is fine: the problem is the filter, not the store
             bad.append(p.path)
             log.warning("%s: unreadable part file skipped (%s); its articles are missing from "
                         "this result: restore the file or ingest its inputs again",
@@ -152,11 +177,7 @@ def load_articles(start: Any = None, end: Any = None, sources: str | Iterable[st
     import pandas as pd
 
     if query is not None:
-        try:
-            re.compile(query)
-        except re.error as e:
-            raise InputError(f"query={query!r}", f"not a valid regular expression ({e})",
-                             "escape special characters or use a plain word") from e
+        _check_query(query)
     want = list(columns) if columns is not None else list(COLUMNS)
     from .store import dataset_schema
 
