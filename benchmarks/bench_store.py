@@ -162,6 +162,25 @@ def bench_week(big: Path, label: str) -> None:
           f"with query='shot down' and 4 columns: {statistics.median(tq):.3f} s ({len(dq):,} rows)")
 
 
+def bench_append(big: Path, total: int) -> None:
+    """Open a writer on the big store (identity index) and add 1,000 new articles to it."""
+    from opslens.store import ArticleStore
+
+    new = synthetic_records(1000, dt.datetime(2023, 6, 5, tzinfo=dt.timezone.utc), seed=99)
+    for r in new:
+        r["url"] = r["url"].replace("/news/", "/late/")
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    with ArticleStore(big).writer() as w:
+        t_open = time.perf_counter() - t0
+        rss1 = rss_mb()
+        t1 = time.perf_counter()
+        res = [w.add(r).status for r in new]
+    t_add = time.perf_counter() - t1
+    print(f"append open a writer on {total:,} articles (identity index): {t_open:.1f} s, RSS +{rss1 - rss0:.0f} MB; "
+          f"add + commit 1,000 new articles: {t_add:.2f} s ({res.count('ok')} ok)")
+
+
 def bench_html(tmp: Path) -> None:
     from opslens.ingest import ingest
     from opslens.settings import get_settings
@@ -221,6 +240,7 @@ def main() -> int:
             merged = w.compact(min_parts=2)
         print(f"compact merged {merged} part files in {time.perf_counter() - t0:.1f} s")
         bench_week(big, "compacted")
+        bench_append(big, args.articles)
         if not args.skip_html:
             bench_html(tmp)
         import resource
