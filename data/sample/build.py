@@ -452,7 +452,6 @@ class Page:
     comments: list[tuple[str, str]] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     url_date: dt.date | None = None
-    escape_title_raw: bool = False
 
     @property
     def style(self) -> str:
@@ -1630,7 +1629,7 @@ def offtopic_pages(facts: list[dict[str, str]], rng: random.Random) -> list[Page
     # website defacement: markup shown as text (title and a comment) ---------------------------
     d = dt.date(2022, 11, 7)
     p = Page("newsflow24.com", "a/city-portal-defaced", "Hackers deface city portal with <script>alert('x')</script> prank",
-             kyiv(d, 14, 10), "time", "offtopic", author="Tech desk", escape_title_raw=True)
+             kyiv(d, 14, 10), "time", "offtopic", author="Tech desk")
     p.paras = [
         "A municipal information portal was briefly defaced on Monday, with visitors greeted by a page reading <script>alert('x')</script> instead of the usual news about bus timetables and heating schedules.",
         "The city's IT department said the attackers had exploited an outdated plug-in and had not reached any personal data. The site was restored within hours.",
