@@ -414,15 +414,20 @@ class StoreWriter:
 
     Holds the store lock from creation to :meth:`close`. On open it removes debris from a
     crashed writer (temp files, part files not in the manifest) and loads the identity index
-    (canonical URL -> latest version and text hash; text hash -> id; LSH bands) from the store.
+    (canonical URL -> latest version and text hash; text hash -> id) from the store; MinHash
+    signatures are loaded later, only for the months around the articles being added.
     """
 
     def __init__(self, store: ArticleStore, *, batch_size: int = 500, on_commit=None):
         self.store = store
         self.batch_size = max(1, int(batch_size))
         self.on_commit = on_commit  # callable(list[AddResult-with-record]) after each commit
-        store.articles_dir.mkdir(parents=True, exist_ok=True)
-        self._lock_f = open(store.data_dir / LOCK_NAME, "a+")
+        try:
+            store.articles_dir.mkdir(parents=True, exist_ok=True)
+            self._lock_f = open(store.data_dir / LOCK_NAME, "a+")
+        except OSError as e:
+            raise StoreError(f"{store.data_dir}: cannot write the article store here ({e.strerror or e}); "
+                             "choose a writable folder with --data DIR or OPSLENS_DATA_DIR") from e
         fcntl.flock(self._lock_f.fileno(), fcntl.LOCK_EX)
         self._closed = False
         self.manifest = store.read_manifest()

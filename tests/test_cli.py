@@ -143,3 +143,12 @@ def test_summary_without_a_store_exits_1_with_advice(tmp_path, capsys):
     assert main(["summary", "--data", str(tmp_path / "nothing")]) == 1
     err = capsys.readouterr().err
     assert "nothing" in err and "opslens ingest" in err
+
+
+def test_ingest_into_an_unwritable_place_exits_1_naming_it(tmp_path, capsys):
+    write_pages(tmp_path / "pages")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    rc = main(["-q", "ingest", str(tmp_path / "pages"), "--data", str(blocker / "store")])
+    err = capsys.readouterr().err
+    assert rc == 1 and "a-file" in err and "--data" in err
