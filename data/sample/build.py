@@ -836,13 +836,13 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = Tru
     else:
         when = f"On {day.day} {MONTHS[day.month - 1]}"
     frm = f", launched from {launch_places(fact['launch_place'])}" if fact["launch_place"] else ""
-    Lq = Qty(L, "exact", digits(L) if L > 9 or rng.random() < 0.5 else words(L))
+    Lq = Qty(L, "exact", digits(L) if L > 9 or (L > 1 and rng.random() < 0.5) else words(L))
     tgt = f" {ttext}" if ttext else ""
     if first:
         s = f"{when}, the enemy attacked{tgt} with {Lq.text} {wtext}{frm}."
     else:
         s = rng.choice([f"In addition, the enemy used {Lq.text} {wtext}{frm}{tgt and ' against' + tgt}.",
-                        f"The enemy also launched {Lq.text} {wtext}{frm}{tgt and ' at' + tgt}."])
+                        f"The enemy also attacked with {Lq.text} {wtext}{frm}{tgt and ' against' + tgt}."])
     if fact["carrier"] and not frm:
         s += f" The launches were made from {fact['carrier'].replace(' x ', ' ').replace('Navy', 'ships of the Black Sea Fleet')}."
     if L == 1:
@@ -856,7 +856,9 @@ def gov_air_sentence(fact: dict[str, str], rng: random.Random, first: bool = Tru
         s += " None of them could be intercepted."
     else:
         Dq = Qty(D, "exact", digits(D) if D > 9 else words(D))
-        s += f" {cap(Dq.text)} of them were destroyed by the air defence forces."
+        s += rng.choice([f" Air defence forces destroyed {Dq.text} of them.",
+                         f" Of them, {Dq.text} were destroyed by the air defence forces." if D > 9 else
+                         f" {cap(Dq.text)} of them were destroyed by the air defence forces."])
     return s, national_event(fact, place, Lq, Dq, weapon, day)
 
 
