@@ -7,9 +7,10 @@ Sources are tried in order of trust; the first one that yields a valid date wins
 2. ``meta``     ``<meta>`` tags: ``article:published_time``, ``og:published_time``,
    ``datePublished`` (itemprop), ``dc.date``/``dcterms.created``/``dc.date.issued``,
    ``parsely-pub-date``, ``sailthru.date``, ``pubdate``, ``publishdate``, ``date`` ...;
-3. ``time``     ``<time datetime>``: one marked as the publication time (``pubdate`` attribute,
-   ``itemprop=datePublished`` or a class naming "publish"), else the first inside ``<article>``,
-   else the first on the page;
+3. ``time``     ``<time datetime>``: the earliest of those marked as the publication time
+   (``pubdate`` attribute, ``itemprop=datePublished`` or a class naming "publish"/"posted"), else
+   the earliest inside ``<article>`` elements (later ones are updates or live-blog entries), else
+   the first on the page;
 4. ``url``      a date in the URL path (``/2023/04/21/``, ``/2023-04-21-``, ``/20230421/``);
 5. ``htmldate`` the htmldate library as a fallback (it also looks at the visible text).
 
@@ -245,12 +246,21 @@ def _from_time(tree) -> str | None:
     def in_article(t) -> bool:
         return any(a.tag == "article" for a in t.iterancestors())
 
-    for group in ([t for t in times if marked(t)], [t for t in times if in_article(t)], times):
-        for t in group:
-            iso = normalize_date(t.get("datetime"))
-            if iso:
-                return iso
+    # Inside the article (or among marked times) the earliest is the publication: later ones are
+    # updates, or the entries of a live blog listed newest first. Elsewhere, the first one.
+    for group, pick in (([t for t in times if marked(t)], _earliest), ([t for t in times if in_article(t)], _earliest),
+                        (times, lambda isos: isos[0])):
+        isos = [iso for iso in (normalize_date(t.get("datetime")) for t in group) if iso]
+        if isos:
+            return pick(isos)
     return None
+
+
+def _earliest(isos: list[str]) -> str:
+    def key(iso: str) -> datetime:
+        d = datetime.fromisoformat(iso)
+        return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
+    return min(isos, key=key)
 
 
 def _from_htmldate(html: str | None, tree, url: str | None) -> str | None:

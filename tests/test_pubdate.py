@@ -117,3 +117,15 @@ def test_normalize_date(raw, expected):
 ])
 def test_date_from_url(url, expected):
     assert date_from_url(url) == expected
+
+
+def test_live_blog_takes_the_earliest_entry_time_not_the_newest():
+    entries = "".join(f'<article class="entry"><time datetime="2022-10-11T{h}:00+03:00">{h}</time><p>x</p></article>'
+                      for h in ("22:34", "13:56", "06:21"))
+    assert find_date(page(body=entries)) == ("2022-10-11T06:21:00+03:00", "time")
+
+
+def test_updated_time_in_article_does_not_replace_published_time():
+    tree = page(body='<article><p>Updated <time datetime="2023-03-15T09:00:00Z">15 March</time></p>'
+                     '<p>First published <time datetime="2023-03-14T18:20:00+02:00">14 March</time></p></article>')
+    assert find_date(tree) == ("2023-03-14T18:20:00+02:00", "time")
