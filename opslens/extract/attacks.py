@@ -129,6 +129,17 @@ _NO_INJURED = re.compile(r"\b(?:no\s+(?:casualties|injuries|injured|one\s+(?:was
                          r"without\s+casualties|nobody\s+(?:was|has\s+been)\s+(?:hurt|injured))\b", _F)
 
 
+_CASUALTY_WORDS = re.compile(r"\b(?:kill|dead|death|died|casualt|injur|wound|hurt|toll|victim|perish|lives|hospitali)", _F)
+
+
+def _memo(cache: dict[str, Any], name: str, fn: Any, text: str) -> Any:
+    """Per-document memo of a pure function of a text (sentences are looked at by several extractors)."""
+    box = cache.setdefault(name, {})
+    if text not in box:
+        box[text] = fn(text)
+    return box[text]
+
+
 @dataclass
 class Mention:
     """One drone/missile event told in one sentence (or the title)."""
@@ -253,6 +264,8 @@ def casualties(text: str) -> dict[str, dict[str, Any]]:
     """``killed`` / ``injured`` quantities stated in ``text`` ("killing 3", "12 people were
     injured", "death toll rises to five", "no casualties" -> killed 0)."""
     out: dict[str, dict[str, Any]] = {}
+    if not _CASUALTY_WORDS.search(text):
+        return out
     for q in find_quantities(text):
         after = text[q.end:q.end + 80]
         before = text[max(0, q.start - 60):q.start]
@@ -344,8 +357,20 @@ def attack_mentions(doc: Document) -> list[Mention]:
     texts = [(i, s.text, s.start, s.end) for i, s in enumerate(sents)]
     if title:
         texts.append((-1, title, None, None))
+    # one Aho-Corasick pass over the whole text, then the hits are shared out to sentences
+    hits = find_weapons(doc.text) if doc.text else []
+    by_sent: dict[int, list[WeaponMatch]] = {}
+    if hits:
+        import bisect
+
+        starts = [s.start for s in sents]
+        for h in hits:
+            k = bisect.bisect_right(starts, h.start) - 1
+            if k >= 0 and h.end <= sents[k].end:
+                s0 = sents[k].start
+                by_sent.setdefault(k, []).append(h._replace(start=h.start - s0, end=h.end - s0))
     for i, text, start, end in texts:
-        ws = find_weapons(text)
+        ws = by_sent.get(i, []) if i >= 0 else find_weapons(text)
         if not ws:
             continue
         ws = [w for w in ws if w.kind in TYPE_OF_KIND]
@@ -356,7 +381,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
         if _past_year(text, doc):
             continue
         d, prec = event_date(doc, i, text)
-        loc = locate(text)
+        loc = _memo(doc.cache, "locate", locate, text)
         actor = "Ukraine" if _UKR_ACTOR.search(text) else "Russia"
         claimant = _claimant_fn()(text)
         for kind in sorted(kinds):
@@ -441,7 +466,7 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
         cas: dict[str, dict[str, Any]] = {}
         if lead.sent_index >= 0:
             window = " ".join(s.text for s in doc.sentences[lead.sent_index:lead.sent_index + 3])
-            cas = casualties(window)
+            cas = _memo(doc.cache, "casualties", casualties, window)
         weapon = next((m.weapon for m in g if m.weapon), None)
         loc = lead.loc
         if not loc.get("country"):  # the lead names no place: a neighbouring sentence may

@@ -181,7 +181,14 @@ def has_date_words(text: str) -> bool:
     return _resolve_here(text, date(2000, 1, 3)) is not None
 
 
+_ANY_DATE_WORD = re.compile(
+    r"\d|yesterday|night|today|morning|evening|afternoon|day|week|month|dawn|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+
+
 def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None:
+    if not _ANY_DATE_WORD.search(text):  # cheap gate: most sentences have no date words at all
+        return None
     rx = _rx()
     d = _explicit_day(text, pub)
     if d is not None:

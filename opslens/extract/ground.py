@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..schema import empty_event
-from .attacks import _HEDGE, _claimant_fn, _past_year, casualties, event_date
+from .attacks import _HEDGE, _claimant_fn, _memo, _past_year, casualties, event_date
 from .base import Document, register
 from .dates import resolve_date
 from .numbers import find_quantities
@@ -29,6 +29,9 @@ __all__ = ["GroundAssaultExtractor"]
 _F = re.IGNORECASE
 _PREFILTER = re.compile(r"\b(?:repel|repuls|repell|attack|assault|offensive|advanc|captur|seiz|retook|recaptur|storm|fallen|"
                         r"fell\s+to|liberat|encircl|fighting|battle|took\s+control|push)", _F)
+#: substrings checked with ``in`` (C speed) before any regex runs
+_STEMS = ("repel", "repuls", "attack", "assault", "offensive", "advanc", "captur", "seiz", "retook", "recaptur", "storm",
+          "fallen", "fell to", "liberat", "encircl", "fighting", "battle", "took control", "push")
 _NOUN = r"(?:attacks?|assaults?|offensives?|offensive\s+actions|attempts?\s+to\s+(?:advance|attack|storm|break\s+through)|storming\s+attempts?)"
 _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
@@ -70,11 +73,15 @@ def _count(text: str) -> dict[str, Any] | None:
 def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     """Ground-assault mentions (one dict per sentence or title) with their fields."""
     out: list[dict[str, Any]] = []
+    low = doc.text.lower()
+    if not any(k in low for k in _STEMS) and not (doc.title and _PREFILTER.search(doc.title)):
+        return out
     items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences)]
     if doc.title:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
-        if not _PREFILTER.search(text):
+        sl = low[start:end] if i >= 0 else text.lower()
+        if not any(k in sl for k in _STEMS) or not _PREFILTER.search(text):
             continue
         bad = [m.span() for m in _NOT_GROUND.finditer(text)]
 
@@ -95,7 +102,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
         if not repel and not near:
             continue
-        loc = locate(text)
+        loc = _memo(doc.cache, "locate", locate, text)
         if not loc.get("admin1") and near:
             a1s = {m.place.admin1 for m in near}
             if len(a1s) == 1 and None not in a1s:

@@ -85,6 +85,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(full, re.IGNORECASE), re.compile(rf"^(?:{number})$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _gate() -> re.Pattern[str]:
+    """Cheap test for 'could hold a number' (a digit or a number word) before the full pattern."""
+    words = "|".join(sorted(set(_CARDINALS) | set(_VAGUE) | {"dozen", "hundred", "thousand", "million"}, key=len, reverse=True))
+    return re.compile(rf"\d|\b(?:{words})", re.IGNORECASE)
+
+
 def word_to_int(text: str) -> int | None:
     """A number phrase -> int: ``"twenty-one"`` -> 21, ``"1,200"`` -> 1200, ``"1.2 thousand"`` -> 1200.
 
@@ -183,7 +190,7 @@ def _plausible(m: re.Match[str], text: str) -> bool:
 
 def find_quantities(text: str) -> list[QuantityMatch]:
     """Every quantity phrase in ``text``, left to right, with character offsets."""
-    if not text:
+    if not text or not _gate().search(text):
         return []
     pat, _ = _patterns()
     out: list[QuantityMatch] = []
