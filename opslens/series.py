@@ -17,6 +17,8 @@ import io
 import json
 import logging
 import os
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -28,7 +30,9 @@ from .schema import EVENT_TYPES, SERIES_COLUMNS, events_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["daily_series", "compare_series", "read_mentions", "write_series", "SERIES_FIGURES"]
+__all__ = ["daily_series", "compare_series", "read_mentions", "write_series", "SERIES_FIGURES",
+           "validate_comparison_parameters", "load_comparison", "agreement_summary", "who_said_what",
+           "plot_comparison"]
 
 #: figures a daily series carries; ``count`` (attacks counted) matters for ground_assault
 SERIES_FIGURES = ("launched", "destroyed", "count")
@@ -228,3 +232,145 @@ def write_series(series: pd.DataFrame, path: str | os.PathLike[str] | io.TextIOB
     first = [c for c in SERIES_COLUMNS if c in out.columns]
     out = out[first + [c for c in out.columns if c not in first]]
     out.to_csv(path, index=False, lineterminator="\n")
+
+
+# --- official vs media (notebooks/official_vs_media.ipynb) ---------------------------------------
+
+@dataclass(frozen=True)
+class ComparisonParams:
+    """Checked parameters of the official-vs-media comparison (see
+    :func:`validate_comparison_parameters`)."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    event_type: str
+    events_path: Path | None
+    data_dir: Path | None
+    tolerance: float
+    out_dir: Path | None
+
+
+def validate_comparison_parameters(start: Any = "2022-10-01", end: Any = "2022-11-30", event_type: Any = "drone_attack",
+                                   events_path: Any = "", data_dir: Any = "", tolerance: Any = 0.1,
+                                   out_dir: Any = "") -> ComparisonParams:
+    """Check the notebook's parameters; raise :class:`ParameterError` naming the parameter, the
+    value and what is accepted."""
+    days = []
+    for name, v in (("start", start), ("end", end)):
+        if not isinstance(v, str) or not v.strip():
+            raise ParameterError(f"parameter {name!r}: expected a date string YYYY-MM-DD, got {v!r}")
+        try:
+            days.append(pd.Timestamp(datetime.strptime(v.strip(), "%Y-%m-%d")))
+        except ValueError:
+            raise ParameterError(f"parameter {name!r}: {v!r} is not a date; use YYYY-MM-DD, e.g. 2022-10-17") from None
+    lo, hi = days
+    if lo > hi:
+        raise ParameterError(f"parameters 'start'/'end': start {start} is after end {end}; swap them")
+    if event_type not in ("drone_attack", "missile_attack"):
+        raise ParameterError(f"parameter 'event_type': expected 'drone_attack' or 'missile_attack' "
+                             f"(the types the official counts cover), got {event_type!r}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not 0 <= tolerance <= 1:
+        raise ParameterError(f"parameter 'tolerance': expected a number 0..1 (0.1 = within 10%), got {tolerance!r}")
+    paths = {}
+    for name, v in (("events_path", events_path), ("data_dir", data_dir), ("out_dir", out_dir)):
+        if v is None or v == "":
+            paths[name] = None
+        elif isinstance(v, (str, os.PathLike)):
+            paths[name] = Path(v).expanduser().resolve()
+        else:
+            raise ParameterError(f"parameter {name!r}: expected a path string or \"\", got {type(v).__name__} {v!r}")
+    if paths["events_path"] is not None and not paths["events_path"].is_file():
+        raise ParameterError(f"parameter 'events_path': {paths['events_path']} does not exist; pass the file "
+                             f"written by `opslens extract`, or \"\" to use the article store")
+    return ComparisonParams(lo, hi, event_type, paths["events_path"], paths["data_dir"], float(tolerance), paths["out_dir"])
+
+
+@dataclass
+class Comparison:
+    """Everything the notebook shows. ``events``/``links``: :func:`opslens.merge_events` output
+    for the chosen type; ``media``: :func:`daily_series`; ``official``:
+    :func:`opslens.official_series`; ``days``: :func:`compare_series`."""
+
+    params: ComparisonParams
+    events: pd.DataFrame
+    links: pd.DataFrame
+    media: pd.DataFrame
+    official: pd.DataFrame
+    days: pd.DataFrame
+
+
+def load_comparison(params: ComparisonParams) -> Comparison:
+    """Media events (from ``params.events_path``, or the article store's events published up to a
+    week after ``end``) merged into a daily series and set beside the official counts."""
+    from .official import official_series
+
+    if params.events_path is not None:
+        mentions = read_mentions(params.events_path)
+    else:
+        from .extract import load_events
+
+        mentions = load_events(params.start, params.end + pd.Timedelta(days=7), data_dir=params.data_dir)
+    mentions = mentions[mentions["type"] == params.event_type]
+    events, links = merge_events(mentions)
+    media = daily_series(events, type=params.event_type, start=params.start, end=params.end)
+    official = official_series(params.start, params.end, type=params.event_type)
+    days = compare_series(media, official, tolerance=params.tolerance)
+    log.info("%s..%s: %d media days, %d official days", params.start.date(), params.end.date(), len(media), len(official))
+    return Comparison(params, events, links, media, official, days)
+
+
+def agreement_summary(days: pd.DataFrame) -> pd.DataFrame:
+    """One row per figure (launched, destroyed): ``official_days``, ``days_with_estimate``,
+    ``coverage`` (estimate days / official days), ``compared`` (days both state the figure),
+    ``agree`` and ``agree_share`` (within the tolerance), ``mean_abs_diff``."""
+    rows = []
+    for q in ("launched", "destroyed"):
+        official = days[f"official_{q}"].notna()
+        est = official & (days["media_launched"].notna() | days["media_destroyed"].notna())
+        both = days[f"{q}_agrees"].notna()
+        n_both = int(both.sum())
+        rows.append({"figure": q, "official_days": int(official.sum()), "days_with_estimate": int(est.sum()),
+                     "coverage": float(est.sum() / official.sum()) if official.any() else float("nan"),
+                     "compared": n_both, "agree": int(days.loc[both, f"{q}_agrees"].sum()),
+                     "agree_share": float(days.loc[both, f"{q}_agrees"].mean()) if n_both else float("nan"),
+                     "mean_abs_diff": float(days.loc[both, f"{q}_diff"].abs().mean()) if n_both else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def who_said_what(comparison: Comparison, status: Sequence[str] = ("disagree", "media only")) -> pd.DataFrame:
+    """The mentions behind the media figure on days whose status is in ``status``: one row per
+    mention with ``date``, ``scope``, ``admin1``, ``event_id``, ``article_id``, ``source``,
+    ``claimed_by``, ``launched``, ``destroyed``, ``evidence_text`` (and ``url`` when known),
+    sorted by day, national first, authority."""
+    days = comparison.days
+    chosen = days.loc[days["status"].isin(list(status)), "date"]
+    ev = comparison.events[comparison.events["date"].isin(chosen)][["event_id", "date", "scope", "admin1"]]
+    ln = comparison.links.drop(columns=["date", "admin1"]).merge(ev, on="event_id")
+    cols = [c for c in ("date", "scope", "admin1", "event_id", "article_id", "source", "claimed_by", "authority",
+                        "launched", "destroyed", "evidence_text", "url") if c in ln.columns]
+    ln = ln.assign(_nat=ln["scope"] != "national")
+    return ln.sort_values(["date", "_nat", "admin1", "authority", "article_id"], kind="mergesort")[cols].reset_index(drop=True)
+
+
+def plot_comparison(days: pd.DataFrame, figure: str = "launched", ax: Any = None) -> Any:
+    """Official and media daily ``figure`` on one chart (media days that are regional sums,
+    i.e. lower bounds, drawn as open markers). Returns the matplotlib Axes."""
+    import matplotlib.pyplot as plt
+
+    if figure not in ("launched", "destroyed"):
+        raise ParameterError(f"figure={figure!r}: use 'launched' or 'destroyed'")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4))
+    d = days.sort_values("date")
+    off = d[d[f"official_{figure}"].notna()]
+    ax.plot(off["date"], off[f"official_{figure}"].astype(float), "-", color="0.3", label="official (Air Force)")
+    med = d[d[f"media_{figure}"].notna()]
+    lb = med["media_lower_bound"].fillna(False).astype(bool)
+    ax.plot(med.loc[~lb, "date"], med.loc[~lb, f"media_{figure}"].astype(float), "o", color="tab:red",
+            label="media: national total")
+    ax.plot(med.loc[lb, "date"], med.loc[lb, f"media_{figure}"].astype(float), "o", mfc="none", color="tab:red",
+            label="media: sum of regional reports (lower bound)")
+    ax.set_ylabel(f"{figure} per day")
+    ax.legend(loc="upper left", frameon=False)
+    ax.figure.autofmt_xdate()
+    return ax

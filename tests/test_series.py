@@ -115,3 +115,72 @@ def test_cli_series_bad_inputs(tmp_path, capsys):
     assert "bad.jsonl:2: not JSON" in capsys.readouterr().err
     assert main(["series"]) == 2
     assert main(["series", str(bad), "--official"]) == 2
+
+
+# --- official vs media notebook ---------------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from opslens.errors import ParameterError  # noqa: E402
+from opslens.series import (agreement_summary, load_comparison, validate_comparison_parameters,  # noqa: E402
+                            who_said_what)
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "official_vs_media.ipynb"
+
+# Official drone figures (opslens/data/official_daily.csv, Air Force rows): 2022-10-17 34/34
+# (15 + 11 + 8 Shaheds), 2022-10-12 19/19 (Shahed 17 + Lancet 2).
+MEDIA_OCT = [
+    m("n1", "drone_attack", "2022-10-17", launched=33, destroyed=33, claimed_by="Ukrainian Air Force"),
+    m("n2", "drone_attack", "2022-10-17", launched=33, destroyed=31),
+    m("r1", "drone_attack", "2022-10-12", admin1="Kyiv City", destroyed=5),
+]
+
+
+def _write(path, records):
+    with open(path, "w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r) + "\n")
+    return path
+
+
+def test_comparison_by_hand(tmp_path):
+    p = validate_comparison_parameters("2022-10-12", "2022-10-17", "drone_attack", str(_write(tmp_path / "m.jsonl", MEDIA_OCT)))
+    c = load_comparison(p)
+    days = c.days.set_index(c.days["date"].dt.strftime("%Y-%m-%d"))
+    # 33 vs 34: |-1| <= 3.4 -> agree; Kyiv's 5 vs 19 -> disagree (a lower bound)
+    assert days.loc["2022-10-17", "status"] == "agree" and days.loc["2022-10-17", "destroyed_diff"] == -1
+    assert days.loc["2022-10-12", "status"] == "disagree" and bool(days.loc["2022-10-12", "media_lower_bound"])
+    s = agreement_summary(c.days).set_index("figure")
+    # official drone days in 2022-10-12..17 (Air Force rows): every day, 12..17 -> 6; media on 12 and 17
+    assert (s.loc["destroyed", "official_days"], s.loc["destroyed", "days_with_estimate"]) == (6, 2)
+    assert (s.loc["destroyed", "compared"], s.loc["destroyed", "agree"]) == (2, 1)
+    said = who_said_what(c)
+    assert said["article_id"].tolist() == ["r1"]
+
+
+@pytest.mark.parametrize("kw, named", [
+    ({"start": "2022-13-01"}, "'start'"), ({"start": "2022-11-01", "end": "2022-10-01"}, "after"),
+    ({"event_type": "aid_announcement"}, "'event_type'"), ({"tolerance": 5}, "'tolerance'"),
+    ({"events_path": "/nonexistent/m.jsonl"}, "'events_path'"),
+])
+def test_comparison_parameters_are_checked(kw, named):
+    with pytest.raises(ParameterError, match=named):
+        validate_comparison_parameters(**kw)
+
+
+@pytest.mark.slow
+def test_notebook_runs_in_a_real_kernel(tmp_path):
+    import papermill as pm
+
+    src = _write(tmp_path / "m.jsonl", MEDIA_OCT)
+    out = tmp_path / "out"
+    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "run.ipynb"), progress_bar=False, kernel_name="python3",
+                        parameters={"start": "2022-10-12", "end": "2022-10-17", "events_path": str(src),
+                                    "out_dir": str(out)}, cwd=str(tmp_path))
+    assert (out / "official_vs_media_drone_attack.png").stat().st_size > 1000
+    with open(out / "official_vs_media_drone_attack.csv", encoding="utf-8", newline="") as f:
+        status = {r["date"]: r["status"] for r in csv.DictReader(f)}
+    assert status["2022-10-17"] == "agree" and status["2022-10-12"] == "disagree"
+    with pytest.raises(pm.PapermillExecutionError, match="event_type"):
+        pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "bad.ipynb"), progress_bar=False, kernel_name="python3",
+                            parameters={"event_type": "aid_announcement", "events_path": str(src)}, cwd=str(tmp_path))
