@@ -158,3 +158,10 @@ def test_parse_command_with_no_pages_is_an_error(tmp_path, capsys):
     assert main(["-q", "parse", str(tmp_path), "--out", str(tmp_path / "o.jsonl")]) == 1
     assert "no HTML pages found" in capsys.readouterr().err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_authors_from_byline_when_no_structured_author():
+    html = ("<html><head><title>T</title></head><body><article><h1>T</h1>"
+            '<p class="byline">By Iryna Koval and Mark Dolan</p>'
+            + "<p>" + "Text of the story goes on for a while here. " * 20 + "</p></article></body></html>")
+    assert parse_html(html)["authors"] == ["Iryna Koval", "Mark Dolan"]
