@@ -31,7 +31,8 @@ are hashes of the canonical key; shuffling the input changes nothing.
 Authority of claimants (``opslens/data/claimant_authority.csv``, first matching pattern wins):
 Air Force 0 > General Staff 1 > Ministry of Defence 2 > regional administrations 3 > other
 officials 4 > media / unknown 5. The ``<figure>_value`` of an event is the value stated by its most
-authoritative claimant (exact figures before approximate ones on ties).
+authoritative claimant; ties go to exact figures before approximate ones, then to the larger
+figure (a later, fuller report of the same night usually gives the larger number).
 """
 from __future__ import annotations
 
@@ -172,6 +173,12 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
             r = df[col].astype("string").map(_QUALIFIER_RANK).astype(float).to_numpy(na_value=np.nan)
             qrank = np.where(~np.isnan(r), r, qrank)
     w["_qrank"] = qrank.astype(int)
+    # on equal authority and precision, the larger figure first (launched, else destroyed, else count)
+    big = np.full(n, np.nan)
+    for q in reversed(COMPARED):
+        v = _num_array(df, f"{q}_value")
+        big = np.where(~np.isnan(v), v, big)
+    w["_neg"] = -np.nan_to_num(big, nan=-1.0)
     hcols = [c for c in ("article_id", "evidence_start", "evidence_text", "place", "donor", "value_amount",
                          "claimed_by", *(f"{q}_value" for q in QUANTITY_FIELDS)) if c in df.columns]
     base = df[hcols].reset_index(drop=True) if hcols else pd.DataFrame(index=w.index)
@@ -223,7 +230,13 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
     cur_key: tuple | None = None
     clusters: list[list] = []
     coarse: list[int] = []
+    from tqdm.auto import tqdm
+
+    step = 1 << 16
+    bar = tqdm(total=len(idx), desc="merge", unit=" mentions", leave=False, disable=True if len(idx) < 200_000 else None)
     for i in range(len(idx)):
+        if not i % step and i:
+            bar.update(step)
         d = days_l[i]
         if d is None:
             out[i] = next_id
@@ -263,6 +276,8 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             if tv[0] != tv[0] or tv[1] != tv[1] or tv[2] != tv[2]:  # fill figures the first row lacked
                 target[2] = tuple(a if a == a else b for a, b in zip(tv, row_vals))
         out[i] = target[0]
+
+    bar.close()
 
     # 2) week/month rows: join the single compatible day event in their span, else their own
     if coarse:
@@ -479,14 +494,14 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     is_aid = np.asarray(w["_type"].isin(AID_TYPES), dtype=bool)
     w["_wnull"] = np.asarray(w["_weapon"] == "", dtype=bool)
     # canonical order: content only
-    attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_wnull", "_weapon", "_auth", "_qrank", "_fp"],
+    attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_wnull", "_weapon", "_auth", "_qrank", "_neg", "_fp"],
                                     kind="mergesort", na_position="last")
     aid = w[is_aid]
     if len(aid):
         rows = aid["_row"].to_numpy()
         aid = aid.assign(_donor=_col(df, "donor").iloc[rows].str.lower().fillna("").to_numpy(),
                          _recip=_col(df, "recipient").iloc[rows].str.lower().fillna("").to_numpy())
-        aid = aid.sort_values(["_type", "_donor", "_recip", "_day", "_auth", "_qrank", "_fp"], kind="mergesort", na_position="last")
+        aid = aid.sort_values(["_type", "_donor", "_recip", "_day", "_auth", "_qrank", "_neg", "_fp"], kind="mergesort", na_position="last")
     cid = np.empty(n, dtype=np.int64)
     a_ids, a_keys, nxt = _cluster_attacks(attack.index.to_numpy(), w, figs, opt, 0)
     cid[attack["_row"].to_numpy()] = a_ids
@@ -529,7 +544,8 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     t["value_amount"] = _num_array(src, "value_amount")
     for q in QUANTITY_FIELDS:
         t[q] = figs[q]
-    t = t.sort_values(["_c", "_auth", "_qrank", "_fp"], kind="mergesort")
+    t["_neg"] = w["_neg"].to_numpy()
+    t = t.sort_values(["_c", "_auth", "_qrank", "_neg", "_fp"], kind="mergesort")
     g = t.groupby("_c", sort=True)
     firsts = ["place", "admin1", "lat", "lon", "weapon", "actor", "donor", "recipient", "category",
               "value_currency", "value_amount", "claimed_by", "_type", "_country", *QUANTITY_FIELDS]

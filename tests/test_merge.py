@@ -228,3 +228,18 @@ def test_undated_mentions_stay_single_and_empty_input_works():
     assert len(events) == 2 and events["date"].isna().all()
     events, links = merge_events(events_frame([]))
     assert events.empty and links.empty
+
+
+def test_equal_claimants_larger_figure_wins_and_range_is_kept():
+    # two General Staff summaries of one day: morning "more than 60", evening 85 attacks repulsed
+    ms = [mention("gs-am", "ground_assault", "2022-11-20", count=q(61, "at_least"), claimed_by="General Staff"),
+          mention("gs-pm", "ground_assault", "2022-11-20", count=q(85), claimed_by="General Staff")]
+    events, _ = merge_events(events_frame(ms))
+    assert len(events) == 1
+    e = events.iloc[0]
+    # exact 85 beats the at-least 61 on precision first
+    assert (e["count_value"], e["count_min"], e["count_max"]) == (85, 61, 85)
+    ms2 = [mention("m-1", "drone_attack", "2022-11-21", admin1="Odesa Oblast", destroyed=q(8)),
+           mention("m-2", "drone_attack", "2022-11-21", admin1="Odesa Oblast", destroyed=q(10))]
+    e2 = merge_events(events_frame(ms2))[0].iloc[0]
+    assert e2["destroyed_value"] == 10  # same authority, same precision: the larger
