@@ -49,24 +49,79 @@ _ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_so
           "cat_military", "cat_financial", "cat_humanitarian")
 
 
+_INNER_SUFFIXES = ("", "s", "es", "d", "ed", "ing")
+_ROLE_SET = frozenset(_ROLES)
+_TRIGGER_ROLES = frozenset(("give", "aidnoun", "buy", "sell"))
+#: money and training sentences can be aid without a giving verb
+_MONEYISH = re.compile(r"[$€£¥₴₽]|\b(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|ISK|PLN|CZK|HUF|BGN|RON|HRK|JPY|KRW|"
+                       r"CNY|UAH|RUB|TWD)\b|illion\b|\bbn\b|\bmln\b|(?<![\w-])[Tt]rain")
+
+
 @lru_cache(maxsize=1)
-def _cue_patterns() -> dict[str, re.Pattern[str]]:
-    by_role: dict[str, list[str]] = {r: [] for r in _ROLES}
+def _cue_automaton() -> Any:
+    """One Aho-Corasick automaton over every cue of ``aid_cues.csv``: lowercased literal ->
+    list of (role, trailing wildcard). Inner wildcards ("call* on") are expanded to common
+    inflections; a trailing ``*`` matches any word ending."""
+    import ahocorasick
+
+    table: dict[str, list[tuple[str, bool]]] = {}
     with resources.files("opslens.data").joinpath("aid_cues.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
-            cue, role = r["cue"].strip(), r["role"].strip()
-            if cue and role in by_role:
-                by_role[role].append(cue)
-    out = {}
-    for role, cues in by_role.items():
-        parts = []
-        for c in sorted(cues, key=len, reverse=True):
-            p = re.escape(c).replace(r"\ ", r"\s+").replace(r"\*", r"[\w-]*")
-            parts.append(p)
-        out[role] = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
-    all_parts = "|".join(p.pattern for k, p in out.items() if k in ("give", "give_weak", "aidnoun", "buy", "sell"))
-    out["any"] = re.compile(all_parts, re.IGNORECASE)
+            cue, role = r["cue"].strip().lower(), r["role"].strip()
+            if not cue or role not in _ROLE_SET:
+                continue
+            wild = cue.endswith("*")
+            cue = cue.rstrip("*")
+            forms = [cue]
+            if "*" in cue:
+                head, _, tail = cue.partition("*")
+                forms = [head + suf + tail for suf in _INNER_SUFFIXES]
+            for form in forms:
+                table.setdefault(re.sub(r"\s+", " ", form), []).append((role, wild))
+    auto = ahocorasick.Automaton()
+    for key, roles in table.items():
+        auto.add_word(key, (len(key), tuple(roles)))
+    auto.make_automaton()
+    return auto
+
+
+_WS = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+
+
+def _cue_hits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of every cue in ``text``, whole words, leftmost-longest per role."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    low = low.translate(_WS)
+    n = len(low)
+    by_role: dict[str, list[tuple[int, int]]] = {}
+    for end_idx, (length, roles) in _cue_automaton().iter(low):
+        start = end_idx - length + 1
+        if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "-_"):
+            continue
+        end = end_idx + 1
+        for role, wild in roles:
+            e = end
+            if wild:
+                while e < n and (low[e].isalnum() or low[e] == "-"):
+                    e += 1
+            elif e < n and (low[e].isalnum() or low[e] in "-_"):
+                continue
+            by_role.setdefault(role, []).append((start, e))
+    out: list[tuple[int, int, str]] = []
+    for role, spans in by_role.items():
+        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        last = -1
+        for s_, e_ in spans:
+            if s_ >= last:
+                out.append((s_, e_, role))
+                last = e_
     return out
+
+
+def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
+    return any(h[2] in _TRIGGER_ROLES for h in hits) or bool(_MONEYISH.search(text))
 
 
 @dataclass
@@ -86,16 +141,17 @@ class Cues:
     categories: dict[str, int] = field(default_factory=dict)
 
 
-def sentence_cues(text: str) -> Cues:
+def sentence_cues(text: str, hits: list[tuple[int, int, str]] | None = None) -> Cues:
     """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
-    pats = _cue_patterns()
     c = Cues()
+    for s_, e_, role in (_cue_hits(text) if hits is None else hits):
+        if role.startswith("cat_"):
+            cat = role[4:]
+            c.categories[cat] = c.categories.get(cat, 0) + 1
+        else:
+            getattr(c, role).append((s_, e_))
     for role in ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_soft", "buy", "sell", "attack"):
-        setattr(c, role, [m.span() for m in pats[role].finditer(text)])
-    for cat in ("military", "financial", "humanitarian"):
-        n = len(pats["cat_" + cat].findall(text))
-        if n:
-            c.categories[cat] = n
+        getattr(c, role).sort()
     return c
 
 
@@ -241,7 +297,7 @@ def _unique(xs: list[str]) -> list[str]:
     return out
 
 
-@dataclass
+@dataclass(eq=False)
 class _Analysis:
     sent: Sentence
     cues: Cues
@@ -262,9 +318,9 @@ _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|
                      r"\bpurchase\s+of\b|\bbuy\s+(?:back)\b", re.IGNORECASE)
 
 
-def _analyse(sent: Sentence) -> _Analysis:
+def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
-    cues = sentence_cues(t)
+    cues = sentence_cues(t, hits)
     actors = find_actors(t)
     money = find_money(t)
     items = find_items(t, exclude=[(m.start, m.end) for m in money])
@@ -368,7 +424,7 @@ def _negative_exempt(text: str, span: tuple[int, int]) -> bool:
 
 # --- events ------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(eq=False)
 class _Draft:
     donor: str | None
     recipient: str | None
@@ -558,7 +614,7 @@ def _after(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
 def _context_donor(doc: Document, d: _Draft) -> str | None:
     """Donor named in the sentences just before a donor-less package ("He announced ...")."""
     for p in _before(doc, d.parts[0], 2):
-        for a in p.actors:
+        for a in p.actors or find_actors(p.sent.text):
             if a.kind in ("country", "organisation") and a.name not in ("Ukraine", "Russia", d.recipient):
                 return a.name
     return None
@@ -663,16 +719,34 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
     key = "aid_analyses"
     if key in doc.cache:
         return doc.cache[key]
-    pats = _cue_patterns()
     out: list[_Analysis] = []
-    if doc.text and (pats["any"].search(doc.text) or len(doc.text) < 600):
-        for k, s in enumerate(_sentences(doc)):
-            if k == 0 or pats["any"].search(s.text) or re.search(r"\d", s.text):
-                out.append(_analyse(s))
-            else:
-                out.append(_Analysis(s, Cues(), [], [], []))
+    text = doc.text or ""
+    if text:
+        all_hits = _cue_hits(text)
+        if len(text) < 600 or any(h[2] in _TRIGGER_ROLES for h in all_hits) or _MONEYISH.search(text):
+            sents = _sentences(doc)
+            # bucket the document's cue hits by sentence (offsets relative to the sentence)
+            per: list[list[tuple[int, int, str]]] = [[] for _ in sents]
+            starts = [x.start for x in sents]
+            import bisect
+            for h in all_hits:
+                i = bisect.bisect_right(starts, h[0]) - 1
+                if i >= 0 and h[1] <= sents[i].end:
+                    per[i].append((h[0] - sents[i].start, h[1] - sents[i].start, h[2]))
+            hot = [_is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
+            short = len(text) <= 1500
+            for k, x in enumerate(sents):
+                # full analysis only where aid can be: trigger words, the sentence after one
+                # (continuations such as "It includes 20 tanks."), the opening of a short description
+                if hot[k] or (k and hot[k - 1] and _DIGIT.search(x.text)) or (k == 0 and short):
+                    out.append(_analyse(x, per[k]))
+                else:
+                    out.append(_Analysis(x, Cues(), [], [], []))
     doc.cache[key] = out
     return out
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _title_analysis(doc: Document) -> _Analysis | None:

@@ -141,9 +141,12 @@ def _amount(n: float, scale: str | None) -> int | float:
     return int(round(v)) if abs(v - round(v)) < 1e-6 or mult > 1 else v
 
 
+_ANY_DIGIT = re.compile(r"\d")
+
+
 def find_money(text: str) -> list[MoneyMatch]:
     """Every money phrase in ``text``, left to right, with character offsets."""
-    if not text or not any(c.isdigit() for c in text) and "illion" not in text:
+    if not text or (not _ANY_DIGIT.search(text) and "illion" not in text):
         return []
     out: list[MoneyMatch] = []
     for m in _pattern().finditer(text):
