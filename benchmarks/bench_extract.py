@@ -1,0 +1,176 @@
+"""Extraction speed and memory: articles/s on one core, peak memory for two input sizes.
+
+    .venv/bin/python benchmarks/bench_extract.py                 # real + dev articles, 10k and 100k synthetic
+    .venv/bin/python benchmarks/bench_extract.py --sizes 2000,20000 --density 0.25
+
+Prints figures (not a test). Each measurement runs in a fresh child process pinned to one CPU
+(``os.sched_setaffinity``), streaming articles through ``opslens.extract.extract_records`` and
+discarding the events, so memory is the pipeline's own: peak RSS (``resource.getrusage``) should
+stay flat as the input grows. The synthetic articles (~3 KB each) mix war-report sentences
+(drones, missiles, assaults, aid, places, numbers, dates) with neutral filler, generated
+deterministically from a seed; ``--density`` is the share of event sentences (default 0.10;
+the real GDELT news bodies below have about 8% trigger sentences). No text from ../shared is put
+in the synthetic set. Real articles: the GDELT English news bodies (~3.1 KB each) and the dev
+articles, read from ../shared when present. A per-extractor breakdown (documents/s for each
+extractor alone) shows where the time goes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "eval" / "dev"
+
+_PLACES = ["Kyiv", "Kharkiv", "Odesa", "Zaporizhzhia", "Dnipro", "Mykolaiv", "Lviv", "Sumy", "Kherson", "Bakhmut",
+           "Avdiivka", "Kramatorsk", "Poltava", "Vinnytsia", "Belgorod", "Chernihiv", "Izium", "Kupiansk"]
+_REGIONS = ["Kyiv region", "Kharkiv region", "Odesa region", "Donetsk region", "Luhansk region", "Zaporizhzhia region"]
+_WEAPONS = ["Shahed drones", "Kh-101 cruise missiles", "Kalibr missiles", "Iskander-M missiles", "drones",
+            "cruise missiles", "S-300 missiles", "Lancet drones", "attack drones"]
+_EVENT = [
+    "Air defence shot down {n} {w} over {p} overnight, the regional military administration said.",
+    "Russia launched {n} {w} at {p} on {d}, {m} of which were destroyed.",
+    "A missile hit an industrial facility in {p} yesterday, killing {k} people and injuring {m}.",
+    "Over the past day, more than {n} enemy attacks were repulsed in the {r}.",
+    "Ukrainian forces repelled {k} attacks near {p}, the General Staff said.",
+    "{c} will send Ukraine {n} howitzers and ammunition worth ${m} million, the ministry said.",
+]
+_FILLER = [
+    "Officials met on {d} to discuss the reconstruction of schools and hospitals in the city.",
+    "The council approved a budget for road repairs and public transport after a long debate.",
+    "Analysts said the economy was recovering slowly as exports of grain resumed through the ports.",
+    "Residents queued for water and electricity while engineers worked to restore the network.",
+    "The minister said talks with partners would continue next month in Brussels and Warsaw.",
+    "Prices for fuel and food rose again, according to the national statistics service.",
+    "Volunteers delivered generators, medicine and warm clothes to villages near the front line.",
+    "The football league announced that matches would resume with stadiums closed to spectators.",
+]
+_COUNTRIES = ["Germany", "Poland", "the United States", "Canada", "Norway", "France", "the Netherlands"]
+_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "April 21", "October 10", "May 5"]
+
+
+def synthetic(n: int, seed: int = 7, size: int = 3000, density: float = 0.10):
+    """``n`` article records of about ``size`` characters, generated on the fly."""
+    rnd = random.Random(seed)
+    for i in range(n):
+        parts: list[str] = []
+        length = 0
+        while length < size:
+            tpl = rnd.choice(_EVENT) if rnd.random() < density else rnd.choice(_FILLER)
+            s = tpl.format(n=rnd.randint(2, 90), m=rnd.randint(1, 40), k=rnd.randint(1, 12), w=rnd.choice(_WEAPONS),
+                           p=rnd.choice(_PLACES), r=rnd.choice(_REGIONS), d=rnd.choice(_DAYS), c=rnd.choice(_COUNTRIES))
+            parts.append(s)
+            length += len(s) + 1
+        day = 1 + i % 28
+        yield {"id": f"syn-{i}", "title": f"Update {i}: {rnd.choice(_PLACES)}", "source": "synthetic.example",
+               "published": f"2023-{1 + i % 12:02d}-{day:02d}T07:30:00+03:00", "text": " ".join(parts)}
+
+
+def gdelt_articles():
+    import gzip
+
+    p = ROOT.parent / "shared" / "datasets" / "news-gdelt-en-2022-2024" / "articles.jsonl.gz"
+    if not p.is_file():
+        return []
+    with gzip.open(p, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def dev_articles():
+    recs = []
+    for name in ("events_dev", "aid_kiel_2022", "seed_brief"):
+        p = DEV / f"{name}.articles.jsonl"
+        if p.is_file():
+            with open(p, encoding="utf-8") as f:
+                recs.extend(json.loads(line) for line in f if line.strip())
+    return recs
+
+
+def _child(kind: str, n: int, density: float) -> None:
+    """Measure one run in this (fresh) process and print one JSON line."""
+    try:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    except (AttributeError, OSError):
+        pass
+    os.environ["TQDM_DISABLE"] = "1"
+    from opslens.extract import _extractors, build_document, extract_records
+
+    # warm-up: load lexicons and automata once, outside the timing
+    list(extract_records(synthetic(3, seed=1)))
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if kind in ("dev", "gdelt"):
+        recs = (dev_articles() if kind == "dev" else gdelt_articles()) * max(1, n)
+        source = iter(recs)
+        count = len(recs)
+        chars = sum(len(r.get("text") or "") for r in recs) / max(1, count)
+    else:
+        source = synthetic(n, density=density)
+        count = n
+        chars = None
+    events = 0
+    t0 = time.perf_counter()
+    for _ev in extract_records(source):
+        events += 1
+    dt = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    per: dict[str, int] = {}
+    if kind != "synthetic" or n <= 20000:
+        sample = list(dev_articles() if kind == "dev" else gdelt_articles() if kind == "gdelt" else synthetic(500, density=density))
+        docs = [build_document(r) for r in sample[:1000]]
+        for ex in _extractors():
+            t = time.perf_counter()
+            for d in docs:
+                d.cache.clear()
+                ex.extract(d)
+            per[ex.name] = round(len(docs) / (time.perf_counter() - t))
+    print(json.dumps({"kind": kind, "articles": count, "seconds": round(dt, 2), "articles_per_s": round(count / dt),
+                      "events": events, "chars": chars, "peak_rss_mb": round(peak / 1024, 1),
+                      "rss_after_warmup_mb": round(base_rss / 1024, 1), "per_extractor_docs_per_s": per}))
+
+
+def _run(kind: str, n: int, density: float) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(density)], capture_output=True,
+                       text=True, cwd=ROOT)
+    if r.returncode != 0:
+        raise SystemExit(r.stderr)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def _per(r: dict) -> str:
+    per = r.get("per_extractor_docs_per_s") or {}
+    return ("\n    each extractor alone (docs/s): " + ", ".join(f"{k} {v}" for k, v in per.items())) if per else ""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000", help="synthetic article counts (comma-separated)")
+    ap.add_argument("--density", type=float, default=0.10, help="share of event sentences in synthetic articles")
+    ap.add_argument("--repeat", type=int, default=4, help="passes over the real / dev articles")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        _child(a.child[0], int(a.child[1]), float(a.child[2]))
+        return
+    print(f"python {sys.version.split()[0]}, one core per run, fresh process per run")
+    for kind, label in (("gdelt", "real GDELT news bodies"), ("dev", "dev articles (events + aid + seed)")):
+        if (gdelt_articles() if kind == "gdelt" else dev_articles()):
+            r = _run(kind, a.repeat, a.density)
+            print(f"{label} x{a.repeat}: {r['articles']} articles, {r['chars']:.0f} chars avg, "
+                  f"{r['articles_per_s']} articles/s, {r['events']} events, peak RSS {r['peak_rss_mb']} MB{_per(r)}")
+        else:
+            print(f"{label}: not present under ../shared, skipped")
+    for n in (int(x) for x in a.sizes.split(",") if x):
+        r = _run("synthetic", n, a.density)
+        print(f"synthetic ~3 KB x {n} (event density {a.density}): {r['seconds']} s, {r['articles_per_s']} articles/s, "
+              f"{r['events']} events, peak RSS {r['peak_rss_mb']} MB (after warm-up {r['rss_after_warmup_mb']} MB){_per(r)}")
+
+
+if __name__ == "__main__":
+    main()
