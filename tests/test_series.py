@@ -115,6 +115,18 @@ def test_cli_series_bad_inputs(tmp_path, capsys):
     assert "bad.jsonl:2: not JSON" in capsys.readouterr().err
     assert main(["series"]) == 2
     assert main(["series", str(bad), "--official"]) == 2
+    assert main(["series", str(bad), "--from", "17/10/2022"]) == 2
+    assert main(["series", "--official", "--type", "ground_assault"]) == 2
+    assert "--type 'ground_assault'" in capsys.readouterr().err
+
+
+def test_cli_official_series(tmp_path):
+    out = tmp_path / "official.csv"
+    assert main(["-q", "series", "--official", "--from", "2022-10-17", "--to", "2022-10-17", "--out", str(out)]) == 0
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = [(r["date"], r["type"], r["launched"], r["destroyed"]) for r in csv.DictReader(f)]
+    # Air Force rows ending 2022-10-17: Shaheds 15 + 11 + 8; Unknown Missile 3 + Kalibr 2
+    assert rows == [("2022-10-17", "drone_attack", "34", "34"), ("2022-10-17", "missile_attack", "5", "5")]
 
 
 # --- official vs media notebook ---------------------------------------------------------------------

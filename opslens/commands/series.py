@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import datetime
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,22 @@ def run(args: argparse.Namespace) -> int:
     from ..official import official_series
     from ..series import daily_series, read_mentions, write_series
 
+    from ..schema import EVENT_TYPES
+
     if args.official == bool(args.events):
-        print("opslens series: give an EVENTS file or --official (not both)", file=sys.stderr)
-        return 2
+        return _usage("give an EVENTS file or --official (not both)")
+    for name, v in (("--from", args.start), ("--to", args.end)):
+        if v is not None:
+            try:
+                datetime.strptime(v, "%Y-%m-%d")
+            except ValueError:
+                return _usage(f"{name} {v!r}: not a date; use YYYY-MM-DD")
+    allowed = ("drone_attack", "missile_attack") if args.official else EVENT_TYPES
+    bad = [t for t in (args.type or ()) if t not in allowed]
+    if bad:
+        return _usage(f"--type {bad[0]!r}: use one of {', '.join(allowed)}")
     if args.official:
-        types = [t for t in (args.type or ()) if t in ("drone_attack", "missile_attack")] or None
-        series = official_series(args.start, args.end, by_weapon=args.by_weapon, type=types)
+        series = official_series(args.start, args.end, by_weapon=args.by_weapon, type=args.type)
     else:
         from ..merge import merge_events
 
@@ -62,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         log.info("wrote %d rows to %s", len(series), args.out)
     return 0
+
+
+def _usage(message: str) -> int:
+    print(f"opslens series: error: {message}", file=sys.stderr)
+    return 2
 
 
 def _write_events(events, path: str) -> None:
