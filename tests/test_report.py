@@ -117,19 +117,14 @@ def test_cli_writes_report_folder_and_prints_html_path(store, tmp_path):
 
 
 @pytest.mark.slow
-def test_default_output_folder_is_reports_week(store, tmp_path):
-    r = opslens_cli("report", "--week", "2022-W45", "--data", str(store),
+def test_empty_week_gives_a_report_that_says_so(store, tmp_path):
+    # no --out: the report goes to <reports dir>/<week>/
+    r = opslens_cli("report", "--week", "2022-W30", "--data", str(store),
                     env={"OPSLENS_REPORTS_DIR": str(tmp_path / "reports")})
     assert r.returncode == 0, r.stderr
-    assert Path(r.stdout.strip()) == tmp_path / "reports" / "2022-W45" / "weekly_report.html"
-
-
-@pytest.mark.slow
-def test_empty_week_gives_a_report_that_says_so(store, tmp_path):
-    out = tmp_path / "empty"
-    r = opslens_cli("report", "--week", "2022-W30", "--data", str(store), "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    text = Path(r.stdout.strip()).read_text()
+    out = tmp_path / "reports" / "2022-W30"
+    assert Path(r.stdout.strip()) == out / "weekly_report.html"
+    text = (out / "weekly_report.html").read_text()
     assert "No data for 2022-W30" in text
     assert "The store covers 2022-10-24 .. 2022-11-20" in text
     assert "<img" not in text  # no empty charts
