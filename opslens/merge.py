@@ -179,8 +179,13 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
         v = _num_array(df, f"{q}_value")
         big = np.where(~np.isnan(v), v, big)
     w["_neg"] = -np.nan_to_num(big, nan=-1.0)
-    hcols = [c for c in ("article_id", "evidence_start", "evidence_text", "place", "donor", "value_amount",
-                         "claimed_by", *(f"{q}_value" for q in QUANTITY_FIELDS)) if c in df.columns]
+    # a content hash as the last sort key: only rows equal in all of these can tie, and their
+    # order cannot change the output
+    hcols = [c for c in ("article_id", "evidence_start", "evidence_end", "evidence_text", "place", "lat", "lon",
+                         "actor", "donor", "recipient", "category", "value_amount", "value_currency", "claimed_by",
+                         "date_precision", "url", "source", "published", "title",
+                         *(f"{q}_{s}" for q in QUANTITY_FIELDS for s in ("value", "lower", "upper", "qualifier")))
+             if c in df.columns]
     base = df[hcols].reset_index(drop=True) if hcols else pd.DataFrame(index=w.index)
     base = base.assign(_t=w["_type"], _a=w["_admin1"], _w=w["_weapon"],
                        _d=w["_day"])
