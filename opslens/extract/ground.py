@@ -15,6 +15,7 @@ none). Mentions merge per date and region like drone/missile attacks.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
@@ -61,6 +62,17 @@ _UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|tr
                         r"\bcounteroffensive\b|\bcounter-offensive\b|surrendered\s+(?:its|their)\s+positions\s+to\s+Ukrainian", _F)
 
 
+@lru_cache(maxsize=1)
+def _stem_automaton() -> Any:
+    import ahocorasick
+
+    auto = ahocorasick.Automaton()
+    for k in _STEMS:
+        auto.add_word(k, k)
+    auto.make_automaton()
+    return auto
+
+
 def _count(text: str) -> dict[str, Any] | None:
     for q in find_quantities(text):
         if _COUNT.match(text[q.end:q.end + 60]):
@@ -73,15 +85,19 @@ def _count(text: str) -> dict[str, Any] | None:
 def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     """Ground-assault mentions (one dict per sentence or title) with their fields."""
     out: list[dict[str, Any]] = []
-    low = doc.text.lower()
-    if not any(k in low for k in _STEMS) and not (doc.title and _PREFILTER.search(doc.title)):
+    # one Aho-Corasick pass over the lower-cased text finds the sentences worth a regex
+    import bisect
+
+    starts = [s.start for s in doc.sentences]
+    hit = {bisect.bisect_right(starts, end) - 1 for end, _ in _stem_automaton().iter(doc.text.lower())}
+    title_hit = bool(doc.title and _PREFILTER.search(doc.title))
+    if not hit and not title_hit:
         return out
-    items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences)]
-    if doc.title:
+    items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
+    if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
-        sl = low[start:end] if i >= 0 else text.lower()
-        if not any(k in sl for k in _STEMS) or not _PREFILTER.search(text):
+        if not _PREFILTER.search(text):
             continue
         bad = [m.span() for m in _NOT_GROUND.finditer(text)]
 
