@@ -268,6 +268,98 @@ def _band_keys(sig: bytes) -> list[bytes]:
     return [bytes([i]) + sig[i * w:(i + 1) * w] for i in range(BANDS)]
 
 
+# --- identity index of the stored articles ------------------------------------------------------
+
+class _StoredIndex:
+    """Compact lookup of stored articles by canonical URL, text hash and id.
+
+    Keys are 64-bit hashes (Python's ``hash``, valid within this process) in sorted numpy
+    arrays; a hit is confirmed against the real string in Arrow arrays, so a hash collision
+    can never merge two articles. About 40 bytes per article plus the Arrow columns, instead
+    of several hundred for Python dicts of strings.
+    """
+
+    def __init__(self, tables: list[Any]):
+        import numpy as np
+        import pyarrow as pa
+
+        cols = ["id", "canonical_url", "text_sha256", "version", "cluster_id"]
+        if tables:
+            t = pa.concat_tables(tables).select(cols).combine_chunks()
+        else:
+            t = pa.table({c: pa.array([], pa.int32() if c == "version" else pa.string()) for c in cols})
+        self.ids = _one_chunk(t["id"])
+        self.urls = _one_chunk(t["canonical_url"])
+        self.texts = _one_chunk(t["text_sha256"])
+        self.clusters = _one_chunk(t["cluster_id"])
+        version = np.asarray(t["version"].to_numpy(zero_copy_only=False), dtype=np.int64)
+        uh = _hashes(self.urls)
+        order = np.lexsort((version, uh))
+        self.u_keys, self.u_rows = uh[order], order
+        th = _hashes(self.texts, skip=_EMPTY_HASH)
+        order = np.argsort(th, kind="stable")
+        self.t_keys, self.t_rows = th[order], order
+        ih = _hashes(self.ids)
+        order = np.argsort(ih, kind="stable")
+        self.i_keys, self.i_rows = ih[order], order
+        self.version = version
+
+    def latest(self, canon: str) -> tuple[int, str, str, str] | None:
+        import numpy as np
+
+        h = hash(canon)
+        lo = int(np.searchsorted(self.u_keys, h, "left"))
+        hi = int(np.searchsorted(self.u_keys, h, "right"))
+        for i in range(hi - 1, lo - 1, -1):  # highest version first
+            row = int(self.u_rows[i])
+            if self.urls[row].as_py() == canon:
+                return (int(self.version[row]), self.texts[row].as_py(), self.ids[row].as_py(),
+                        self.clusters[row].as_py())
+        return None
+
+    def same_text(self, th: str) -> str | None:
+        import numpy as np
+
+        h = hash(th)
+        lo = int(np.searchsorted(self.t_keys, h, "left"))
+        hi = int(np.searchsorted(self.t_keys, h, "right"))
+        for i in range(lo, hi):
+            row = int(self.t_rows[i])
+            if self.texts[row].as_py() == th:
+                return self.ids[row].as_py()
+        return None
+
+    def has_id(self, aid: str) -> bool:
+        import numpy as np
+
+        h = hash(aid)
+        lo = int(np.searchsorted(self.i_keys, h, "left"))
+        hi = int(np.searchsorted(self.i_keys, h, "right"))
+        return any(self.ids[int(self.i_rows[i])].as_py() == aid for i in range(lo, hi))
+
+
+def _one_chunk(col):
+    import pyarrow as pa
+
+    return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0) if col.num_chunks else pa.array([], col.type)
+
+
+def _hashes(arr, skip: str | None = None):
+    """int64 hash of every string in ``arr`` (nulls and ``skip`` -> a value no lookup matches),
+    converted in slices so the temporary Python strings stay few."""
+    import numpy as np
+
+    out = np.empty(len(arr), dtype=np.int64)
+    step = 65_536
+    for start in range(0, len(arr), step):
+        vals = arr.slice(start, step).to_pylist()
+        out[start:start + len(vals)] = [hash(v) if v is not None and v != skip else _NO_KEY for v in vals]
+    return out
+
+
+_NO_KEY = -(2**63)
+
+
 # --- manifest -----------------------------------------------------------------------------------
 
 @dataclass
@@ -458,6 +550,7 @@ class StoreWriter:
         self.by_url: dict[str, tuple[int, str, str, str]] = {}  # canon -> (version, text hash, id, cluster)
         self.by_text: dict[str, str] = {}  # text hash -> id
         self.ids: set[str] = set()
+        self._stored = _StoredIndex([])
         # near-duplicate index, loaded lazily per publication month (see _near_dup_months)
         self._nd_bands: dict[bytes, list[int]] = {}  # band key -> item numbers
         self._nd_items: list[tuple[str, bytes, dt.datetime | None]] = []  # (cluster, sig, published)
@@ -482,13 +575,10 @@ class StoreWriter:
                     log.warning("%s: unreadable part file (%s); its articles will be ingested again "
                                 "as new: restore the file if you can", self.store.articles_dir / p.path,
                                 str(e).splitlines()[0])
-        for t in tables:
-            d = t.to_pydict()
-            for i, aid in enumerate(d["id"]):
-                self._index(aid, d["canonical_url"][i], d["text_sha256"][i], d["version"][i],
-                            d["cluster_id"][i])
+        self._stored = _StoredIndex(tables)
 
     def _index(self, aid: str, canon: str | None, th: str, version: int, cluster: str) -> None:
+        """Remember an article added in this session (the stored ones are in ``_stored``)."""
         self.ids.add(aid)
         if canon:
             cur = self.by_url.get(canon)
@@ -496,6 +586,16 @@ class StoreWriter:
                 self.by_url[canon] = (version, th, aid, cluster)
         if th and th != _EMPTY_HASH:
             self.by_text.setdefault(th, aid)
+
+    def _latest(self, canon: str) -> tuple[int, str, str, str] | None:
+        """(version, text hash, id, cluster) of the latest version stored or added for ``canon``."""
+        return self.by_url.get(canon) or self._stored.latest(canon)
+
+    def _same_text(self, th: str) -> str | None:
+        return self.by_text.get(th) or self._stored.same_text(th)
+
+    def _id_taken(self, aid: str) -> bool:
+        return aid in self.ids or self._stored.has_id(aid)
 
     def _nd_add(self, aid: str, cluster: str, sig: bytes | None, published: dt.datetime | None) -> None:
         if not sig or aid in self._nd_ids:
@@ -533,7 +633,8 @@ class StoreWriter:
 
     def has_url(self, url: str) -> bool:
         """Is this (canonical) URL already stored or pending? Cheap: an in-memory lookup."""
-        return url in self.by_url or (_canonicalize(url) or "") in self.by_url
+        canon = _canonicalize(url) or url
+        return self._latest(canon) is not None
 
     # -- adding --
     def add(self, record: Mapping[str, Any]) -> AddResult:
@@ -563,18 +664,17 @@ class StoreWriter:
             return AddResult("error", message=f"{rec.get('origin')}: article has neither URL nor text; "
                              "nothing to store (check the extractor or the export's columns)"), None
         version = 1
-        prev = self.by_url.get(canon) if canon else None
+        prev = self._latest(canon) if canon else None
         if prev is not None:
             if prev[1] == th:
                 return AddResult("duplicate", id=prev[2], duplicate_of=prev[2], cluster_id=prev[3]), None
             version = prev[0] + 1
-        elif th != _EMPTY_HASH and th in self.by_text:
-            other = self.by_text[th]
+        elif th != _EMPTY_HASH and (other := self._same_text(th)) is not None:
             return AddResult("duplicate", id=other, duplicate_of=other,
                              message="same text as an article stored under another URL"), None
         supplied = rec.get("id")
         aid = versioned_id(str(supplied) if supplied else base_id(canon, th), version)
-        if aid in self.ids:
+        if self._id_taken(aid):
             return AddResult("error", id=aid, message=f"{rec.get('origin')}: id {aid!r} is already used "
                              "by another article; give each article a unique id"), None
         sig = minhash(text)
