@@ -286,13 +286,19 @@ class WeekData:
 
         from . import daily_series
 
-        ev = self.events_of(type_)
-        if ev is None or ev.empty:
-            return pd.DataFrame(columns=["date", "type", "weapon", "launched", "destroyed", "events", "articles"])
-        s = daily_series(ev, type=type_, by_weapon=by_weapon)
-        s = s.copy()
-        s["date"] = pd.to_datetime(s["date"])
-        return s
+        cache = self.__dict__.setdefault("_series", {})
+        if type_ not in cache:
+            ev = self.events_of(type_)
+            if ev is None or ev.empty:
+                s = pd.DataFrame(columns=["date", "type", "weapon", "launched", "destroyed", "events", "articles"])
+            else:
+                s = daily_series(ev, type=type_, by_weapon=True)  # all-weapon rows have weapon NA
+                s["date"] = pd.to_datetime(s["date"])
+            cache[type_] = s
+        s = cache[type_]
+        if not by_weapon and len(s):
+            s = s[s["weapon"].isna()]
+        return s.reset_index(drop=True)
 
 
 def _kyiv_days(published: "pd.Series") -> "pd.Series":
@@ -781,7 +787,7 @@ class Output:
         fig = ax_or_fig.get_figure() if hasattr(ax_or_fig, "get_figure") and not hasattr(ax_or_fig, "savefig") else ax_or_fig
         fig = getattr(fig, "figure", fig) if not hasattr(fig, "savefig") else fig
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi)
+        fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 3})
         png = buf.getvalue()
         if self.out_dir is not None:
             p = self.out_dir / "figures" / f"{_slug(name)}.png"
