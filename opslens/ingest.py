@@ -123,8 +123,9 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
     """Add article records (dicts in the article record contract) to the store.
 
     Items that are exceptions (``InputError`` yielded by acquisition) are logged as errors.
-    Commits every ``batch_size`` stored articles and at the end; on Ctrl-C, what was read so
-    far is committed before the interrupt propagates.
+    Commits every ``batch_size`` stored articles and at the end; if the iteration is
+    interrupted (Ctrl-C, or an input raising), what was read so far is committed before the
+    exception propagates.
     """
     from tqdm.auto import tqdm
 
@@ -158,7 +159,7 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                     log.info("%s", item)  # the caller lists stats.errors
                     continue
                 w.add(item)
-        except KeyboardInterrupt:
+        except BaseException:  # Ctrl-C or a failing input: keep what was read before it
             w.commit()
             raise
         w.commit()

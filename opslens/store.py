@@ -645,8 +645,7 @@ class StoreWriter:
         try:
             res, row = self._prepare(record)
         except (TypeError, ValueError) as e:
-            res, row = AddResult("error", message=f"{record.get('origin') or record.get('url')}: "
-                                 f"unusable article record ({e}); fix the input item"), None
+            res, row = AddResult("error", message=f"unusable article record ({e}); fix the input item"), None
         self._pending_results.append((res, record))
         if row is not None:
             self._pending.append(row)
@@ -661,8 +660,8 @@ class StoreWriter:
         canon = rec.get("canonical_url") or _canonicalize(rec.get("url"))
         th = text_hash(text)
         if not canon and th == _EMPTY_HASH:
-            return AddResult("error", message=f"{rec.get('origin')}: article has neither URL nor text; "
-                             "nothing to store (check the extractor or the export's columns)"), None
+            return AddResult("error", message="article has neither URL nor text; nothing to store "
+                             "(check the extractor or the export's columns)"), None
         version = 1
         prev = self._latest(canon) if canon else None
         if prev is not None:
@@ -675,8 +674,8 @@ class StoreWriter:
         supplied = rec.get("id")
         aid = versioned_id(str(supplied) if supplied else base_id(canon, th), version)
         if self._id_taken(aid):
-            return AddResult("error", id=aid, message=f"{rec.get('origin')}: id {aid!r} is already used "
-                             "by another article; give each article a unique id"), None
+            return AddResult("error", id=aid, message=f"id {aid!r} is already used by another article; "
+                             "give each article a unique id"), None
         sig = minhash(text)
         published = parse_published(rec.get("published"))
         cluster = self._cluster_for(sig, published) or (prev[3] if prev else None) or aid

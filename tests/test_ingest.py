@@ -245,3 +245,21 @@ def test_two_ingests_at_once_take_turns_and_lose_nothing(tmp_path):
     assert len(df) == 90 and df["id"].is_unique
     log = read_ingest_log(tmp_path)
     assert (log["status"] == "ok").sum() == 90 and (log["status"] == "duplicate").sum() == 30
+
+
+def test_a_bad_record_is_an_error_naming_its_origin(tmp_path):
+    stats = ingest_records([dict(story(1), url=None, text="", origin="export:in.jsonl:7"), story(2)],
+                           data_dir=tmp_path, progress=False)
+    assert (stats.added, len(stats.errors)) == (1, 1)
+    assert str(stats.errors[0]).startswith("export:in.jsonl:7: article has neither URL nor text")
+
+
+def test_records_read_before_a_failing_input_are_kept(tmp_path):
+    def items():
+        yield story(1)
+        yield story(2)
+        raise RuntimeError("parser bug")
+
+    with pytest.raises(RuntimeError):
+        ingest_records(items(), data_dir=tmp_path, batch_size=100, progress=False)
+    assert len(load_articles(data_dir=tmp_path)) == 2

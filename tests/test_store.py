@@ -96,7 +96,7 @@ def test_empty_texts_are_not_merged_with_each_other(tmp_path):
 
 def test_record_without_url_or_text_is_an_error_not_a_crash(tmp_path):
     res = add_all(tmp_path, [rec(None, "", origin="export:x.jsonl:3"), rec("https://a.example.com/x", "body text")])
-    assert res[0].status == "error" and "export:x.jsonl:3" in res[0].message
+    assert res[0].status == "error" and "neither URL nor text" in res[0].message
     assert res[1].status == "ok"
 
 
