@@ -29,7 +29,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .base import Document, register
-from .dates import resolve_date
+from .dates import explicit_date, resolve_date
 from .numbers import QuantityMatch, find_quantities
 from .places import locate
 from .weapons import WeaponMatch, find_weapons
@@ -46,7 +46,7 @@ _EVENT_VERB = re.compile(
     r"eliminat(?:ed|es|ing)|launch(?:ed|es|ing)?|fir(?:ed|es|ing)|attack(?:ed|s|ing)?|strik(?:e|es|ing)|struck|hit(?:s|ting)?|"
     r"target(?:ed|s|ing)|exploded|explosions?|crash(?:ed|es)|fell|landed|damag(?:ed|es|ing)|kill(?:ed|ing|s)|"
     r"shell(?:ed|ing)|bomb(?:ed|ing)|raid|barrage|salvo|wave|onslaught|spotted|repel(?:led|s)?|repuls(?:ed|es)|"
-    r"engaged|detected|brought\s+down|took\s+down|taken\s+down|liquidated|air\s+defen[cs]e|air\s+raid|alert)\b", _F)
+    r"engaged|detected|brought\s+down|took\s+down|taken\s+down|liquidated|air\s+raid)\b", _F)
 _DESTROY = re.compile(
     r"\b(?:shot\s+down|shoots?\s+down|shooting\s+down|down(?:ed|s|ing)?|destroy(?:ed|s|ing)?|intercept(?:ed|s|ing)?|"
     r"neutrali[sz](?:ed|es|ing)|eliminat(?:ed|es|ing)|brought\s+down|took\s+down|taken\s+down|liquidated|"
@@ -83,7 +83,7 @@ _NOT_ATTACK_BEFORE = re.compile(
     r"(?:\b(?:operators?|units?|production|makers?|manufacturers?|supplies|supply|shipments?|sale|sales|deliver(?:y|ies))\s+of\s+"
     r"(?:\w+\s+){0,2}|\bfor\s+(?:an?\s+|the\s+)?(?:possible\s+|future\s+|enemy\s+|further\s+|new\s+)*)$", _F)
 _NOT_ATTACK_AFTER = re.compile(
-    r"^(?:\s*(?:and\s+artillery\s+(?:units?|forces|troops|fire|brigades?)|defen[cs]e|shield|systems?|launchers?|troops|forces|units?|carriers?|complex(?:es)?|divisions?|"
+    r"^(?:\s*(?:and\s+artillery\s+(?:units?|forces|troops|fire|brigades?)|air[- ]defen[cs]e|anti-aircraft|defen[cs]e|shield|systems?|launchers?|troops|forces|units?|carriers?|complex(?:es)?|divisions?|"
     r"brigades?|boats?|ships?|cruisers?|operators?|pilots?|production|factory|factories|plant|programs?|programmes?|"
     r"footage|video|control\s+(?:point|post|station|centre|center)|command\s+(?:post|point)|crews?|technology|"
     r"components|parts|makers?|manufacturers?|industry|regiment|battalion|company|sites?|warehouses?|depots?|"
@@ -222,7 +222,7 @@ def _singular(text: str, w: WeaponMatch) -> bool:
     if w.weapon is not None and re.match(r"^[\s\"”]*(?:type\s+|attack\s+|kamikaze\s+|reconnaissance\s+)*(?:drones?|uavs?|unmanned|missiles?|cruise|ballistic)", after, _F):
         return False
     before = text[max(0, w.start - 60):w.start]
-    if re.search(r"\b(?:the|this|that|these|those|its|their|his|her|our|of|with|by|and\s+the|for|on|from)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F) and not re.search(
+    if re.search(r"\b(?:the|this|that|these|those|its|their|his|her|our|of|with|by|and\s+the|for|on)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F) and not re.search(
             r"\b(?:a|an|one|single|another)\s+(?:[\w\-’'\"“”]+\s+){0,3}$", before, _F):
         if not re.search(r"(?:Russia’s|Russia's|enemy|occupants’|occupiers’)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before):
             return False
@@ -406,8 +406,15 @@ def event_date(doc: Document, i: int, text: str) -> tuple[Any, str | None]:
     ctx = [doc.sentences[j].text for j in range(i - 1, max(-1, i - 3), -1)] if i >= 0 else []
     if i >= 0 and doc.title:
         ctx.append(doc.title)
-    for c in ctx:
-        d, prec = resolve_date(c, doc.published, default=False)
+    # context: a calendar date in the preceding sentences ("On September 21, ..."), or the
+    # headline's own date words ("... in past four days"); relative words in other sentences
+    # ("on Thursday", "yesterday") are about what those sentences tell
+    for c in ctx[:-1] if (i >= 0 and doc.title) else ctx:
+        d = explicit_date(c, doc.published)
+        if d is not None:
+            return d, "day"
+    if i >= 0 and doc.title:
+        d, prec = resolve_date(doc.title, doc.published, default=False)
         if d is not None and prec in ("day", "week"):
             return d, prec
     return resolve_date("", doc.published)
@@ -464,6 +471,8 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             for k, v in m.quantities.items():
                 q.setdefault(k, v)
         cas: dict[str, dict[str, Any]] = {}
+        if lead.sent_index < 0 and doc.sentences:  # a headline event: the lead paragraph tells its toll
+            cas = _memo(doc.cache, "casualties", casualties, " ".join(s.text for s in doc.sentences[:2]))
         if lead.sent_index >= 0:
             window = " ".join(s.text for s in doc.sentences[lead.sent_index:lead.sent_index + 3])
             cas = _memo(doc.cache, "casualties", casualties, window)

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words"]
+__all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date"]
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -174,6 +174,11 @@ def _explicit_day(text: str, pub: date | None) -> date | None:
         if d:
             return d
     return None
+
+
+def explicit_date(text: str, published: Any = None) -> date | None:
+    """A calendar date written in ``text`` ("on April 21", "21.04.23", "2023-04-21"), else None."""
+    return _explicit_day(text or "", kyiv_day(published))
 
 
 def has_date_words(text: str) -> bool:

@@ -156,6 +156,12 @@ class GroundAssaultExtractor:
         for m in body:
             # a count with no place is a national total: its own event, apart from placed reports
             m["national"] = bool(m["count"]) and not m["loc"].get("country")
+            # the same figure told twice ("7 attacks repulsed in Donbas ... repelled 7 attacks") is one report
+            same = next((g for g in groups if g[0]["date"] == m["date"] and m["count"] and any(
+                x["count"] and x["count"]["value"] == m["count"]["value"] for x in g)), None)
+            if same is not None:
+                same.append(m)
+                continue
             for g in groups:
                 if g[0]["date"] != m["date"] or g[0]["national"] != m["national"]:
                     continue
