@@ -59,7 +59,7 @@ _RUNNING = re.compile(
     r"\b(?:since\s+(?:the\s+(?:start|beginning|outbreak)|(?:late\s+|early\s+|mid-?)?(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|the\s+war|the\s+invasion|then|2022|2023|2024|24\s+february|february\s+24))|"
     r"in\s+total|a\s+total\s+of|so\s+far\s+(?:this|in)|to\s+date|over\s+the\s+(?:course|past\s+(?:months|year))|"
-    r"(?:\d+|\w+)(?:th|st|nd|rd)\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
+    r"(?:\d+(?:th|st|nd|rd)|\w+(?:hundredth|thousandth))\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
     r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|"
     r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since)\b", _F)
 _HEDGE = re.compile(
@@ -198,6 +198,8 @@ def _qty_before(text: str, w: WeaponMatch, qs: list[QuantityMatch]) -> QuantityM
         if q.end > w.start or w.start - q.end > 60:
             continue
         gap = text[q.end:w.start]
+        if q.quantity["qualifier"] == "approx" and q.quantity["lower"] is not None:
+            gap = re.sub(r"^\s+of\b", " ", gap)  # "dozens of Russian missiles"
         if not _GAP_OK.match(gap) or _GAP_STOP.search(gap):
             continue
         best = q
