@@ -18,7 +18,8 @@ Attacks (``drone_attack``, ``missile_attack``, ``ground_assault``; blocked by ty
   launched/destroyed/count both state); national totals of one day are one event whatever the
   figures (a national total stands for that night; the spread is kept as a range).
 
-Aid and procurement (blocked by type, donor, recipient; ordered by date): a mention joins an
+Aid and procurement (blocked by type, donor, recipient; ordered by date; a mention without a donor
+or a date stays alone): a mention joins an
 earlier package of the same donor announced at most ``aid_window_days`` before when the amounts
 agree (same currency, within 1 %) or the item lists overlap with the same quantities, and nothing
 contradicts (a different amount, different items or a different category = a new tranche); with
@@ -388,9 +389,9 @@ def _cluster_aid(idx: np.ndarray, w: pd.DataFrame, df: pd.DataFrame, opt: MergeO
         d = days_l[i]
         block = (types[i], donors[i] or "", recips[i] or "")
         items = _items_of(items_col[i])
-        if d is None:
+        if d is None or not donors[i]:  # undated or donor unknown: nothing to identify a package by
             out[i] = next_id
-            keys.append((*block, "undated", f"{fps[i]:x}"))
+            keys.append((*block, "undated" if d is None else str(d), f"{fps[i]:x}"))
             next_id += 1
             continue
         pk = open_.setdefault(block, [])

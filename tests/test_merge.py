@@ -176,6 +176,13 @@ def test_aid_same_donor_after_the_window_is_a_new_package():
     assert len(events) == 2
 
 
+def test_aid_without_donor_is_never_merged():
+    ms = [mention("n-1", "aid_announcement", "2022-03-15", donor=None, recipient="Ukraine", category="humanitarian"),
+          mention("n-2", "aid_announcement", "2022-03-15", donor=None, recipient="Ukraine", category="humanitarian")]
+    events, _ = merge_events(events_frame(ms))
+    assert len(events) == 2
+
+
 def test_conflicting_figures_keep_range_claimants_and_who_said_what():
     events, links = merge_events(events_frame(CONFLICT))
     assert len(events) == 1
