@@ -50,15 +50,19 @@ _ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_so
 
 
 _INNER_SUFFIXES = ("", "s", "es", "d", "ed", "ing")
-_ROLE_SET = frozenset(_ROLES)
+_ROLE_SET = frozenset(_ROLES) | {"item"}
 _TRIGGER_ROLES = frozenset(("give", "aidnoun", "buy", "sell"))
 #: money and training sentences can be aid without a giving verb
 _MONEYISH = re.compile(r"[$€£¥₴₽]|\b(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|ISK|PLN|CZK|HUF|BGN|RON|HRK|JPY|KRW|"
-                       r"CNY|UAH|RUB|TWD)\b|illion\b|\bbn\b|\bmln\b|(?<![\w-])[Tt]rain")
+                       r"CNY|UAH|RUB|TWD)\b|illion\b|\bbn\b|\bmln\b")
+_TRAIN = re.compile(r"(?<![\w-])[Tt]rain")
 
 
-@lru_cache(maxsize=1)
-def _cue_automaton() -> Any:
+_DETAIL_ROLES = frozenset(("negative", "total", "total_soft", "cat_military", "cat_financial", "cat_humanitarian"))
+
+
+@lru_cache(maxsize=2)
+def _cue_automaton(detail: bool = False) -> Any:
     """One Aho-Corasick automaton over every cue of ``aid_cues.csv``: lowercased literal ->
     list of (role, trailing wildcard). Inner wildcards ("call* on") are expanded to common
     inflections; a trailing ``*`` matches any word ending."""
@@ -76,8 +80,16 @@ def _cue_automaton() -> Any:
             if "*" in cue:
                 head, _, tail = cue.partition("*")
                 forms = [head + suf + tail for suf in _INNER_SUFFIXES]
+            if (role in _DETAIL_ROLES) != detail:
+                continue
             for form in forms:
                 table.setdefault(re.sub(r"\s+", " ", form), []).append((role, wild))
+    # item names (prefilter only: a sentence naming equipment may list aid without a noun like "aid")
+    with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
+        for r in (csv.DictReader(f) if not detail else ()):
+            alias = re.sub(r"\s+", " ", r["alias"].strip().lower())
+            if alias and ("item", True) not in table.get(alias, []):
+                table.setdefault(alias, []).append(("item", True))
     auto = ahocorasick.Automaton()
     for key, roles in table.items():
         auto.add_word(key, (len(key), tuple(roles)))
@@ -85,18 +97,26 @@ def _cue_automaton() -> Any:
     return auto
 
 
-_WS = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u00a0": " "})
+_WS_RX = re.compile(r"[\n\t\r\u00a0]")
 
 
-def _cue_hits(text: str) -> list[tuple[int, int, str]]:
+def _cue_hits(text: str, detail: bool | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, role) of every cue in ``text``: trigger roles (``detail=False``), the detail
+    roles negative/total/category (``True``) or both (``None``)."""
+    if detail is None:
+        return _cue_hits(text, False) + _cue_hits(text, True)
+    return _cue_hits_one(text, detail)
+
+
+def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
     """(start, end, role) of every cue in ``text``, whole words, leftmost-longest per role."""
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    low = low.translate(_WS)
+    low = _WS_RX.sub(" ", low)
     n = len(low)
     by_role: dict[str, list[tuple[int, int]]] = {}
-    for end_idx, (length, roles) in _cue_automaton().iter(low):
+    for end_idx, (length, roles) in _cue_automaton(detail).iter(low):
         start = end_idx - length + 1
         if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "-_"):
             continue
@@ -121,7 +141,22 @@ def _cue_hits(text: str) -> list[tuple[int, int, str]]:
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
-    return any(h[2] in _TRIGGER_ROLES for h in hits) or bool(_MONEYISH.search(text))
+    """Could this sentence be an aid or procurement sentence? (cheap test on cue hits; the full
+    rules are in :func:`_analyse`)"""
+    roles = {h[2] for h in hits}
+    if "give" in roles or "aidnoun" in roles or "buy" in roles or "sell" in roles:
+        money = "noun" in roles or "item" in roles or "aidnoun" in roles or _MONEYISH.search(text) or _DIGIT.search(text)
+        if "attack" in roles and "aidnoun" not in roles:
+            return False
+        return bool(money) or ("aidnoun" in roles and "give_weak" in roles)
+    if "attack" in roles:
+        return False
+    if _TRAIN.search(text):
+        return True
+    if "noun" in roles and _MONEYISH.search(text):
+        return True
+    return bool(_MONEYISH.search(text)) and (" to " in text or " for " in text or bool(_VALUE_WORDS.search(text))
+                                             or bool(_ACCOUNT_AFTER.search(text)) or bool(_ACCOUNT_BEFORE.search(text)))
 
 
 @dataclass
@@ -145,6 +180,8 @@ def sentence_cues(text: str, hits: list[tuple[int, int, str]] | None = None) -> 
     """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
     c = Cues()
     for s_, e_, role in (_cue_hits(text) if hits is None else hits):
+        if role == "item":
+            continue
         if role.startswith("cat_"):
             cat = role[4:]
             c.categories[cat] = c.categories.get(cat, 0) + 1
@@ -320,7 +357,7 @@ _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|
 
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
-    cues = sentence_cues(t, hits)
+    cues = sentence_cues(t, None if hits is None else hits + _cue_hits(t, True))
     actors = find_actors(t)
     money = find_money(t)
     items = find_items(t, exclude=[(m.start, m.end) for m in money])
@@ -722,7 +759,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
     out: list[_Analysis] = []
     text = doc.text or ""
     if text:
-        all_hits = _cue_hits(text)
+        all_hits = _cue_hits(text, False)
         if len(text) < 600 or any(h[2] in _TRIGGER_ROLES for h in all_hits) or _MONEYISH.search(text):
             sents = _sentences(doc)
             # bucket the document's cue hits by sentence (offsets relative to the sentence)
@@ -750,6 +787,12 @@ _DIGIT = re.compile(r"\d")
 
 
 def _title_analysis(doc: Document) -> _Analysis | None:
+    if "aid_title" not in doc.cache:
+        doc.cache["aid_title"] = _title_analysis_uncached(doc)
+    return doc.cache["aid_title"]
+
+
+def _title_analysis_uncached(doc: Document) -> _Analysis | None:
     if not doc.title or not doc.title.strip():
         return None
     title = doc.title.strip()
