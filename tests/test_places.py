@@ -61,3 +61,9 @@ def test_common_words_do_not_fire():
 
 def test_small_village_needs_a_locative_cue():
     assert [m.place.name for m in find_places("attacks near Kozacha Lopan")] == ["Kozacha Lopan"]
+
+
+def test_capital_standing_for_its_government_is_not_a_place():
+    assert locate("A counter-attack by Kyiv in the south is underway.")["place"] is None
+    assert locate("Kyiv said the strikes hit Odesa.")["admin1"] == "Odesa Oblast"
+    assert locate("Missiles hit Kyiv overnight.")["admin1"] == "Kyiv City"

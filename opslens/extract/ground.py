@@ -38,7 +38,7 @@ _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
     rf"\b{_NOUN}\s+(?:\w+\s+){{0,6}}?(?:were|was|have\s+been|had\s+been|being)\s+(?:\w+\s+)?(?:repel\w*|repuls\w*|thwarted|stopped|beaten\s+off)", _F)
 _MOVE = re.compile(
-    r"(?<!the\s)(?<!newly\s)\b(?:(?:captur|seiz)(?:ed|es|ing)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
+    r"(?<!the\s)(?<!newly\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
     r"soldiers|servicemen|hostages|equipment|tanks|weapons|documents|Russian\s+(?:soldiers|troops|tanks))|\s+by)|took\s+control\s+of|retook|recaptur\w*|"
     r"liberat(?:ed|es|ing)(?!\s+(?:\w+\s+)?(?:cities|towns|territories|areas|villages|settlements|lands|regions))|storm(?:ed|s|ing)|"
     r"and\s+advanc(?:e|es|ing)\b|"
@@ -113,6 +113,8 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if _past_year(text, doc):
             continue
         trig = repel or move
+        if re.search(r"\bsince\s+(?:\w+\s+){0,3}$", text[max(0, trig.start() - 40):trig.start()], _F):
+            continue  # "since Russia captured Crimea": background
         # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
         w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
         near = [m for m in find_places(text[w0:w1]) if m.role == "target"]

@@ -34,6 +34,14 @@ _ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:temporarily\s+)?occupied\s+)?(?
                      re.IGNORECASE)
 _REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+$", re.IGNORECASE)
 _PLURAL_REGION = re.compile(r"^\s*(?:,\s*|\s+and\s+|\s*&\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
+#: a capital standing for its government ("Kyiv said", "a counter-attack by Kyiv", "Moscow's forces")
+_METONYM_AFTER = re.compile(
+    r"^(?:\s+(?:has|have|had|is|was|will|would|could|said|says|say|claims?|claimed|denied|denies|accused|accuses|wants|"
+    r"asked|announced|hopes|insists|believes|blamed|blames|warned|warns|responded|rejected|agreed|demanded|sought|launched|"
+    r"and\s+(?:Moscow|Kyiv|Washington|its\s+allies|the\s+West))\b|['’]s\s+(?:forces|troops|army|military|government|allies|"
+    r"counter-?offensive|western\s+allies|backers|partners|leadership|officials|request|position|claims?))")
+_METONYM_BEFORE = re.compile(r"\b(?:by|between|with|against|to|from|for|and|urged|told|accused|supplied|armed|backing|help)\s+$")
+_CAPITALS = {"Kyiv", "Moscow", "Minsk"}
 _DIRECTION = re.compile(r"^\s+(?:direction|axis|sector|front)\b", re.IGNORECASE)
 
 
@@ -54,7 +62,8 @@ class Place:
 class PlaceMatch(NamedTuple):
     """A place named at ``text[start:end]``; ``place`` is the chosen reading.
 
-    ``role`` is ``"origin"`` for a launch area ("from the Belgorod region"), else ``"target"``.
+    ``role`` is ``"origin"`` for a launch area ("from the Belgorod region"), ``"actor"`` for a
+    capital standing for its government ("Kyiv said", "a counter-attack by Kyiv"), else ``"target"``.
     """
 
     start: int
@@ -172,6 +181,9 @@ def find_places(text: str, *, context_admin1: Iterable[str] = ()) -> list[PlaceM
             if _REGION_OF.search(before) or _PLURAL_REGION.match(after) or _DIRECTION.match(after):
                 place = g.stems[a]
         role = "origin" if _ORIGIN.search(before) else "target"
+        if place.name in _CAPITALS and place.kind == "city" and (
+                _METONYM_AFTER.match(after) or (_METONYM_BEFORE.search(before) and not re.match(r"^\s*(?:region|oblast|city)", after))):
+            role = "actor"
         out.append(PlaceMatch(s, e, a, place, role))
     return out
 
