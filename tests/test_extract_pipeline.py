@@ -142,3 +142,11 @@ def test_module_cli_runs_as_a_subprocess(tmp_path):
                        text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.splitlines()[0])["article_id"] == "a"
+
+
+def test_cli_extract_tolerates_a_byte_order_mark(tmp_path):
+    src = tmp_path / "bom.jsonl"
+    src.write_bytes("\ufeff".encode() + json.dumps({"id": "b", "text": DRONES, "published": "2024-02-19"}).encode() + b"\r\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["-q", "extract", str(src), "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["article_id"] == "b"

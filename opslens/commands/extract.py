@@ -36,13 +36,14 @@ def _read(path: str) -> Iterator[dict[str, Any]]:
         if p.suffix == ".gz":
             import gzip
 
-            fh = gzip.open(p, "rt", encoding="utf-8")
+            fh = gzip.open(p, "rt", encoding="utf-8-sig")
         else:
-            fh = open(p, encoding="utf-8")
+            fh = open(p, encoding="utf-8-sig")  # a byte-order mark is tolerated
     try:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
+            line = line.lstrip("\ufeff")
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
