@@ -111,6 +111,11 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
+_ALL_LAUNCHED_DOWN = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+)?(?:launched\s+|enemy\s+|russian\s+)?(?:missiles|drones|uavs|targets|of\s+them|them)\b"
+                                r"[^.]{0,40}?\b(?:were|was|have\s+been)\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)"
+                                r"|\b(?:intercepted|shot\s+down|destroyed|downed)\s+(?:them\s+)?all\b"
+                                r"|\b(?:intercepted|shot\s+down|destroyed|downed)\s+(?:all\s+)?the(?:se)?\s+(?:missiles|drones|uavs)\b", _F)
+
 # casualties
 _PEOPLE = (r"(?:(?:\w+\s+){0,2}?(?:people|persons?|civilians?|residents?|children|kids|soldiers|servicemen|"
            r"troops|occupiers|invaders|men|women|workers|employees|rescuers|policemen|others|victims?|adults?|"
@@ -119,7 +124,7 @@ _KILLED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\
                            r"(?:killed|dead|died|perished|deaths?|fatalities|lost\s+their\s+lives)\b", _F)
 _INJURED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|reportedly\s+)?"
                             r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed)\b", _F)
-_KILLED_BEFORE = re.compile(r"\b(?:death\s+toll\b[^.]{0,60}?\b(?:rose|rises|risen|climbed|climbs|reached|reaches|increased|stands\s+at|is)\s+(?:to\s+)?|killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
+_KILLED_BEFORE = re.compile(r"\b(?:death\s+toll\b[^.]{0,60}?\b(?:rose|rises|risen|climbed|climbs|reached|reaches|increased|stands\s+at|is)(?:\s+to)?|killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
                             r"claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|toll\s+(?:rose|rises)\s+to|dead:?)\s+$", _F)
 _INJURED_BEFORE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+$", _F)
 _NO_CASUALTIES = re.compile(r"\b(?:no\s+(?:casualties|victims|deaths|fatalities|one\s+(?:was|has\s+been)\s+(?:killed|hurt|injured))|"
@@ -496,6 +501,8 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             tl = _title_loc(doc)  # "Shelling of Donetsk region: ..." places the text's report
             if tl.get("admin1"):
                 loc = tl
+        if "destroyed" in q and "launched" not in q and any(_ALL_LAUNCHED_DOWN.search(m.text) for m in g):
+            q["launched"] = dict(q["destroyed"])  # "all the launched missiles were intercepted"
         for k in ("launched", "destroyed", "count"):
             ev[k] = q.get(k)
         ev["killed"] = cas.get("killed")

@@ -163,9 +163,14 @@ def find_places(text: str, *, context_admin1: Iterable[str] = ()) -> list[PlaceM
         return []
     named = set(context_admin1)
     for _s, _e, a in raw:
-        for p in g.entries[a]:
+        cands = g.entries[a]
+        for p in cands:
             if p.kind == "oblast" and p.admin1:
                 named.add(p.admin1)
+        # an unambiguous town ("Kramatorsk") also tells which oblast nearby villages are in
+        a1s = {p.admin1 for p in cands}
+        if len(a1s) == 1 and cands[0].admin1 and cands[0].source in ("extra", "geonames"):
+            named.add(cands[0].admin1)
     out: list[PlaceMatch] = []
     for s, e, a in raw:
         cands = g.entries[a]
@@ -212,6 +217,10 @@ def locate(text: str, *, context_admin1: Iterable[str] = (), default_country: st
     matches = [m for m in find_places(text, context_admin1=context_admin1) if m.role == "target"]
     if not matches:
         return place_record(None, default_country)
+    towns = {m.place.admin1 for m in matches if m.place.source in ("extra", "geonames") or m.place.kind == "oblast"}
+    if len(towns) == 1 and None not in towns:
+        # a small village that resolved elsewhere does not outvote the towns and oblasts named
+        matches = [m for m in matches if m.place.admin1 in towns or m.place.source in ("extra", "geonames")]
     admin1s = {m.place.admin1 for m in matches}
     countries = {m.place.country for m in matches}
     if len(admin1s) > 1 or None in admin1s:
