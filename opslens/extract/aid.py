@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -765,12 +766,17 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
             # bucket the document's cue hits by sentence (offsets relative to the sentence)
             per: list[list[tuple[int, int, str]]] = [[] for _ in sents]
             starts = [x.start for x in sents]
-            import bisect
             for h in all_hits:
-                i = bisect.bisect_right(starts, h[0]) - 1
+                i = bisect_right(starts, h[0]) - 1
                 if i >= 0 and h[1] <= sents[i].end:
                     per[i].append((h[0] - sents[i].start, h[1] - sents[i].start, h[2]))
-            hot = [_is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
+            moneyish = [False] * len(sents)
+            for m in _MONEYISH.finditer(text):
+                i = bisect_right(starts, m.start()) - 1
+                if i >= 0:
+                    moneyish[i] = True
+            # a sentence without any cue or money word cannot be aid (the training rule needs "train")
+            hot = [bool(per[k] or moneyish[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
             short = len(text) <= 1500
             for k, x in enumerate(sents):
                 # full analysis only where aid can be: trigger words, the sentence after one
