@@ -92,3 +92,10 @@ def test_title_fills_numbers_the_text_lacks():
     text = "On the night of April 5, Russian fighters launched cruise missiles into Ukraine, but air defense intercepted them."
     (ev,) = events(text, title=title, published="2022-04-05T10:00:00+03:00")
     assert qv(ev, "destroyed") == 3 and ev["date"] == "2022-04-05"
+
+
+def test_nationwide_total_and_regional_report_are_two_events():
+    text = ("Russia launched 40 missiles at targets across Ukraine overnight. "
+            "In Kyiv, 14 missiles were fired at the city and one person was killed.")
+    evs = sorted(events(text), key=lambda e: e["admin1"] or "")
+    assert [(e["admin1"], qv(e, "launched")) for e in evs] == [(None, 40), ("Kyiv City", 14)]

@@ -111,6 +111,10 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
+#: nationwide scope: the event's place is the country, not a town it also mentions
+_NATIONAL = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|Ukraine|nation)\b|\bnationwide\b|"
+                       r"\b(?:several|many|multiple|various|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                       r"a\s+number\s+of)\s+(?:\w+\s+)?(?:regions|oblasts|provinces)\b", _F)
 _ALL_LAUNCHED_DOWN = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+)?(?:launched\s+|enemy\s+|russian\s+)?(?:missiles|drones|uavs|targets|of\s+them|them)\b"
                                 r"[^.]{0,40}?\b(?:were|was|have\s+been)\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)"
                                 r"|\b(?:intercepted|shot\s+down|destroyed|downed)\s+(?:them\s+)?all\b"
@@ -164,6 +168,7 @@ class Mention:
     actor: str = "Russia"
     claimed_by: str | None = None
     strong: bool = False
+    national: bool = False
 
 
 def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
@@ -389,6 +394,9 @@ def attack_mentions(doc: Document) -> list[Mention]:
             continue
         d, prec = event_date(doc, i, text)
         loc = _memo(doc.cache, "locate", locate, text)
+        national = bool(_NATIONAL.search(text))
+        if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
+            loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
         actor = "Ukraine" if _UKR_ACTOR.search(text) else "Russia"
         claimant = _claimant_fn()(text)
         for kind in sorted(kinds):
@@ -400,7 +408,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
                 kind=kind, sent_index=i, text=text, start=start, end=end, quantities=quantities,
                 weapon=models[0].weapon if models else None, weapon_actor=wactor, date=d, precision=prec,
                 loc=loc, actor=("Ukraine" if actor == "Ukraine" or wactor == "Ukraine" else "Russia"),
-                claimed_by=claimant, strong=strong))
+                claimed_by=claimant, strong=strong, national=national))
     return mentions
 
 
@@ -459,6 +467,9 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             a1 = {x.loc.get("admin1") for x in g if x.loc.get("admin1")}
             ma = m.loc.get("admin1")
             if ma and a1 and ma not in a1 and (m.quantities or m.strong) and len(g) >= 1 and _distinct_strike(m, g):
+                continue
+            # a nationwide total and a regional report with its own numbers are two events
+            if m.quantities and any(x.quantities for x in g) and m.national != any(x.national for x in g):
                 continue
             g.append(m)
             placed = True

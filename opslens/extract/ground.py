@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
-from .attacks import _HEDGE, _claimant_fn, _memo, _past_year, casualties, event_date
+from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
 from .base import Document, register
 from .dates import resolve_date
 from .numbers import find_quantities
@@ -121,7 +121,9 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if not repel and not near:
             continue
         loc = _memo(doc.cache, "locate", locate, text)
-        if not loc.get("admin1") and near:
+        if _NATIONAL.search(text):
+            loc, near = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}, near
+        elif not loc.get("admin1") and near:
             a1s = {m.place.admin1 for m in near}
             if len(a1s) == 1 and None not in a1s:
                 loc = locate(text[w0:w1])
