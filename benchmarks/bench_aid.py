@@ -1,0 +1,65 @@
+"""Speed of the aid_announcement + procurement extractors (prints figures; not a timed test).
+
+    .venv/bin/python benchmarks/bench_aid.py [--n 2000]
+
+Builds 3 KB articles by concatenating development articles from ../shared/eval/dev (news leads
+and bodies from events_dev; aid-dense Kiel tracker texts), builds the Documents first (sentence
+splitting is the pipeline's cost, measured in bench_extract.py), then times only the two
+extractors on one core. Without ../shared, hand-written sentences are used.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+FALLBACK = [
+    "Canada will provide Ukraine with eight M777 howitzers, the defence minister said on Tuesday.",
+    "Russian forces launched 40 cruise missiles at Ukrainian cities overnight, the Air Force said.",
+    "The Netherlands announced a further €25 million in humanitarian aid for Ukraine.",
+    "Fighting continued near Bakhmut, where more than 60 attacks were repulsed over the past day.",
+    "Officials said the talks would focus on air defence and ammunition.",
+]
+
+
+def articles(path: Path | None, n: int, size: int = 3000) -> list[dict]:
+    texts = FALLBACK
+    if path is not None and path.is_file():
+        with path.open(encoding="utf-8") as f:
+            texts = [t for t in (json.loads(line).get("text") for line in f) if t]
+    rnd = random.Random(1)
+    out = []
+    for i in range(n):
+        t = ""
+        while len(t) < size:
+            t += rnd.choice(texts) + "\n"
+        out.append({"id": str(i), "title": "headline", "text": t[:size], "published": "2022-05-01"})
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000)
+    a = ap.parse_args()
+    from opslens.extract import build_document
+    from opslens.extract.aid import AidExtractor
+    from opslens.extract.procurement import ProcurementExtractor
+
+    ex = [AidExtractor(), ProcurementExtractor()]
+    for e in ex:  # load lexicons and compile patterns outside the timing
+        e.extract(build_document({"id": "w", "text": FALLBACK[0], "published": "2022-05-01"}))
+    for name, src in (("news (events_dev bodies)", DEV / "events_dev.articles.jsonl"),
+                      ("aid-dense (Kiel tracker texts)", DEV / "aid_kiel_2022.articles.jsonl")):
+        docs = [build_document(r) for r in articles(src if src.is_file() else None, a.n)]
+        t0 = time.perf_counter()
+        n_ev = sum(len(e.extract(d)) for d in docs for e in ex)
+        dt = time.perf_counter() - t0
+        print(f"{name}: {len(docs) / dt:,.0f} articles/s, {len(docs) * 3 / 1024 / dt:.2f} MB/s "
+              f"({len(docs)} x 3 KB, {n_ev} events, {dt * 1000 / len(docs):.2f} ms/article)")
+
+
+if __name__ == "__main__":
+    main()
