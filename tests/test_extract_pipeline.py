@@ -150,3 +150,15 @@ def test_cli_extract_tolerates_a_byte_order_mark(tmp_path):
     out = tmp_path / "o.jsonl"
     assert main(["-q", "extract", str(src), "--out", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["article_id"] == "b"
+
+
+def test_types_limit_the_extractors(tmp_path):
+    recs = [{"id": "a", "text": DRONES + " " + AID, "published": "2024-02-19"}]
+    assert {e["type"] for e in extract_records(recs, types=["drone_attack"])} == {"drone_attack"}
+    with pytest.raises(ValueError, match="unknown event type"):
+        list(extract_records(recs, types=["drone"]))
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps(recs[0]) + "\n", encoding="utf-8")
+    assert main(["-q", "extract", str(src), "--out", str(tmp_path / "o.jsonl"), "--types", "bogus"]) == 1
+    assert main(["-q", "extract", str(src), "--out", str(tmp_path / "o.jsonl"), "--types", "missile_attack"]) == 0
+    assert (tmp_path / "o.jsonl").read_text(encoding="utf-8") == ""

@@ -23,6 +23,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                        description=__doc__.splitlines()[0])
     p.add_argument("articles", help="article file (JSON Lines, .jsonl or .jsonl.gz; '-' for stdin)")
     p.add_argument("--out", "-o", required=True, help="event file to write (JSON Lines; '-' for stdout)")
+    p.add_argument("--types", help="comma-separated event types to extract (default: all), "
+                                   "e.g. drone_attack,missile_attack")
     p.set_defaults(func=run)
 
 
@@ -62,7 +64,15 @@ def _read(path: str) -> Iterator[dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     from ..extract import extract_records
+    from ..schema import EVENT_TYPES
 
+    types = None
+    if getattr(args, "types", None):
+        types = [t.strip() for t in args.types.split(",") if t.strip()]
+        bad = [t for t in types if t not in EVENT_TYPES]
+        if bad:
+            raise InputError(f"--types {args.types}", f"unknown event type(s) {bad}",
+                             f"choose from {','.join(EVENT_TYPES)}")
     out_path = args.out
     out = sys.stdout if out_path == "-" else None
     n_art = n_ev = 0
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         from tqdm.auto import tqdm
 
         records = tqdm(counted(_read(args.articles)), desc="extract", unit="article")
-        for ev in extract_records(records):
+        for ev in extract_records(records, types):
             out.write(json.dumps(ev, ensure_ascii=False) + "\n")
             n_ev += 1
     finally:

@@ -185,10 +185,23 @@ def _complete(ev: dict[str, Any], doc: Document) -> dict[str, Any]:
     return out
 
 
-def extract_document(doc: Document) -> list[dict[str, Any]]:
-    """Every event mention in one document (contract dicts)."""
+def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:
+    if types is None:
+        return None
+    wanted = frozenset(types)
+    bad = sorted(wanted - set(EVENT_TYPES))
+    if bad:
+        raise ValueError(f"unknown event type(s) {bad}; choose from {list(EVENT_TYPES)}")
+    return wanted
+
+
+def extract_document(doc: Document, types: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Every event mention in one document (contract dicts); ``types`` limits the event types."""
+    wanted = _check_types(types)
     events: list[dict[str, Any]] = []
     for ex in _extractors():
+        if wanted is not None and getattr(ex, "name", None) not in wanted:
+            continue
         try:
             found = ex.extract(doc)
         except Exception:  # one extractor's bug must not lose the article for the others
@@ -198,10 +211,14 @@ def extract_document(doc: Document) -> list[dict[str, Any]]:
     return events
 
 
-def extract_records(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Article records (contract dicts) -> event mentions (contract dicts), streamed one article at a time."""
+def extract_records(records: Iterable[dict[str, Any]], types: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Article records (contract dicts) -> event mentions (contract dicts), streamed one article at a time.
+
+    ``types``: only these event types (default all of :data:`opslens.schema.EVENT_TYPES`).
+    """
+    wanted = _check_types(types)
     for rec in records:
-        yield from extract_document(build_document(rec))
+        yield from extract_document(build_document(rec), wanted)
 
 
 def _progress(it: Iterable[Any], total: int | None, desc: str) -> Iterable[Any]:
@@ -212,7 +229,7 @@ def _progress(it: Iterable[Any], total: int | None, desc: str) -> Iterable[Any]:
     return tqdm(it, total=total, desc=desc, unit="article", disable=None if not os.environ.get("TQDM_DISABLE") else True)
 
 
-def extract_events(articles: Any) -> Any:
+def extract_events(articles: Any, types: Iterable[str] | None = None) -> Any:
     """Article DataFrame (``id``, ``title``, ``text``, ``published``, optional ``url``/``source``)
     -> new event DataFrame, one row per event mention.
 
@@ -220,9 +237,11 @@ def extract_events(articles: Any) -> Any:
     ``<q>_value``/``_lower``/``_upper``/``_qualifier`` for launched, destroyed, count, killed,
     injured; ``value_amount``, ``value_currency``; ``evidence_text``, ``evidence_start``,
     ``evidence_end``) plus ``url``, ``source``, ``published`` of the article. The input is not
-    modified.
+    modified. ``types`` limits the event types extracted (default all).
     """
     from ..schema import events_frame
+
+    wanted = _check_types(types)
 
     cols = [c for c in ("id", "url", "title", "published", "published_raw", "source", "text") if c in articles.columns]
     recs: list[dict[str, Any]] = []
@@ -231,7 +250,7 @@ def extract_events(articles: Any) -> Any:
         rec = dict(zip(cols, row))
         meta = {"url": _str_or_none(rec.get("url")), "source": _str_or_none(rec.get("source")),
                 "published": _iso(rec.get("published"))}
-        for ev in extract_document(build_document(rec)):
+        for ev in extract_document(build_document(rec), wanted):
             ev.update(meta)
             recs.append(ev)
     df = events_frame(recs)
