@@ -156,7 +156,7 @@ def daily_attacks(series: "pd.DataFrame", *, week: Any = None, start: Any = None
     ax.set_ylim(bottom=0)
     _integer_y(ax)
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize="small", frameon=False, ncols=2)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, loc="left")
@@ -296,7 +296,7 @@ def ground_assaults(per_day: "pd.DataFrame", *, week: Any = None, start: Any = N
     ax.set_ylim(bottom=0)
     _integer_y(ax)
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize="small", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, loc="left")

@@ -340,12 +340,12 @@ def load_week(params: ReportParams) -> WeekData:
     # arrive the morning after, so read one extra day at both ends and filter by Kyiv day.
     start = pd.Timestamp(params.start - dt.timedelta(days=1), tz="UTC")
     end = pd.Timestamp(params.end + dt.timedelta(days=2), tz="UTC")
-    arts = load_articles(start=start, end=end, sources=list(params.outlets) or None,
-                         columns=["id", "url", "title", "published", "source"], data_dir=params.data_dir)
+    with _no_progress_bars():
+        arts = load_articles(start=start, end=end, sources=list(params.outlets) or None,
+                             columns=["id", "url", "title", "published", "source"], data_dir=params.data_dir)
+        mentions = load_events(start=start, end=end, data_dir=params.data_dir)
     arts = arts.copy()
     arts["day"] = _kyiv_days(arts["published"])
-    with _no_progress_bars():
-        mentions = load_events(start=start, end=end, data_dir=params.data_dir)
     if params.outlets and len(mentions):
         mentions = mentions[mentions["article_id"].isin(set(arts["id"]))]
     mentions = mentions[mentions["type"].isin(params.event_types)] if len(mentions) else mentions
@@ -353,7 +353,8 @@ def load_week(params: ReportParams) -> WeekData:
     mentions = mentions.drop(columns=[c for c in ("url", "title", "source") if c in mentions], errors="ignore")
     mentions = mentions.merge(meta, on="article_id", how="left")
     if len(mentions):
-        events, links = merge_events(mentions)
+        with _no_progress_bars():
+            events, links = merge_events(mentions)
     else:
         events, links = mentions.iloc[0:0].copy(), pd.DataFrame(columns=["event_id", "article_id"])
     if len(events):
@@ -1133,7 +1134,8 @@ def load_corpus(params: CorpusParams) -> Corpus:
     from . import load_articles
 
     cols = ["id", "url", "title", "published", "source", "cluster_id"]
-    arts = load_articles(columns=cols, data_dir=params.data_dir)
+    with _no_progress_bars():
+        arts = load_articles(columns=cols, data_dir=params.data_dir)
     dated = arts[arts["published"].notna()].copy()
     dated["day"] = _kyiv_days(dated["published"])
     if params.start:
