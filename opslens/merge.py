@@ -625,25 +625,26 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     out = out.sort_values(["date", "type", "_national_first", "admin1", "weapon", "event_id"], kind="mergesort",
                           na_position="last").drop(columns="_national_first").reset_index(drop=True)
 
-    # links
-    links = pd.DataFrame({"event_id": pd.array(ids[cid], dtype="string")})
-    links["mention"] = df.index.to_numpy()
+    # links: one row per mention, ordered by event id, authority, article, content hash
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    art_codes = np.asarray(_cat(_col(src, "article_id")).codes)
+    perm = np.lexsort((w["_fp"].to_numpy(), art_codes, w["_auth"].to_numpy(), id_rank[cid]))
+    links = pd.DataFrame({"event_id": pd.array(ids[cid[perm]], dtype="string"), "mention": df.index.to_numpy()[perm]})
     for c in ("article_id", "type"):
-        links[c] = src[c].astype("string").to_numpy() if c in src.columns else pd.NA
-    links["date"] = pd.to_datetime(w["_day"].to_numpy())
+        links[c] = src[c].astype("string").array.take(perm) if c in src.columns else pd.NA
+    links["date"] = pd.to_datetime(w["_day"].to_numpy()[perm])
     for c in ("admin1", "place", "weapon", "claimed_by"):
-        links[c] = src[c].astype("string").to_numpy() if c in src.columns else pd.array([None] * n, dtype="string")
-    links["authority"] = w["_auth"].to_numpy()
+        links[c] = src[c].astype("string").array.take(perm) if c in src.columns else pd.array([None] * n, dtype="string")
+    links["authority"] = w["_auth"].to_numpy()[perm]
     for q in QUANTITY_FIELDS:
-        links[q] = pd.array(np.round(figs[q]), dtype="Float64").astype("Int64")
-    links["value_amount"] = pd.array(_num_array(src, "value_amount"), dtype="Float64")
+        links[q] = pd.array(np.round(figs[q][perm]), dtype="Float64").astype("Int64")
+    links["value_amount"] = pd.array(_num_array(src, "value_amount")[perm], dtype="Float64")
     for c in ("evidence_text", "evidence_start", "evidence_end", *CONTEXT_COLUMNS):
         if c in src.columns:
-            links[c] = src[c].array
+            links[c] = src[c].array.take(perm)
         elif c.startswith("evidence"):
             links[c] = pd.NA
-    links["_fp"] = w["_fp"].to_numpy()
-    links = links.sort_values(["event_id", "authority", "article_id", "_fp"], kind="mergesort").drop(columns="_fp")
     return out, links.reset_index(drop=True)
 
 
