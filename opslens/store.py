@@ -215,7 +215,6 @@ def _canonicalize(url: str | None) -> str | None:
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PERM = None
-_WORD_HASH: dict[str, int] = {}
 
 
 def _perms():
@@ -231,15 +230,6 @@ def _perms():
     return _PERM
 
 
-def _word_hash(w: str) -> int:
-    h = _WORD_HASH.get(w)
-    if h is None:
-        h = zlib.crc32(w.encode("utf-8"))
-        if len(_WORD_HASH) < 500_000:
-            _WORD_HASH[w] = h
-    return h
-
-
 def minhash(text: str | None) -> bytes | None:
     """128 x uint16 MinHash signature of the word 3-shingles of ``text`` (None if too short)."""
     import numpy as np
@@ -247,7 +237,7 @@ def minhash(text: str | None) -> bytes | None:
     words = _TOKEN.findall((text or "").lower())
     if len(words) < SHINGLE_WORDS + 5:
         return None
-    wh = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    wh = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     k1, k2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F)
     sh = np.unique(wh[:-2] * k1 + wh[1:-1] * k2 + wh[2:])  # one 64-bit key per distinct shingle
     a, b = _perms()
