@@ -37,7 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+
     from ..report import run_report
+
+    if getattr(args, "verbose", 0) < 2:  # papermill logs every path at INFO; -vv shows them
+        logging.getLogger("papermill").setLevel(logging.WARNING)
 
     html = run_report(args.week, data_dir=args.data, out_dir=args.out, context_weeks=args.context_weeks,
                       event_types=args.types, outlets=args.outlets)
