@@ -104,6 +104,11 @@ def official_series(start: DateLike = None, end: DateLike = None, by_weapon: boo
     articles   Int64           always 0 (figures come from posts, not articles)
     account    string          the account the day's figures come from
     ========== =============== ===================================================
+
+    Example (Air Force rows ending 2022-10-17: Shaheds 15 + 11 + 8; Unknown Missile 3 + Kalibr 2):
+        >>> s = official_series("2022-10-17", "2022-10-17")
+        >>> s[["type", "launched", "destroyed"]].values.tolist()
+        [['drone_attack', 34, 34], ['missile_attack', 5, 5]]
     """
     types = _types(type)
     order = tuple(accounts) if accounts is not None else NATIONAL_ACCOUNTS

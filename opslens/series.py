@@ -59,13 +59,13 @@ def _day(v: DateLike, name: str) -> pd.Timestamp | None:
         raise ParameterError(f"{name}={v!r}: not a date; use YYYY-MM-DD") from None
 
 
-def daily_series(events: pd.DataFrame, type: str | Sequence[str] | None = None, by_weapon: bool = False,
+def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = None, by_weapon: bool = False,
                  start: DateLike = None, end: DateLike = None, country: str | None = "UA") -> pd.DataFrame:
     """Daily national estimates per Kyiv day and type (and weapon).
 
     Args:
-        events: canonical events from :func:`opslens.merge_events`, or event *mentions* (no
-            ``event_id`` column), which are merged first.
+        events: canonical events from :func:`opslens.merge_events`, or event *mentions* (a
+            DataFrame without ``event_id``, or contract records), which are merged first.
         type: one type, several, or ``None`` for the attack types (drone_attack, missile_attack,
             ground_assault).
         by_weapon: add one row per weapon model besides the all-weapons row (weapon NA).
@@ -89,10 +89,20 @@ def daily_series(events: pd.DataFrame, type: str | Sequence[str] | None = None, 
                                  (upper NA then); NA when all reports agree
     lower_bound       boolean    some figure of the row is a sum of regional reports
     ================= ========== ==========================================================
+
+    Example (a national total and a regional part on the 17th; only a regional report on the 18th):
+        >>> from opslens.schema import empty_event, quantity
+        >>> def drones(article, day, admin1, launched, claimed_by=None):
+        ...     return {**empty_event(article, "drone_attack"), "date": day, "admin1": admin1,
+        ...             "launched": quantity(launched), "claimed_by": claimed_by}
+        >>> s = daily_series([drones("af", "2022-10-17", None, 43, "Ukrainian Air Force"),
+        ...                   drones("k", "2022-10-17", "Kyiv City", 28), drones("o", "2022-10-18", "Odesa Oblast", 6)])
+        >>> s[["launched", "events", "lower_bound"]].values.tolist()
+        [[43, 2, False], [6, 1, True]]
     """
     types = _types(type, ATTACK_TYPES)
     lo, hi = _day(start, "start"), _day(end, "end")
-    if "event_id" not in events.columns:
+    if not isinstance(events, pd.DataFrame) or "event_id" not in events.columns:
         events, _ = merge_events(events)
     ev = events[events["type"].isin(types) & (events["date_precision"].fillna("day") == "day") & events["date"].notna()]
     if country is not None:

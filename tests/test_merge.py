@@ -250,3 +250,15 @@ def test_equal_claimants_larger_figure_wins_and_range_is_kept():
            mention("m-2", "drone_attack", "2022-11-21", admin1="Odesa Oblast", destroyed=q(10))]
     e2 = merge_events(events_frame(ms2))[0].iloc[0]
     assert e2["destroyed_value"] == 10  # same authority, same precision: the larger
+
+
+def test_docstring_examples():
+    import doctest
+
+    import opslens.merge
+    import opslens.official
+    import opslens.series
+
+    for mod in (opslens.merge, opslens.series, opslens.official):
+        res = doctest.testmod(mod)
+        assert res.attempted > 0 and res.failed == 0, mod.__name__
