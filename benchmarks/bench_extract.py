@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_extract.py                 # real + dev articles, 10k and 100k synthetic
     .venv/bin/python benchmarks/bench_extract.py --sizes 2000,20000 --density 0.25
+    .venv/bin/python benchmarks/bench_extract.py --types drone_attack,missile_attack,ground_assault
 
 Prints figures (not a test). Each measurement runs in a fresh child process pinned to one CPU
 (``os.sched_setaffinity``), streaming articles through ``opslens.extract.extract_records`` and
@@ -93,7 +94,7 @@ def dev_articles():
     return recs
 
 
-def _child(kind: str, n: int, density: float) -> None:
+def _child(kind: str, n: int, density: float, types: list[str] | None) -> None:
     """Measure one run in this (fresh) process and print one JSON line."""
     try:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -116,7 +117,7 @@ def _child(kind: str, n: int, density: float) -> None:
         chars = None
     events = 0
     t0 = time.perf_counter()
-    for _ev in extract_records(source):
+    for _ev in extract_records(source, types):
         events += 1
     dt = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -125,6 +126,8 @@ def _child(kind: str, n: int, density: float) -> None:
         sample = list(dev_articles() if kind == "dev" else gdelt_articles() if kind == "gdelt" else synthetic(500, density=density))
         docs = [build_document(r) for r in sample[:1000]]
         for ex in _extractors():
+            if types and ex.name not in types:
+                continue
             t = time.perf_counter()
             for d in docs:
                 d.cache.clear()
@@ -135,9 +138,9 @@ def _child(kind: str, n: int, density: float) -> None:
                       "rss_after_warmup_mb": round(base_rss / 1024, 1), "per_extractor_docs_per_s": per}))
 
 
-def _run(kind: str, n: int, density: float) -> dict:
-    r = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(density)], capture_output=True,
-                       text=True, cwd=ROOT)
+def _run(kind: str, n: int, density: float, types: str) -> dict:
+    r = subprocess.run([sys.executable, __file__, "--child", kind, str(n), str(density), types or "all"],
+                       capture_output=True, text=True, cwd=ROOT)
     if r.returncode != 0:
         raise SystemExit(r.stderr)
     return json.loads(r.stdout.strip().splitlines()[-1])
@@ -153,21 +156,23 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000", help="synthetic article counts (comma-separated)")
     ap.add_argument("--density", type=float, default=0.10, help="share of event sentences in synthetic articles")
     ap.add_argument("--repeat", type=int, default=4, help="passes over the real / dev articles")
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--types", default="", help="only these event types (comma-separated; default all)")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        _child(a.child[0], int(a.child[1]), float(a.child[2]))
+        _child(a.child[0], int(a.child[1]), float(a.child[2]), None if a.child[3] == "all" else a.child[3].split(","))
         return
-    print(f"python {sys.version.split()[0]}, one core per run, fresh process per run")
+    print(f"python {sys.version.split()[0]}, one core per run, fresh process per run, "
+          f"event types: {a.types or 'all'}")
     for kind, label in (("gdelt", "real GDELT news bodies"), ("dev", "dev articles (events + aid + seed)")):
         if (gdelt_articles() if kind == "gdelt" else dev_articles()):
-            r = _run(kind, a.repeat, a.density)
+            r = _run(kind, a.repeat, a.density, a.types)
             print(f"{label} x{a.repeat}: {r['articles']} articles, {r['chars']:.0f} chars avg, "
                   f"{r['articles_per_s']} articles/s, {r['events']} events, peak RSS {r['peak_rss_mb']} MB{_per(r)}")
         else:
             print(f"{label}: not present under ../shared, skipped")
     for n in (int(x) for x in a.sizes.split(",") if x):
-        r = _run("synthetic", n, a.density)
+        r = _run("synthetic", n, a.density, a.types)
         print(f"synthetic ~3 KB x {n} (event density {a.density}): {r['seconds']} s, {r['articles_per_s']} articles/s, "
               f"{r['events']} events, peak RSS {r['peak_rss_mb']} MB (after warm-up {r['rss_after_warmup_mb']} MB){_per(r)}")
 

@@ -345,7 +345,6 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
         if re.match(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", after, _F) and not _PART_OF.match(after):
             for q2 in qs:
                 if q2.start > q.end and q2.start - q.end < 14:
-                    rest = text[q2.end:q2.end + 60]
                     if any(w.start >= q2.end and w.start - q2.end < 40 for w in mine):
                         out["destroyed"] = q.quantity
                         out.setdefault("launched", q2.quantity)
@@ -444,10 +443,6 @@ def _past_year(text: str, doc: Document) -> bool:
         return False
     years = [int(y) for y in _YEAR.findall(text)]
     return bool(years) and max(years) < doc.published.year
-
-
-def _merge_key(m: Mention) -> tuple[Any, ...]:
-    return (m.kind, m.date)
 
 
 def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict[str, Any]]:

@@ -21,7 +21,6 @@ from typing import Any
 from ..schema import empty_event
 from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
 from .base import Document, register
-from .dates import resolve_date
 from .numbers import find_quantities
 from .places import find_places, locate
 
