@@ -337,19 +337,38 @@ def _unique(xs: list[str]) -> list[str]:
 
 @dataclass(eq=False)
 class _Analysis:
+    """One sentence as the aid rules see it. Actors and parties are computed on first use."""
+
     sent: Sentence
     cues: Cues
-    actors: list[ActorMatch]
+    _actors: list[ActorMatch] | None
     money: list[Any]
     items: list[Any]
     is_aid: bool = False
     is_procurement: bool = False
     is_excluded: bool = False
     is_negated: bool = False
-    donors: list[str] = field(default_factory=list)
-    recipient: str | None = None
+    give_at: int | None = None
+    _parties: tuple[list[str], str | None] | None = None
     seller: str | None = None
     buyer: str | None = None
+
+    @property
+    def actors(self) -> list[ActorMatch]:
+        if self._actors is None:
+            self._actors = find_actors(self.sent.text)
+        return self._actors
+
+    @property
+    def donors(self) -> list[str]:
+        if self._parties is None:
+            self._parties = _donor_candidates(self.sent.text, self.actors, self.give_at)
+        return self._parties[0]
+
+    @property
+    def recipient(self) -> str | None:
+        self.donors  # noqa: B018 - computes the parties
+        return self._parties[1] if self._parties else None
 
 
 _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|purchases|procurement)\b|"
@@ -359,10 +378,9 @@ _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
     cues = sentence_cues(t, None if hits is None else hits + _cue_hits(t, True))
-    actors = find_actors(t)
     money = find_money(t)
     items = find_items(t, exclude=[(m.start, m.end) for m in money])
-    a = _Analysis(sent, cues, actors, money, items)
+    a = _Analysis(sent, cues, None, money, items)
     # procurement: a finite buy/sell verb, not "funds to buy"
     buy = [s for s in cues.buy if not _TO_BUY.search(t[max(0, s[0] - 12):s[1] + 4])]
     sell = cues.sell
@@ -400,10 +418,9 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
     gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
-    give_at = gv[0][0] if gv else None
-    a.donors, a.recipient = _donor_candidates(t, actors, give_at)
+    a.give_at = gv[0][0] if gv else None
     if a.is_procurement:
-        a.buyer, a.seller = _procurement_parties(t, actors, buy, sell)
+        a.buyer, a.seller = _procurement_parties(t, a.actors, buy, sell)
     return a
 
 
@@ -652,7 +669,7 @@ def _after(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
 def _context_donor(doc: Document, d: _Draft) -> str | None:
     """Donor named in the sentences just before a donor-less package ("He announced ...")."""
     for p in _before(doc, d.parts[0], 2):
-        for a in p.actors or find_actors(p.sent.text):
+        for a in p.actors:
             if a.kind in ("country", "organisation") and a.name not in ("Ukraine", "Russia", d.recipient):
                 return a.name
     return None
@@ -666,7 +683,7 @@ def _article_donor(analyses: list[_Analysis], d: _Draft) -> str | None:
                 return x
     for kind in ("country", "organisation"):
         for a in analyses:
-            for m in a.actors or find_actors(a.sent.text):
+            for m in a.actors:
                 if m.kind == kind and m.name not in ("Ukraine", "Russia", d.recipient) and m.name not in _CHANNELS:
                     return m.name
     return None
@@ -784,12 +801,13 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 if hot[k] or (k and hot[k - 1] and _DIGIT.search(x.text)) or (k == 0 and short):
                     out.append(_analyse(x, per[k]))
                 else:
-                    out.append(_Analysis(x, Cues(), [], [], []))
+                    out.append(_Analysis(x, _NO_CUES, None, [], []))
     doc.cache[key] = out
     return out
 
 
 _DIGIT = re.compile(r"\d")
+_NO_CUES = Cues()  # shared, never modified: sentences that were not analysed
 
 
 def _title_analysis(doc: Document) -> _Analysis | None:
