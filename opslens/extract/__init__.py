@@ -54,6 +54,8 @@ _ABBREV = {
     "inc", "corp", "co", "ltd", "approx", "est", "fig", "p", "pp", "a.m", "p.m", "u.s", "u.k", "u.n", "e.g",
     "i.e", "jr", "sr", "adm", "cmdr", "pres", "min", "dept", "ave", "mt", "ft", "km", "vol",
 }
+_WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZА-ЯІЇЄ0-9—–-])|\n+")
 
 
@@ -71,13 +73,11 @@ def split_sentences(text: str) -> list[Sentence]:
     for m in _BOUNDARY.finditer(text):
         end = m.end()
         if m.group(0)[0] == ".":
-            # word before the dot
+            # the word before the dot: an abbreviation or an initial does not end a sentence
             j = m.start()
-            k = j
-            while k > start and (text[k - 1].isalpha() or text[k - 1] == "."):
-                k -= 1
-            word = text[k:j].lower()
-            if word in _ABBREV or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
+            w = _WORD_BEFORE.search(text, max(start, j - 24), j)
+            word = w.group(0).lower() if w else ""
+            if word and (word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word)):
                 continue
         _add(out, text, start, end)
         start = end

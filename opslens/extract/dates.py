@@ -143,7 +143,12 @@ def _in_past(d: date | None, pub: date, month: int, day: int) -> date | None:
     return d
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _explicit_day(text: str, pub: date | None) -> date | None:
+    if not _DIGIT.search(text):
+        return None  # every calendar form has a digit
     rx = _rx()
     for key in ("md", "dm"):
         for m in rx[key].finditer(text):
