@@ -16,7 +16,11 @@ Attacks (``drone_attack``, ``missile_attack``, ``ground_assault``; blocked by ty
 * weapons equal, or one of them null (``null`` is compatible with anything);
 * regional figures close enough (``|a - b| <= max(abs_tol, rel_tol * max(a, b))`` for each of
   launched/destroyed/count both state); national totals of one day are one event whatever the
-  figures (a national total stands for that night; the spread is kept as a range).
+  figures (a national total stands for that night; the spread is kept as a range) ...
+* ... except that two exact claims of the same official claimant (Air Force, General Staff,
+  Ministry of Defence) whose figures all differ are two statements, i.e. two reporting windows of
+  the day (the Air Force often reports the night and the day apart), so two events;
+* a mention that fits several events joins the one with the closest figures.
 
 Aid and procurement (blocked by type, donor, recipient; ordered by date; a mention without a donor
 or a date stays alone): a mention joins an
@@ -61,6 +65,9 @@ ATTACK_TYPES = ("drone_attack", "missile_attack", "ground_assault")
 #: figures compared when deciding whether two regional mentions are one event
 COMPARED = ("launched", "destroyed", "count")
 UNKNOWN_AUTHORITY = 5
+#: claimants up to this rank (Air Force, General Staff, Ministry of Defence) publish statements
+#: whose exact figures identify them
+OFFICIAL_AUTHORITY = 2
 _QUALIFIER_RANK = {"exact": 0, "range": 1, "approx": 2, "at_least": 3, "at_most": 3}
 #: article context columns copied to the links table when present
 CONTEXT_COLUMNS = ("url", "source", "published", "title")
@@ -165,6 +172,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     w["_admin1"] = _cat(_col(df, "admin1"))
     w["_weapon"] = _cat(_col(df, "weapon"))
     claimed = _col(df, "claimed_by")
+    w["_claim"] = _cat(claimed)
     ranks = {c: claimant_authority(c) for c in pd.unique(claimed.dropna().to_numpy(dtype=object))}
     w["_auth"] = claimed.map(ranks).fillna(UNKNOWN_AUTHORITY).astype(int).to_numpy()
     qrank = np.full(n, 4)
@@ -216,7 +224,27 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
     days_l = np.where(np.isnat(days), None, days.astype(np.int64)).tolist()
     fps = w["_fp"].to_numpy()[idx].tolist()
     row_values = list(zip(*(figs[q][idx].tolist() for q in COMPARED)))
+    # an official claim (authority <= OFFICIAL_AUTHORITY, exact figures) identifies its statement
+    claims, _ = codes("_claim")
+    official = ((w["_auth"].to_numpy()[idx] <= OFFICIAL_AUTHORITY) & (w["_qrank"].to_numpy()[idx] == 0)).tolist()
     abs_tol, rel_tol = opt.abs_tol, opt.rel_tol
+
+    def distance(c: tuple, r: tuple) -> float:
+        s, n = 0.0, 0
+        for a, b in zip(c, r):
+            if a == a and b == b:
+                s += abs(a - b) / max(abs(a), abs(b), 1.0)
+                n += 1
+        return s / n if n else 0.25
+
+    def other_statement(cl: list, claim: int, r: tuple) -> bool:
+        """The cluster holds an exact claim of the same official claimant whose figures all differ
+        from ``r``: another statement (e.g. the day's second reporting window), not this one."""
+        for c in cl[3].get(claim, ()):
+            common = [(a, b) for a, b in zip(c, r) if a == a and b == b]
+            if common and all(a != b for a, b in common):
+                return True
+        return False
 
     def close(c: tuple, r: tuple) -> bool:
         for a, b in zip(c, r):
@@ -260,16 +288,20 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
         national = admins[i] == national_code
         wpn = weapons[i]
         row_vals = row_values[i]
-        target = None
+        is_official = official[i]
+        target, best = None, 2.0
         for cl in clusters:
             if wpn != no_weapon and cl[1] != no_weapon and cl[1] != wpn:
                 continue
             if not national and not close(cl[2], row_vals):
                 continue
-            target = cl
-            break
+            if is_official and other_statement(cl, claims[i], row_vals):
+                continue
+            dist = distance(cl[2], row_vals) if len(clusters) > 1 else 0.0
+            if dist < best:
+                target, best = cl, dist
         if target is None:
-            target = [next_id, wpn, row_vals]
+            target = [next_id, wpn, row_vals, {}]
             clusters.append(target)
             by_place_day[key].append((d, target))
             keys.append((T[types[i]], C[countries[i]], A[admins[i]], iso(d), "day", W[wpn],
@@ -281,6 +313,8 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             tv = target[2]
             if tv[0] != tv[0] or tv[1] != tv[1] or tv[2] != tv[2]:  # fill figures the first row lacked
                 target[2] = tuple(a if a == a else b for a, b in zip(tv, row_vals))
+        if is_official:
+            target[3].setdefault(claims[i], []).append(row_vals)
         out[i] = target[0]
 
     bar.close()
@@ -320,7 +354,7 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             lst = own.setdefault(okey, [])
             target = next((cl for cl in lst if ok(cl)), None)
             if target is None:
-                target = [next_id, wpn, row_vals]
+                target = [next_id, wpn, row_vals, {}]
                 lst.append(target)
                 keys.append((*okey, W[wpn], sum(1 for c in lst if c[1] == wpn) - 1))
                 next_id += 1

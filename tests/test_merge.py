@@ -262,3 +262,23 @@ def test_docstring_examples():
     for mod in (opslens.merge, opslens.series, opslens.official):
         res = doctest.testmod(mod)
         assert res.attempted > 0 and res.failed == 0, mod.__name__
+
+
+def test_two_air_force_statements_of_one_day_are_two_windows():
+    # 2022-11-04: the Air Force reported 9/9 for the night (22:00-01:00) and 11/11 later that day;
+    # outlets repeat one or the other, one without naming the Air Force
+    ms = [mention("night-af", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=q(9), destroyed=q(9),
+                  claimed_by="Ukrainian Air Force"),
+          mention("night-copy", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=q(9), destroyed=q(9),
+                  claimed_by="Air Force"),
+          mention("day-af", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=q(11), destroyed=q(11),
+                  claimed_by="Ukrainian Air Force"),
+          mention("day-paper", "drone_attack", "2022-11-04", launched=q(11))]
+    events, links = merge_events(events_frame(ms))
+    assert sorted(events["launched_value"].tolist()) == [9, 11]
+    by_article = dict(zip(links["article_id"], links["event_id"]))
+    assert by_article["day-paper"] == by_article["day-af"] != by_article["night-af"]
+    # a misquote sharing one figure with the statement is the same statement
+    ms2 = [mention("af", "drone_attack", "2022-11-05", launched=q(43), destroyed=q(37), claimed_by="Ukrainian Air Force"),
+           mention("af2", "drone_attack", "2022-11-05", launched=q(43), destroyed=q(36), claimed_by="Ukrainian Air Force")]
+    assert len(merge_events(events_frame(ms2))[0]) == 1

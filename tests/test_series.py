@@ -196,3 +196,12 @@ def test_notebook_runs_in_a_real_kernel(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match="event_type"):
         pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "bad.ipynb"), progress_bar=False, kernel_name="python3",
                             parameters={"event_type": "aid_announcement", "events_path": str(src)}, cwd=str(tmp_path))
+
+
+def test_series_sums_the_days_reporting_windows():
+    # official 2022-11-04 (Air Force rows): Shahed 9/9 overnight + Shahed 11/11 + Reconnaissance UAV 3/3 = 23/23
+    ms = [m("a", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=9, destroyed=9, claimed_by="Ukrainian Air Force"),
+          m("b", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=11, destroyed=11, claimed_by="Ukrainian Air Force"),
+          m("c", "drone_attack", "2022-11-04", weapon="Reconnaissance UAV", launched=3, destroyed=3, claimed_by="Ukrainian Air Force")]
+    s = daily_series(events_frame(ms), type="drone_attack")
+    assert (s.loc[0, "launched"], s.loc[0, "destroyed"], s.loc[0, "events"]) == (23, 23, 3)
