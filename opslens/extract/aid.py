@@ -51,7 +51,7 @@ _ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_so
 
 
 _INNER_SUFFIXES = ("", "s", "es", "d", "ed", "ing")
-_ROLE_SET = frozenset(_ROLES) | {"item"}
+_ROLE_SET = frozenset(_ROLES) | {"item", "money", "train"}
 _TRIGGER_ROLES = frozenset(("give", "aidnoun", "buy", "sell"))
 #: money and training sentences can be aid without a giving verb
 _MONEYISH = re.compile(r"[$€£¥₴₽]|\b(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|ISK|PLN|CZK|HUF|BGN|RON|HRK|JPY|KRW|"
@@ -85,6 +85,14 @@ def _cue_automaton(detail: bool = False) -> Any:
                 continue
             for form in forms:
                 table.setdefault(re.sub(r"\s+", " ", form), []).append((role, wild))
+    if not detail:
+        # money words and training: prefilter roles ("money" symbols need no word boundary)
+        for w in ("million", "billion", "bn", "mln", "eur", "usd", "gbp", "cad", "aud", "nzd", "chf", "sek", "nok", "dkk",
+                  "isk", "pln", "czk", "huf", "bgn", "ron", "hrk", "jpy", "krw", "cny", "uah", "rub", "twd"):
+            table.setdefault(w, []).append(("money", False))
+        for sym in "$€£¥₴₽":
+            table.setdefault(sym, []).append(("money_sym", False))
+        table.setdefault("train", []).append(("train", True))
     # item names (prefilter only: a sentence naming equipment may list aid without a noun like "aid")
     with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
         for r in (csv.DictReader(f) if not detail else ()):
@@ -119,9 +127,12 @@ def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
     by_role: dict[str, list[tuple[int, int]]] = {}
     for end_idx, (length, roles) in _cue_automaton(detail).iter(low):
         start = end_idx - length + 1
+        end = end_idx + 1
+        if roles[0][0] == "money_sym":
+            by_role.setdefault("money", []).append((start, end))
+            continue
         if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "-_"):
             continue
-        end = end_idx + 1
         for role, wild in roles:
             e = end
             if wild:
@@ -145,19 +156,22 @@ def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
     """Could this sentence be an aid or procurement sentence? (cheap test on cue hits; the full
     rules are in :func:`_analyse`)"""
     roles = {h[2] for h in hits}
+    money = "money" in roles
     if "give" in roles or "aidnoun" in roles or "buy" in roles or "sell" in roles:
-        money = "noun" in roles or "item" in roles or "aidnoun" in roles or _MONEYISH.search(text) or _DIGIT.search(text)
         if "attack" in roles and "aidnoun" not in roles:
             return False
-        return bool(money) or ("aidnoun" in roles and "give_weak" in roles)
+        stuff = money or "noun" in roles or "item" in roles or "aidnoun" in roles or _DIGIT.search(text)
+        return bool(stuff) or ("aidnoun" in roles and "give_weak" in roles)
     if "attack" in roles:
         return False
-    if _TRAIN.search(text):
+    if "train" in roles:
         return True
-    if "noun" in roles and _MONEYISH.search(text):
+    if not money:
+        return False
+    if "noun" in roles:
         return True
-    return bool(_MONEYISH.search(text)) and (" to " in text or " for " in text or bool(_VALUE_WORDS.search(text))
-                                             or bool(_ACCOUNT_AFTER.search(text)) or bool(_ACCOUNT_BEFORE.search(text)))
+    return " to " in text or " for " in text or bool(_VALUE_WORDS.search(text)) \
+        or bool(_ACCOUNT_AFTER.search(text)) or bool(_ACCOUNT_BEFORE.search(text))
 
 
 @dataclass
@@ -181,7 +195,7 @@ def sentence_cues(text: str, hits: list[tuple[int, int, str]] | None = None) -> 
     """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
     c = Cues()
     for s_, e_, role in (_cue_hits(text) if hits is None else hits):
-        if role == "item":
+        if role in ("item", "money", "train"):
             continue
         if role.startswith("cat_"):
             cat = role[4:]
@@ -198,7 +212,7 @@ def sentence_cues(text: str, hits: list[tuple[int, int, str]] | None = None) -> 
 _SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“(]?[A-Z0-9€$£])|\n+")
 
 
-_GLUED = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_GLUED = re.compile(r"[.!?](?=[A-Z][a-z])")
 
 
 def _sentences(doc: Document) -> list[Sentence]:
@@ -206,7 +220,9 @@ def _sentences(doc: Document) -> list[Sentence]:
         # scraped text often glues sentences ("the fighting.But local reports"): split them too
         out: list[Sentence] = []
         for snt in doc.sentences:
-            cuts = [m.start() for m in _GLUED.finditer(snt.text)]
+            t_ = snt.text
+            cuts = [m.end() for m in _GLUED.finditer(t_) if m.start() >= 2 and t_[m.start() - 2:m.start()].isalpha()
+                    and t_[m.start() - 2:m.start()].islower()]
             if not cuts:
                 out.append(snt)
                 continue
@@ -778,7 +794,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
     text = doc.text or ""
     if text:
         all_hits = _cue_hits(text, False)
-        if len(text) < 600 or any(h[2] in _TRIGGER_ROLES for h in all_hits) or _MONEYISH.search(text):
+        if len(text) < 600 or any(h[2] in _TRIGGER_ROLES or h[2] == "money" or h[2] == "train" for h in all_hits):
             sents = _sentences(doc)
             # bucket the document's cue hits by sentence (offsets relative to the sentence)
             per: list[list[tuple[int, int, str]]] = [[] for _ in sents]
@@ -787,13 +803,8 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 i = bisect_right(starts, h[0]) - 1
                 if i >= 0 and h[1] <= sents[i].end:
                     per[i].append((h[0] - sents[i].start, h[1] - sents[i].start, h[2]))
-            moneyish = [False] * len(sents)
-            for m in _MONEYISH.finditer(text):
-                i = bisect_right(starts, m.start()) - 1
-                if i >= 0:
-                    moneyish[i] = True
             # a sentence without any cue or money word cannot be aid (the training rule needs "train")
-            hot = [bool(per[k] or moneyish[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
+            hot = [bool(per[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
             short = len(text) <= 1500
             for k, x in enumerate(sents):
                 # full analysis only where aid can be: trigger words, the sentence after one
