@@ -100,6 +100,19 @@ def _integer_y(ax: "Axes") -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
+def _finish_daily(ax: "Axes", ylabel: str, title: str | None) -> "Axes":
+    """Common dressing of the per-day charts: counts from 0, dates, legend beside the plot."""
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    _integer_y(ax)
+    _date_axis(ax)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left")
+    return ax
+
+
 def _totals(series: "pd.DataFrame") -> "pd.DataFrame":
     """National daily totals from a series frame: all-weapon rows if present, else the sum by day."""
     import pandas as pd
@@ -152,15 +165,7 @@ def daily_attacks(series: "pd.DataFrame", *, week: Any = None, start: Any = None
     basis = launched.where(launched.notna(), destroyed).fillna(0)
     avg = basis.rolling(avg_window, min_periods=1).mean()
     ax.plot(days, avg, color=AVERAGE_COLOR, lw=2, label=f"{avg_window}-day average")
-    ax.set_ylabel("per day")
-    ax.set_ylim(bottom=0)
-    _integer_y(ax)
-    _date_axis(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        ax.set_title(title, loc="left")
-    return ax
+    return _finish_daily(ax, "per day", title)
 
 
 def weapon_mix(series: "pd.DataFrame", *, ax: "Axes | None" = None, title: str | None = None) -> "Axes":
@@ -292,15 +297,7 @@ def ground_assaults(per_day: "pd.DataFrame", *, week: Any = None, start: Any = N
     if lb.any():
         ax.bar(days[lb.to_numpy()], s[lb].fillna(0), width=width, color="white", edgecolor=DESTROYED_COLOR,
                hatch="///", label="at least (sum of directions)")
-    ax.set_ylabel("assaults per day")
-    ax.set_ylim(bottom=0)
-    _integer_y(ax)
-    _date_axis(ax)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
-    if title:
-        ax.set_title(title, loc="left")
-    return ax
+    return _finish_daily(ax, "assaults per day", title)
 
 
 def assaults_by_direction(events: "pd.DataFrame", *, ax: "Axes | None" = None, title: str | None = None,
