@@ -155,3 +155,31 @@ def test_corpus_records_are_unique():
     # guard for the fixture itself: the store de-duplicates identical texts, so each must differ
     texts = [r["text"] for r in records()]
     assert len(texts) == len(set(texts))
+
+
+def _w46_records(source: str | None = None) -> list[dict]:
+    lo, hi = "2022-11-14", "2022-11-20"
+    return [r for r in records() if lo <= r["published"][:10] <= hi and (source is None or r["source"] == source)]
+
+
+def test_provenance_counts_the_weeks_articles_and_outlets(store):
+    from opslens.reportlib import load_week, provenance, snapshot_hash, validate_parameters
+
+    data = load_week(validate_parameters(week="2022-W46", data_dir=str(store)))
+    prov = dict(provenance(data).itertuples(index=False))
+    week = _w46_records()  # all published 09:00 Kyiv, so the UTC date is the Kyiv day
+    assert prov["articles in week"] == str(len(week))
+    assert prov["outlets in week"] == str(len({r["source"] for r in week}))
+    assert prov["data snapshot (sha256 of store manifest)"] == snapshot_hash(store)
+    assert prov["data directory"] == str(store)
+    assert '"week": "2022-W46"' in prov["parameters"]
+
+
+def test_outlets_parameter_limits_articles_and_events(store):
+    from opslens.reportlib import load_week, validate_parameters
+
+    data = load_week(validate_parameters(week="2022-W46", data_dir=str(store), outlets=["wire.example.net"]))
+    assert set(data.week_articles["source"]) == {"wire.example.net"}
+    assert len(data.week_articles) == len(_w46_records("wire.example.net"))
+    wire_ids = {r["id"] for r in records() if r["source"] == "wire.example.net"}
+    assert len(data.mentions) and set(data.mentions["article_id"]) <= wire_ids
