@@ -25,7 +25,7 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .errors import InputError, ParameterError
-from .merge import ATTACK_TYPES, merge_events
+from .merge import ATTACK_TYPES, MergeOptions, merge_events
 from .schema import EVENT_TYPES, SERIES_COLUMNS, events_frame
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,8 @@ def _day(v: DateLike, name: str) -> pd.Timestamp | None:
 
 
 def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = None, by_weapon: bool = False,
-                 start: DateLike = None, end: DateLike = None, country: str | None = "UA") -> pd.DataFrame:
+                 start: DateLike = None, end: DateLike = None, country: str | None = "UA",
+                 options: MergeOptions | None = None) -> pd.DataFrame:
     """Daily national estimates per Kyiv day and type (and weapon).
 
     Args:
@@ -72,6 +73,7 @@ def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = 
         start, end: first/last day kept (inclusive).
         country: only events in this country (ISO code; missing country counts as ``UA``);
             ``None`` keeps all.
+        options: :class:`opslens.merge.MergeOptions` used when ``events`` are mentions.
 
     Returns a new DataFrame sorted by date, type, weapon (all-weapons row first):
 
@@ -103,7 +105,7 @@ def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = 
     types = _types(type, ATTACK_TYPES)
     lo, hi = _day(start, "start"), _day(end, "end")
     if not isinstance(events, pd.DataFrame) or "event_id" not in events.columns:
-        events, _ = merge_events(events)
+        events, _ = merge_events(events, options)
     ev = events[events["type"].isin(types) & (events["date_precision"].fillna("day") == "day") & events["date"].notna()]
     if country is not None:
         ev = ev[ev["country"].fillna("UA").str.upper() == country.upper()]

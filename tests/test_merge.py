@@ -6,7 +6,7 @@ import random
 import pandas as pd
 import pytest
 
-from opslens.merge import claimant_authority, merge_events
+from opslens.merge import MergeOptions, claimant_authority, merge_events
 from opslens.schema import empty_event, events_frame, quantity
 
 
@@ -274,11 +274,15 @@ def test_two_air_force_statements_of_one_day_are_two_windows():
           mention("day-af", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=q(11), destroyed=q(11),
                   claimed_by="Ukrainian Air Force"),
           mention("day-paper", "drone_attack", "2022-11-04", launched=q(11))]
-    events, links = merge_events(events_frame(ms))
+    split = MergeOptions(split_official_statements=True)
+    events, links = merge_events(events_frame(ms), split)
     assert sorted(events["launched_value"].tolist()) == [9, 11]
     by_article = dict(zip(links["article_id"], links["event_id"]))
     assert by_article["day-paper"] == by_article["day-af"] != by_article["night-af"]
     # a misquote sharing one figure with the statement is the same statement
     ms2 = [mention("af", "drone_attack", "2022-11-05", launched=q(43), destroyed=q(37), claimed_by="Ukrainian Air Force"),
            mention("af2", "drone_attack", "2022-11-05", launched=q(43), destroyed=q(36), claimed_by="Ukrainian Air Force")]
-    assert len(merge_events(events_frame(ms2))[0]) == 1
+    assert len(merge_events(events_frame(ms2), split)[0]) == 1
+    # by default a national total stands for the day: one event, the range kept
+    events, _ = merge_events(events_frame(ms))
+    assert len(events) == 1 and (events.loc[0, "launched_min"], events.loc[0, "launched_max"]) == (9, 11)

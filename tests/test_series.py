@@ -9,6 +9,7 @@ import pytest
 
 from opslens.cli import main
 from opslens.schema import empty_event, events_frame, quantity
+from opslens.merge import MergeOptions
 from opslens.series import compare_series, daily_series
 
 
@@ -203,5 +204,8 @@ def test_series_sums_the_days_reporting_windows():
     ms = [m("a", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=9, destroyed=9, claimed_by="Ukrainian Air Force"),
           m("b", "drone_attack", "2022-11-04", weapon="Shahed-136/131", launched=11, destroyed=11, claimed_by="Ukrainian Air Force"),
           m("c", "drone_attack", "2022-11-04", weapon="Reconnaissance UAV", launched=3, destroyed=3, claimed_by="Ukrainian Air Force")]
-    s = daily_series(events_frame(ms), type="drone_attack")
+    s = daily_series(events_frame(ms), type="drone_attack", options=MergeOptions(split_official_statements=True))
     assert (s.loc[0, "launched"], s.loc[0, "destroyed"], s.loc[0, "events"]) == (23, 23, 3)
+    # by default the Shahed statements are one national event (the larger 11 stands) + the 3 recon drones
+    s = daily_series(events_frame(ms), type="drone_attack")
+    assert (s.loc[0, "launched"], s.loc[0, "launched_lower"], s.loc[0, "launched_upper"], s.loc[0, "events"]) == (14, 12, 14, 2)
