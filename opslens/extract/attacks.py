@@ -485,10 +485,15 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
                 q.setdefault(k, v)
         cas: dict[str, dict[str, Any]] = {}
         if lead.sent_index < 0 and doc.sentences:  # a headline event: the lead paragraph tells its toll
-            cas = _memo(doc.cache, "casualties", casualties, " ".join(s.text for s in doc.sentences[:2]))
+            cas = dict(_memo(doc.cache, "casualties", casualties, " ".join(s.text for s in doc.sentences[:2])))
         if lead.sent_index >= 0:
-            window = " ".join(s.text for s in doc.sentences[lead.sent_index:lead.sent_index + 3])
-            cas = _memo(doc.cache, "casualties", casualties, window)
+            # the toll is told in the sentence or the next two, unless those are about another weapon
+            other = {m.sent_index for m in mentions if m.kind != kind}
+            end = lead.sent_index + 1
+            while end < min(len(doc.sentences), lead.sent_index + 3) and end not in other:
+                end += 1
+            window = " ".join(s.text for s in doc.sentences[lead.sent_index:end])
+            cas = dict(_memo(doc.cache, "casualties", casualties, window))
         weapon = next((m.weapon for m in g if m.weapon), None)
         loc = lead.loc
         if not loc.get("country"):  # the lead names no place: a neighbouring sentence may
