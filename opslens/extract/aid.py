@@ -514,18 +514,21 @@ class _Draft:
 #: explicit statements of the kind of aid outweigh single cue words
 _EXPLICIT = (
     ("military", re.compile(r"\b(?:military|defen[cs]e|defensive|security|lethal|non-lethal)\s+(?:aid|assistance|support|package|"
-                            r"equipment|materiel|purposes?)\b|\bweapons?\b|\bammunitions?\b|\barmed forces\b|\bnato\b"), 3.0),
+                            r"equipment|materiel|material|purposes?|articles)\b|\bweapons?\b|\bammunitions?\b|\barmed forces\b|"
+                            r"\bnato\b|\bpeace facility\b|\bforeign military financing\b|\busai\b|\bfmf\b"), 3.0),
     ("humanitarian", re.compile(r"\bhumanitarian\b|\bcivil(?:ian)? protection\b|\bwinteri[sz]ation\b|\bin-kind\b"), 3.0),
+    ("humanitarian", re.compile(r"\bfor\s+humanitarian\b|\bhumanitarian\s+(?:aid|assistance|purposes?|projects?|needs)\b"), 2.0),
     ("financial", re.compile(r"\b(?:financial|budget(?:ary)?|macro-?financial|economic|fiscal)\s+(?:aid|assistance|support)\b|"
-                             r"\bloans?\b|\bguarantees?\b|\bgrants?\b(?!\s+(?:with|for)\s+humanitarian)|\bbonds?\b|"
-                             r"\bcredit line|\bswap line|\bbudget support|\b(?:world bank|imf|ebrd|development bank)\b"), 3.0),
+                             r"\bloans?\b|\bguarantees?\b|\bbonds?\b|\bcredit line|\bswap line|\bbudget support|"
+                             r"\b(?:world bank|imf|ebrd|development bank|investment bank)\b|\bgovernance\b|\breforms?\b|"
+                             r"\bpublic services\b|\bcritical services\b|\b(?:trust|partnership|peace)\s+fund\b"), 3.0),
 )
 
 
 def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
     score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
     for k, p in enumerate(parts):
-        w = 3.0 if p is lead else 1.0
+        w = 3.0 if (p is lead or k == 0) else 1.0
         for cat, n in p.cues.categories.items():
             score[cat] += w * n
         text = p.sent.text.lower()
