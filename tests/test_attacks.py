@@ -99,3 +99,8 @@ def test_nationwide_total_and_regional_report_are_two_events():
             "In Kyiv, 14 missiles were fired at the city and one person was killed.")
     evs = sorted(events(text), key=lambda e: e["admin1"] or "")
     assert [(e["admin1"], qv(e, "launched")) for e in evs] == [(None, 40), ("Kyiv City", 14)]
+
+
+def test_missile_strikes_counted_beside_air_strikes():
+    (ev,) = events("The enemy carried out 4 missile and 20 air strikes on Kharkiv region.")
+    assert qv(ev, "count") == 4 and ev["launched"] is None

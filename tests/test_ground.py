@@ -43,3 +43,9 @@ def test_vague_attacks_without_count_or_place_are_not_events():
 
 def test_history_is_not_an_event():
     assert events("In 2014 Russia seized Crimea and sent troops into Donbas.") == []
+
+
+def test_counted_attacks_without_a_repel_verb():
+    (ev,) = events("Over the past day, the enemy carried out 12 attacks in the Bakhmut direction.")
+    assert ev["count"]["value"] == 12 and ev["admin1"] == "Donetsk Oblast"
+    assert events("The enemy carried out 4 missile and 20 air strikes on Kharkiv.") == []

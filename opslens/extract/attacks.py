@@ -107,6 +107,7 @@ _GAP_STOP = re.compile(
     r"used|uses|using|downed|intercept\w*|fighters?|bombers?|ships?|submarines?|boats?|warships?|carriers?|is|are|it|they)\b", _F)
 _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more|new|further)\s+)?"
                           r"(?:(?:missile|drone|rocket|uav|kamikaze\s+drone|air|cruise\s+missile)\s+)?"
+                          r"(?:(?:and|,)\s+[\w,]+\s+(?:air|missile|drone|rocket|artillery|mlrs)\s+)?"
                           r"(?:strikes|attacks|hits|launches|waves)\b", _F)
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)

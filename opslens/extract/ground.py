@@ -32,6 +32,8 @@ _PREFILTER = re.compile(r"\b(?:repel|repuls|repell|attack|assault|offensive|adva
 #: substrings checked with ``in`` (C speed) before any regex runs
 _STEMS = ("repel", "repuls", "attack", "assault", "offensive", "advanc", "captur", "seiz", "retook", "recaptur", "storm",
           "fallen", "fell to", "liberat", "encircl", "fighting", "battle", "took control", "push")
+_COUNT_VERB = re.compile(r"\b(?:carried\s+out|conducted|made|mounted|undertook|launched)\s+(?:\w+\s+){0,3}?"
+                         r"(?:attacks|assaults|offensives|storming\s+attempts)\b", re.IGNORECASE)
 _NOUN = r"(?:attacks?|assaults?|offensives?|offensive\s+actions|attempts?\s+to\s+(?:advance|attack|storm|break\s+through)|storming\s+attempts?)"
 _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
@@ -105,6 +107,11 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
 
         repel = next((m for m in _REPEL.finditer(text) if ok(m)), None)
         move = next((m for m in _MOVE.finditer(text) if ok(m)), None)
+        if not (repel or move):
+            # "the enemy carried out 12 attacks": a counted ground assault without a repel verb
+            cv = _COUNT_VERB.search(text)
+            if cv and ok(cv) and _count(text) and not _ONE.search(text):
+                repel = cv
         if not (repel or move):
             continue
         if _RUNNING.search(text) or (_HEDGE.search(text) and not repel):
