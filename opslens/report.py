@@ -89,6 +89,14 @@ def _section_of(nb_path: Path, cell_index: int) -> str | None:
     return None
 
 
+def _clear_previous_outputs(out: Path) -> None:
+    """Remove the figures and tables of an earlier run into ``out`` (a rerun for the same week
+    must not leave charts the new run did not draw). Other files are left alone."""
+    for pattern in ("figures/*.png", "tables/*.csv"):
+        for f in out.glob(pattern):
+            f.unlink()
+
+
 def run_report(week: str = "latest", *, data_dir: str | os.PathLike[str] | None = None,
                out_dir: str | os.PathLike[str] | None = None, context_weeks: int = 3,
                event_types: Sequence[str] | None = None, outlets: Sequence[str] | None = None,
@@ -117,6 +125,7 @@ def run_report(week: str = "latest", *, data_dir: str | os.PathLike[str] | None 
         raise ReportError(f"{nb_in}: report notebook not found; reinstall OpsLens from a source checkout "
                           "or pass notebook=PATH")
     nb_out = out / nb_in.name
+    _clear_previous_outputs(out)
     parameters: dict[str, Any] = {
         "week": label, "data_dir": str(params.data_dir), "out_dir": str(out),
         "context_weeks": params.context_weeks, "event_types": list(event_types or []),

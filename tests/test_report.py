@@ -183,3 +183,13 @@ def test_outlets_parameter_limits_articles_and_events(store):
     assert len(data.week_articles) == len(_w46_records("wire.example.net"))
     wire_ids = {r["id"] for r in records() if r["source"] == "wire.example.net"}
     assert len(data.mentions) and set(data.mentions["article_id"]) <= wire_ids
+
+
+def test_rerun_clears_figures_and_tables_of_the_previous_run(tmp_path):
+    from opslens.report import _clear_previous_outputs
+
+    for rel in ("figures/old.png", "tables/old.csv", "notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    _clear_previous_outputs(tmp_path)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == ["notes.txt"]
