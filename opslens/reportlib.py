@@ -36,7 +36,10 @@ __all__ = [
     "week_totals", "weapon_breakdown", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
     "evidence_table", "disagreements", "day_evidence_links", "daily_table", "store_span",
     "summary_section", "attacks_section", "where_section", "ground_section", "aid_section",
-    "procurement_section", "evidence_section", "provenance_section", "week_articles_table",
+    "procurement_section", "evidence_section", "provenance_section", "week_articles_table", "linked_mentions",
+    "CorpusParams", "Corpus", "validate_corpus_parameters", "load_corpus", "coverage_gaps", "duplicate_clusters",
+    "corpus_summary_section", "corpus_daily_section", "coverage_gaps_section", "duplicates_section",
+    "undated_section",
 ]
 
 KYIV = "Europe/Kyiv"

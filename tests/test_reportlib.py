@@ -198,3 +198,38 @@ def test_daily_table_links_days_to_their_events(week_data):
     h = html_table(t, refs="evidence")
     for r in t["evidence"]:
         assert f'href="#ev-{r[0]}"' in h
+
+
+# --- corpus overview helpers ---------------------------------------------------------------------
+
+def test_coverage_gaps_are_runs_of_empty_days():
+    from opslens.reportlib import coverage_gaps
+
+    arts = pd.DataFrame({"day": pd.to_datetime(["2022-10-03", "2022-10-04", "2022-10-07", "2022-10-09"])})
+    g = coverage_gaps(arts, "2022-10-01", "2022-10-10")
+    assert [(str(r.first), str(r.last), r.days) for r in g.itertuples()] == [
+        ("2022-10-01", "2022-10-02", 2), ("2022-10-05", "2022-10-06", 2), ("2022-10-08", "2022-10-08", 1),
+        ("2022-10-10", "2022-10-10", 1)]
+
+
+def test_duplicate_clusters_only_lists_clusters_of_two_or_more():
+    from opslens.reportlib import duplicate_clusters
+
+    arts = pd.DataFrame({"cluster_id": ["c1", "c1", "c2", "c3", "c3", "c3"],
+                         "source": ["a.example", "b.example", "a.example", "a.example", "c.example", "c.example"],
+                         "title": ["Wire story", "Wire story (copy)", "Alone", "Other", "Other", "Other"]})
+    d = duplicate_clusters(arts)
+    assert d[["cluster_id", "articles", "outlets"]].values.tolist() == [
+        ["c3", 3, "a.example, c.example"], ["c1", 2, "a.example, b.example"]]
+
+
+@pytest.mark.parametrize("kw, msg", [
+    ({"start": "2022-13-01"}, "parameter 'start': '2022-13-01' is not a date"),
+    ({"end": 20221001}, "parameter 'end': expected a date string"),
+    ({"start": "2022-11-02", "end": "2022-11-01"}, "start 2022-11-02 is after end 2022-11-01"),
+])
+def test_corpus_parameters_are_checked(kw, msg, tmp_path):
+    from opslens.reportlib import validate_corpus_parameters
+
+    with pytest.raises(ParameterError, match=re.escape(msg)):
+        validate_corpus_parameters(data_dir=str(tmp_path), **kw)
