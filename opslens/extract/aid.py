@@ -884,11 +884,12 @@ def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_
     return keep
 
 
-def _keep(d: _Draft, kind: str) -> bool:
-    """A draft is an event when its parties are known or its substance is unmistakable."""
+def _keep(d: _Draft, kind: str, headline: bool = True) -> bool:
+    """A draft is an event when its parties are known or its substance is unmistakable (a text
+    without headline that describes a package is about that package)."""
     if kind == "procurement":
         return d.donor is not None or d.recipient is not None
-    if d.donor is not None:
+    if d.donor is not None or not headline:
         return True
     return any((p.cues.aidnoun and (p.money or p.items)) or (p.cues.give and p.money) for p in d.parts)
 
@@ -896,7 +897,8 @@ def _keep(d: _Draft, kind: str) -> bool:
 def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     """Events of ``kind`` (``aid_announcement`` or ``procurement``) in one document."""
     analyses = _analyse_doc(doc)
-    drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind)]
+    headline = bool(doc.title) or len(doc.text or "") > 1500  # a short text without headline: a package description
+    drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind, headline)]
     if kind == "aid_announcement":
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
@@ -911,7 +913,7 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     doc.cache["aid_drafts"] = drafts
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"
-    body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other)]
+    body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other, headline)]
     t = _title_analysis(doc)
     if t is not None and not t.is_excluded:
         flag = (t.is_aid and not t.is_procurement) if kind == "aid_announcement" else t.is_procurement
