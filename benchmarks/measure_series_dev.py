@@ -7,7 +7,7 @@
    outlet, date) not already in it; GDELT bodies (news-gdelt-en-2022-2024: text, seen date);
 2. `opslens extract` -> mentions, `opslens series` -> daily series (merging happens there);
 3. ../shared/eval/score.py series on all days with an estimate and on the days where the news
-   gives a national total (lower_bound False), over the official days the news covers
+   gives a national total (column ``national``), over the official days the news covers
    (2022-09-28 .. 2022-11-17, where RUWA ends); the same with the hand-labelled gold events of
    events_dev in place of the extractor's, to separate extraction from merging.
 Prints the scorer's figures; nothing is written outside WORKDIR.
@@ -81,7 +81,7 @@ def score(series: Path, national_only: bool) -> dict:
             rd = csv.DictReader(f)
             wr = csv.DictWriter(g, fieldnames=rd.fieldnames, lineterminator="\n")
             wr.writeheader()
-            wr.writerows(r for r in rd if r.get("lower_bound") != "True")
+            wr.writerows(r for r in rd if r.get("national") == "True")
     res = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "series", "--pred", str(pred),
                           "--official", str(OFFICIAL), "--from", RANGE[0], "--to", RANGE[1], "--json"],
                          capture_output=True, text=True, check=True)

@@ -8,6 +8,9 @@ The national estimate of a figure (launched, destroyed, count) for a Kyiv day an
 * otherwise the sum of the day's distinct *regional* events that state it, flagged
   ``lower_bound`` (other regions may have been attacked without a report).
 
+A national figure is also flagged ``lower_bound`` (upper NA) when some national event of the day
+gives other figures but not this one (e.g. "nine drones launched" beside "one shot down").
+
 Only day-precision events count (a "last week" figure cannot be put on a day).
 """
 from __future__ import annotations
@@ -89,7 +92,9 @@ def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = 
     <q>_lower/_upper  Int64      for q in launched, destroyed, count: range of the estimate
                                  where reports disagree or the figure is a lower bound
                                  (upper NA then); NA when all reports agree
-    lower_bound       boolean    some figure of the row is a sum of regional reports
+    lower_bound       boolean    some figure of the row is a sum of regional reports, or a
+                                 national sum some national event of the day does not state
+    national          boolean    some figure of the row comes from national totals
     ================= ========== ==========================================================
 
     Example (a national total and a regional part on the 17th; only a regional report on the 18th):
@@ -125,15 +130,24 @@ def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = 
 
 def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     cols = ["date", "type", "weapon", *SERIES_COLUMNS[3:5], "events", "articles", "count",
-            *(f"{q}_{b}" for q in SERIES_FIGURES for b in ("lower", "upper")), "lower_bound"]
+            *(f"{q}_{b}" for q in SERIES_FIGURES for b in ("lower", "upper")), "lower_bound", "national"]
     if ev.empty:
         empty = pd.DataFrame({c: pd.Series(dtype="Int64") for c in cols})
-        return empty.astype({"date": "datetime64[ns]", "type": "string", "weapon": "string", "lower_bound": "boolean"})
+        return empty.astype({"date": "datetime64[ns]", "type": "string", "weapon": "string", "lower_bound": "boolean",
+                             "national": "boolean"})
     g = ev.groupby(keys, sort=True, dropna=False)
     out = g.size().rename("events").to_frame()
     arts = ev[[*keys, "article_ids"]].explode("article_ids").dropna(subset=["article_ids"])
     out["articles"] = arts.groupby(keys, sort=True, dropna=False)["article_ids"].nunique().reindex(out.index).fillna(0)
     lower_bound = pd.Series(False, index=out.index)
+    national = pd.Series(False, index=out.index)
+    nat_ev = ev[ev["_national"]]
+    stated = nat_ev[[f"{q}_value" for q in SERIES_FIGURES]].notna()
+
+    def n_national(mask: pd.Series) -> pd.Series:
+        return nat_ev[mask].groupby(keys, sort=True, dropna=False).size().reindex(out.index, fill_value=0)
+
+    n_any = n_national(stated.any(axis=1))
     for q in SERIES_FIGURES:
         by = ev.groupby([*keys, "_national"], sort=True, dropna=False)
         s = by[[f"{q}_value", f"{q}_min", f"{q}_max"]].sum(min_count=1)
@@ -144,15 +158,19 @@ def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         reg = empty if reg is None else reg
         use_nat = nat[f"{q}_value"].notna()
         use_reg = ~use_nat & reg[f"{q}_value"].notna()
+        # national events that give other figures but not this one: the sum is partial
+        partial = use_nat & (n_any > n_national(stated[f"{q}_value"]))
         value = nat[f"{q}_value"].where(use_nat, reg[f"{q}_value"])
         lower = nat[f"{q}_min"].where(use_nat, reg[f"{q}_min"])
-        upper = nat[f"{q}_max"].where(use_nat, pd.NA)
-        agree = use_nat & (lower == value) & (upper == value)
+        upper = nat[f"{q}_max"].where(use_nat & ~partial, pd.NA)
+        agree = use_nat & ~partial & (lower == value) & (upper == value)
         out[q] = value.astype("Float64").round().astype("Int64")
         out[f"{q}_lower"] = lower.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
         out[f"{q}_upper"] = upper.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
-        lower_bound |= use_reg.fillna(False).astype(bool)
+        lower_bound |= (use_reg | partial).fillna(False).astype(bool)
+        national |= use_nat.fillna(False).astype(bool)
     out["lower_bound"] = lower_bound.astype("boolean")
+    out["national"] = national.astype("boolean")
     out = out.reset_index()
     if "weapon" not in out.columns:
         out["weapon"] = pd.NA
@@ -173,15 +191,18 @@ def compare_series(media: pd.DataFrame, official: pd.DataFrame, tolerance: float
     Returns one row per (date, type) present in either input, sorted:
     ``date``, ``type``, and for q in launched, destroyed: ``official_<q>``, ``media_<q>`` (Int64),
     ``<q>_diff`` (media - official, Int64), ``<q>_agrees`` (boolean, NA if either is missing);
-    ``media_lower_bound`` (boolean), ``media_events``, ``media_articles`` (Int64) and
+    ``media_lower_bound``, ``media_national`` (boolean), ``media_events``, ``media_articles`` (Int64) and
     ``status``: ``agree``, ``disagree``, ``official only``, ``media only``.
     """
     if tolerance < 0:
         raise ParameterError(f"tolerance={tolerance}: must be >= 0 (0.1 = within 10%)")
     keys = ["date", "type"]
-    m = media[media["weapon"].isna()][[*keys, "launched", "destroyed", "lower_bound", "events", "articles"]]
+    m = media[media["weapon"].isna()]
+    if "national" not in m.columns:
+        m = m.assign(national=~m["lower_bound"].astype("boolean"))
+    m = m[[*keys, "launched", "destroyed", "lower_bound", "national", "events", "articles"]]
     m = m.rename(columns={"launched": "media_launched", "destroyed": "media_destroyed", "lower_bound": "media_lower_bound",
-                          "events": "media_events", "articles": "media_articles"})
+                          "national": "media_national", "events": "media_events", "articles": "media_articles"})
     o = official[official["weapon"].isna()][[*keys, "launched", "destroyed"]]
     o = o.rename(columns={"launched": "official_launched", "destroyed": "official_destroyed"})
     j = o.merge(m, on=keys, how="outer", indicator=True).sort_values(keys, kind="mergesort").reset_index(drop=True)
@@ -200,7 +221,7 @@ def compare_series(media: pd.DataFrame, official: pd.DataFrame, tolerance: float
                             for s, d, c in zip(j["_merge"], any_disagree, any_compared)], dtype="string")
     cols = [*keys, "official_launched", "media_launched", "launched_diff", "launched_agrees",
             "official_destroyed", "media_destroyed", "destroyed_diff", "destroyed_agrees",
-            "media_lower_bound", "media_events", "media_articles", "status"]
+            "media_lower_bound", "media_national", "media_events", "media_articles", "status"]
     return j[cols]
 
 

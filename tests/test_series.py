@@ -53,11 +53,11 @@ def test_series_worked_by_hand():
     # national total stands: 43 / 37 (Air Force), not 37 + 28 + 5
     assert (d17.launched, d17.destroyed, d17.events, d17.articles) == (43, 37, 3, 4)
     assert (d17.destroyed_lower, d17.destroyed_upper) == (35, 37)
-    assert pd.isna(d17.launched_lower) and not d17.lower_bound
+    assert pd.isna(d17.launched_lower) and not d17.lower_bound and d17.national
     d18 = rows[("2022-10-18", "drone_attack")]
     # no national total: Kyiv 8 (once) + Odesa 5 = 13 destroyed, 6 launched, both lower bounds
     assert (d18.launched, d18.destroyed, d18.events, d18.articles) == (6, 13, 2, 3)
-    assert d18.lower_bound and (d18.destroyed_lower, d18.launched_lower) == (13, 6)
+    assert d18.lower_bound and not d18.national and (d18.destroyed_lower, d18.launched_lower) == (13, 6)
     assert pd.isna(d18.destroyed_upper)
     assert rows[("2022-10-17", "missile_attack")].launched == 6
     assert rows[("2022-10-17", "ground_assault")].count == 61
@@ -209,3 +209,12 @@ def test_series_sums_the_days_reporting_windows():
     # by default the Shahed statements are one national event (the larger 11 stands) + the 3 recon drones
     s = daily_series(events_frame(ms), type="drone_attack")
     assert (s.loc[0, "launched"], s.loc[0, "launched_lower"], s.loc[0, "launched_upper"], s.loc[0, "events"]) == (14, 12, 14, 2)
+
+
+def test_national_figure_missing_from_one_national_event_is_a_lower_bound():
+    # the Air Force's recon drone (destroyed 1) and a paper's "nine Shaheds launched" (no destroyed)
+    ms = [m("af", "drone_attack", "2022-10-06", weapon="Mohajer-6", destroyed=1, claimed_by="Ukrainian Air Force"),
+          m("pa", "drone_attack", "2022-10-06", weapon="Shahed-136/131", launched=9)]
+    r = daily_series(events_frame(ms)).iloc[0]
+    assert (r["launched"], r["destroyed"], r["destroyed_lower"]) == (9, 1, 1)
+    assert pd.isna(r["destroyed_upper"]) and pd.isna(r["launched_upper"]) and r["lower_bound"]
