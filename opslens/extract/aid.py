@@ -659,7 +659,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     else:
         ev["evidence"] = {"text": doc.text[first.sent.start:first.sent.end],
                           "start": first.sent.start, "end": first.sent.end}
-    conf = 0.45 + (0.2 if d.donor else 0) + (0.15 if ev["value"] or any(i["quantity"] for i in ev["items"]) else 0)
+    conf = 0.45 + (0.2 if d.donor else -0.15) + (0.15 if ev["value"] or any(i["quantity"] for i in ev["items"]) else 0)
     conf += 0.1 if first.cues.give and first.cues.aidnoun else 0
     ev["confidence"] = round(min(conf, 0.95) * (0.8 if title_evidence else 1.0), 2)
     return ev
