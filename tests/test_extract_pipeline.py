@@ -162,3 +162,8 @@ def test_types_limit_the_extractors(tmp_path):
     assert main(["-q", "extract", str(src), "--out", str(tmp_path / "o.jsonl"), "--types", "bogus"]) == 1
     assert main(["-q", "extract", str(src), "--out", str(tmp_path / "o.jsonl"), "--types", "missile_attack"]) == 0
     assert (tmp_path / "o.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_load_events_on_an_empty_store(tmp_path):
+    df = load_events(data_dir=tmp_path)
+    assert len(df) == 0 and "launched_value" in df.columns

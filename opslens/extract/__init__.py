@@ -322,7 +322,7 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
             cols.append("published_raw")
     except Exception:  # pragma: no cover - store module without schema helper
         pass
-    everything = load_articles(columns=cols, data_dir=settings.data_dir)
+    all_ids = set(load_articles(columns=["id"], data_dir=settings.data_dir)["id"].astype(str))
     done: set[str] = set()
     cached = None
     if not refresh and ev_path.is_file() and ids_path.is_file():
@@ -332,8 +332,10 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
         except Exception as e:  # a broken cache is recomputed, not fatal
             log.warning("%s: unreadable event cache (%s); recomputing", ev_path, e)
             done, cached = set(), None
-    todo = everything[~everything["id"].isin(done)] if done else everything
-    if len(todo) or cached is None:
+    if all_ids - done or cached is None:
+        # only articles not yet processed are read with their text
+        everything = load_articles(columns=cols, data_dir=settings.data_dir)
+        todo = everything[~everything["id"].astype(str).isin(done)] if done else everything
         new = extract_events(todo)
         new_json = pd.DataFrame({"record": [json.dumps(r, ensure_ascii=False, default=str) for r in event_records(new)],
                                  "article_id": new["article_id"].astype("string")})
@@ -357,7 +359,7 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
         except OSError as e:
             raise StoreError(f"{cache_dir}: cannot write the event cache ({e}); check permissions or free space") from e
         cached = new_json
-    wanted = set(everything["id"].astype(str))  # latest versions only
+    wanted = all_ids  # latest versions only
     if any(v is not None for v in (start, end, sources, query)):
         wanted &= set(load_articles(start, end, sources, query, columns=["id"], data_dir=settings.data_dir)["id"].astype(str))
     cached = cached[cached["article_id"].isin(wanted)]
