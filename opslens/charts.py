@@ -136,8 +136,9 @@ def daily_attacks(series: "pd.DataFrame", *, week: Any = None, start: Any = None
     ``series``: a daily series of one event type (columns ``date``, ``weapon``, ``launched``,
     ``destroyed``; optional ``launched_lower``/``launched_upper`` drawn as a range where sources
     disagree). Rows with an empty weapon are the all-weapon totals; without them, weapons are
-    summed. Days between ``start`` and ``end`` (default: the series' own span) without a report
-    count as 0 in the average. ``week`` (``IsoWeek``) is shaded.
+    summed. The average is over launched where known, else shot down; days between ``start``
+    and ``end`` (default: the series' own span) without a report count as 0. ``week``
+    (``IsoWeek``) is shaded.
     """
     import pandas as pd
 
