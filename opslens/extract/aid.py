@@ -467,7 +467,7 @@ def _procurement_parties(text: str, actors: list[ActorMatch], buy: list[tuple[in
     return buyer, seller
 
 
-_CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|,\s+while\s+|,\s+whereas\s+|\s+[-–—]\s+")
+_CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|,\s+while\s+|,\s+whereas\s+|\s+[-–—]\s+|\(|\)")
 
 
 def _same_clause(text: str, span: tuple[int, int], cues: Cues) -> bool:
@@ -698,7 +698,7 @@ def _article_donor(analyses: list[_Analysis], d: _Draft) -> str | None:
     """The donor a short package description is about: the first subject donor in the text."""
     for a in analyses:
         for x in a.donors:
-            if x not in ("Ukraine", "Russia", d.recipient):
+            if x not in ("Ukraine", "Russia", d.recipient) and x not in _CHANNELS:
                 return x
     for kind in ("country", "organisation"):
         for a in analyses:
