@@ -632,6 +632,16 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         for it in p.items:
             raw_items.append({"name": it.name, "quantity": it.quantity})
             item_cats.append(it.category)
+    if kind == "aid_announcement" and _is_package_text(doc) and len(doc.cache.get("aid_drafts") or [d]) == 1:
+        # a short package description: counted goods anywhere in it belong to the package
+        own = {id(p) for p in d.parts}
+        for a in doc.cache.get("aid_analyses") or []:
+            if id(a) in own or a.is_negated or not _DIGIT.search(a.sent.text):
+                continue
+            money = a.money if a.cues is not _NO_CUES else find_money(a.sent.text)
+            for it in find_items(a.sent.text, exclude=[(m.start, m.end) for m in money]):
+                if it.quantity is not None:
+                    raw_items.append({"name": it.name, "quantity": it.quantity})
     ev["items"] = merge_generic_items(raw_items)
     if kind == "aid_announcement":
         ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
@@ -884,6 +894,11 @@ def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_
     return keep
 
 
+def _is_package_text(doc: Document) -> bool:
+    """A short text without headline: the description of one aid package (tracker entries)."""
+    return not doc.title and len(doc.text or "") <= 1500
+
+
 def _keep(d: _Draft, kind: str, headline: bool = True) -> bool:
     """A draft is an event when its parties are known or its substance is unmistakable (a text
     without headline that describes a package is about that package)."""
@@ -897,7 +912,7 @@ def _keep(d: _Draft, kind: str, headline: bool = True) -> bool:
 def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     """Events of ``kind`` (``aid_announcement`` or ``procurement``) in one document."""
     analyses = _analyse_doc(doc)
-    headline = bool(doc.title) or len(doc.text or "") > 1500  # a short text without headline: a package description
+    headline = not _is_package_text(doc)
     drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind, headline)]
     if kind == "aid_announcement":
         for d in drafts:
