@@ -567,7 +567,8 @@ def _accounting_value(a: _Analysis, d: _Draft) -> dict[str, Any] | None:
     for km in _ACCOUNT_AFTER.finditer(t):
         if re.search(r"\bnot\b|n't\b", km.group(0)):
             continue
-        after = [m for m in a.money if m.start >= km.end()]
+        after = [m for m in a.money if m.start >= km.end()
+                 and not re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40])]
         if after:
             best = after[0]  # the last statement in the sentence wins ("subtract X and estimate Y")
     if best is None:
