@@ -158,7 +158,7 @@ def bench_week(big: Path, label: str) -> None:
     files = len(ArticleStore(big).parts(start, end))
     print(f"week   {label}: {start:%Y-%m-%d} + 7 days, {len(df):,} of {total:,} articles from {files} of {len(m.parts)} part files: "
           f"first {first:.3f} s, median {statistics.median(times):.3f} s (target < 1 s); "
-          f"DataFrame {df.memory_usage(deep=True).sum() / 1e6:.0f} MB, RSS +{rss1 - rss0:.0f} MB; "
+          f"DataFrame {df.memory_usage(deep=True).sum() / 1e6:.0f} MB, RSS change {rss1 - rss0:+.0f} MB; "
           f"with query='shot down' and 4 columns: {statistics.median(tq):.3f} s ({len(dq):,} rows)")
 
 
@@ -177,7 +177,7 @@ def bench_append(big: Path, total: int) -> None:
         t1 = time.perf_counter()
         res = [w.add(r).status for r in new]
     t_add = time.perf_counter() - t1
-    print(f"append open a writer on {total:,} articles (identity index): {t_open:.1f} s, RSS +{rss1 - rss0:.0f} MB; "
+    print(f"append open a writer on {total:,} articles (identity index): {t_open:.1f} s, RSS change {rss1 - rss0:+.0f} MB; "
           f"add + commit 1,000 new articles: {t_add:.2f} s ({res.count('ok')} ok)")
 
 

@@ -8,8 +8,11 @@ Layout below ``settings.articles_dir`` (``<data_dir>/articles``)::
     _manifest.json                                 the committed file set (ignored: underscore)
 
 The directory is readable as is by pyarrow, DuckDB (``read_parquet('articles/*/*.parquet',
-hive_partitioning=true)``), Dask or Spark: no custom format, only Parquet files whose month
-comes from the directory name.
+hive_partitioning=true)``, checked with DuckDB 2.0), Dask or Spark: no custom format, only
+Parquet files whose month comes from the directory name. Such direct readers see every
+version of an article (keep the highest ``version`` per ``canonical_url`` for the latest) and,
+between a crash and the next ingest, possibly the files of an uncommitted batch;
+:func:`opslens.articles.load_articles` sees neither.
 
 Crash safety. A writer holds ``<data_dir>/.ingest.lock`` (``fcntl.flock``). A batch is written
 as one new part file per month it touches: each file is written under a dot-prefixed temporary
@@ -89,7 +92,7 @@ MANIFEST_NAME = "_manifest.json"
 LOCK_NAME = ".ingest.lock"
 UNKNOWN_MONTH = "unknown"
 #: rows per Parquet row group: small enough that a week's query skips most of a month file
-ROW_GROUP_SIZE = 16_384
+ROW_GROUP_SIZE = 8_192
 _PART_RE = re.compile(r"^part-\d{8}-[0-9a-f]{8}\.parquet$")
 
 # MinHash / LSH parameters (see module docstring)
