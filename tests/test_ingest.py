@@ -79,7 +79,7 @@ def _batches(data: Path) -> int:
 
 
 def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path):
-    n, batch = 120, 10
+    n, batch = 300, 10
     p = _writer(tmp_path, n, pause=0.01, batch=batch)
     deadline = time.time() + 60
     while _batches(tmp_path) < 3 and time.time() < deadline and p.poll() is None:
@@ -109,7 +109,7 @@ def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path
 
 def test_reader_sees_whole_batches_while_a_writer_writes(tmp_path):
     n, batch = 400, 20
-    p = _writer(tmp_path, n, pause=0.002, batch=batch)
+    p = _writer(tmp_path, n, pause=0.005, batch=batch)
     seen = []
     try:
         while p.poll() is None:
