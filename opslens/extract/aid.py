@@ -387,6 +387,10 @@ class _Analysis:
         return self._parties[1] if self._parties else None
 
 
+_UTILITY_BEFORE = re.compile(r"\b(?:water|gas|power|electricity|energy|oil|fuel|heat|heating|grain|food)\s+$", re.IGNORECASE)
+_SINCE_TOTAL = re.compile(r"\bsince\s+(?:the\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
+                          r"november|december|(?:19|20)\d\d|spring|summer|autumn|fall|winter|last year|the war|the start|"
+                          r"the beginning|the invasion|russia)\b", re.IGNORECASE)
 _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|purchases|procurement)\b|"
                      r"\bpurchase\s+of\b|\bbuy\s+(?:back)\b", re.IGNORECASE)
 
@@ -424,6 +428,10 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
                                   r"crews|specialists|officers|military)\b", t, re.I):
         a.is_aid = True
     # "gives you the latest developments" is not a gift
+    # "water supply", "gas supplies": utilities, not deliveries
+    cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
+    if _SINCE_TOTAL.search(t):
+        cues.total.append((0, 0))  # "since March", "since 2014": a running total
     cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
     neg_hits = [n for n in cues.negative if not _negative_exempt(t, n) and _same_clause(t, n, cues)]
