@@ -195,6 +195,12 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
     inputs = [os.fspath(i) for i in inputs]
+    if extractor is not None:
+        from .parse import BODY_EXTRACTORS
+
+        if extractor not in BODY_EXTRACTORS:
+            raise InputError(f"extractor {extractor!r}", "no such body extractor",
+                             f"choose one of {', '.join(sorted(BODY_EXTRACTORS))}")
     settings = get_settings(data_dir)
     stats = IngestStats()
     errors: list[BaseException] = []

@@ -152,3 +152,21 @@ def test_ingest_into_an_unwritable_place_exits_1_naming_it(tmp_path, capsys):
     rc = main(["-q", "ingest", str(tmp_path / "pages"), "--data", str(blocker / "store")])
     err = capsys.readouterr().err
     assert rc == 1 and "a-file" in err and "--data" in err
+
+
+def test_unknown_extractor_is_bad_usage(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["ingest", str(tmp_path), "--extractor", "nope"])
+    assert e.value.code == 2 and "trafilatura" in capsys.readouterr().err
+
+
+def test_many_errors_are_capped_on_screen_and_all_logged(tmp_path, capsys):
+    lines = ['{"id": "ok-1", "url": "https://a.example.org/1", "text": "A valid line about repairs."}']
+    lines += [f"not json {i}" for i in range(30)]
+    (tmp_path / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert main(["-q", "ingest", str(tmp_path / "export.jsonl"), "--data", str(store)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 21 and "and 10 more error(s)" in err[-1] and "ingest_log.jsonl" in err[-1]
+    logged = [json.loads(x) for x in (store / "ingest_log.jsonl").read_text().splitlines()]
+    assert sum(r["status"] == "error" for r in logged) == 30

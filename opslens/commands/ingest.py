@@ -5,6 +5,10 @@ import argparse
 import sys
 
 
+#: at most this many distinct error messages are printed; the ingest log has them all
+MAX_ERRORS_SHOWN = 20
+
+
 def _mapping(items: list[str] | None, parser: argparse.ArgumentParser) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items or []:
@@ -40,18 +44,33 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..ingest import ingest
+    from ..settings import get_settings
     from ..store import ArticleStore
 
     parser = args._parser
     mapping = _mapping(args.map, parser)
+    if args.extractor is not None:
+        from ..parse import BODY_EXTRACTORS
+
+        if args.extractor not in BODY_EXTRACTORS:
+            parser.error(f"--extractor {args.extractor!r}: choose one of {', '.join(sorted(BODY_EXTRACTORS))}")
     if args.batch < 1:
         parser.error("--batch must be at least 1")
     if args.delay < 0:
         parser.error("--delay must not be negative")
     stats = ingest(args.inputs, data_dir=args.data, batch_size=args.batch, extractor=args.extractor,
                    delay=args.delay, mapping=mapping, progress=not args.quiet)
+    shown: dict[str, int] = {}
     for e in stats.errors:
-        print(f"opslens: {e}", file=sys.stderr)
+        msg = str(e)
+        if len(shown) < MAX_ERRORS_SHOWN and msg not in shown:
+            print(f"opslens: {msg}", file=sys.stderr)
+        shown[msg] = shown.get(msg, 0) + 1
+    hidden = len(stats.errors) - min(len(shown), MAX_ERRORS_SHOWN)
+    if hidden > 0:
+        log_path = get_settings(args.data).ingest_log
+        print(f"opslens: ... and {hidden} more error(s) (repeats included); all are in {log_path}",
+              file=sys.stderr)
     if args.compact and stats.stored:
         store = ArticleStore(args.data)
         with store.writer() as w:
