@@ -410,14 +410,21 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         cues.give.append(cues.buy[0])
     a.is_procurement = not cues.attack and bool((buy or sell) and (items or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
                             and not (cues.give and not buy and not sell))
+    # "water supply", "gas supplies": utilities, not deliveries
+    cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
+    if _SINCE_TOTAL.search(t):
+        cues.total.append((0, 0))  # "since March", "since 2014": a running total
+    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?)\b",
+                                                  t[g[1]:g[1] + 20], re.I)]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
     stuff = bool(money or items)
     substance = stuff or aid_noun or bool(cues.noun)
     a.is_aid = (strong_give and substance) or (aid_noun and (stuff or bool(cues.give_weak))) or \
         (bool(cues.noun) and bool(money) and not cues.buy and not cues.sell)
-    if cues.attack and not aid_noun:
-        a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles"
+    first_aid = min([x[0] for x in cues.give + cues.aidnoun] or [len(t)])
+    if cues.attack and (not aid_noun or cues.attack[0][0] < first_aid):
+        a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles", "shell a humanitarian convoy"
     # "£10 million to the Ukraine Energy Support Fund", "$2 million for technical support to Ukraine"
     if not a.is_aid and money and not cues.buy and not cues.sell and not cues.attack and \
             any(re.match(r"\s*(?:\([^)]*\)\s*)?(?:to|for|in)\b", t[m.end:m.end + 30]) for m in money) and \
@@ -428,12 +435,6 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
                                   r"crews|specialists|officers|military)\b", t, re.I):
         a.is_aid = True
     # "gives you the latest developments" is not a gift
-    # "water supply", "gas supplies": utilities, not deliveries
-    cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
-    if _SINCE_TOTAL.search(t):
-        cues.total.append((0, 0))  # "since March", "since 2014": a running total
-    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?)\b",
-                                                  t[g[1]:g[1] + 20], re.I)]
     neg_hits = [n for n in cues.negative if not _negative_exempt(t, n) and _same_clause(t, n, cues)]
     perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
                         r"contributed|pledged|committed|transferred)\b", t, re.I)

@@ -255,7 +255,8 @@ def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
         words.pop(0)
     if not words:
         return None
-    if words[0].lower() in _NOT_ITEMS or words[-1].lower() in _NOT_ITEMS:
+    if words[0].lower() in _NOT_ITEMS or words[-1].lower() in _NOT_ITEMS or words[0].lower() in _VERBS \
+            or (words[0].lower().endswith("ed") and words[0].isalpha() and words[0].islower()):
         return None
     if len(words) >= 2 and words[0].lower() in _UNITS and words[1].lower() != "of" and words[0].lower() in ("t", "l"):
         return None
