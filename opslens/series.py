@@ -29,6 +29,7 @@ import pandas as pd
 
 from .errors import InputError, ParameterError
 from .merge import ATTACK_TYPES, MergeOptions, merge_events
+from .official import DateLike, _day
 from .schema import EVENT_TYPES, SERIES_COLUMNS, events_frame
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ __all__ = ["daily_series", "compare_series", "read_mentions", "write_series", "S
 #: figures a daily series carries; ``count`` (attacks counted) matters for ground_assault
 SERIES_FIGURES = ("launched", "destroyed", "count")
 
-DateLike = Any
-
 
 def _types(type: str | Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
     if type is None:
@@ -51,15 +50,6 @@ def _types(type: str | Sequence[str] | None, default: Sequence[str]) -> tuple[st
     if bad:
         raise ParameterError(f"type={bad[0]!r}: not an event type; use one of {', '.join(EVENT_TYPES)}")
     return ts
-
-
-def _day(v: DateLike, name: str) -> pd.Timestamp | None:
-    if v is None or v == "":
-        return None
-    try:
-        return pd.Timestamp(v).normalize()
-    except (ValueError, TypeError):
-        raise ParameterError(f"{name}={v!r}: not a date; use YYYY-MM-DD") from None
 
 
 def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = None, by_weapon: bool = False,
