@@ -408,13 +408,13 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
                          r"\bfor\s+(?:the\s+)?(?:Ukrain|Kyiv|Kiev)", t, re.I):
         buy = []  # bought to be given: aid
         cues.give.append(cues.buy[0])
-    a.is_procurement = not cues.attack and bool((buy or sell) and (items or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
+    a.is_procurement = not cues.attack and bool((buy or sell) and (any(i.head for i in items) or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
                             and not (cues.give and not buy and not sell))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
     if _SINCE_TOTAL.search(t):
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
-    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?)\b",
+    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
@@ -439,6 +439,9 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
                         r"contributed|pledged|committed|transferred)\b", t, re.I)
     fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
+    low = t.lower()
+    if "sanction" in low and "package" in low:
+        neg_hits.append((0, 0))  # a sanctions package is not an aid package
     a.is_negated = bool(neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
