@@ -539,6 +539,11 @@ _EXPLICIT = (
 
 def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
     score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
+    # the lead sentence naming exactly one kind of aid decides ("a $1 billion security assistance package")
+    lead_low = lead.sent.text.lower()
+    named = {cat for cat, rx, _ in _EXPLICIT[:2] + _EXPLICIT[3:] if rx.search(lead_low)}
+    if len(named) == 1 and lead is parts[0]:
+        return named.pop()
     for k, p in enumerate(parts):
         w = 3.0 if (p is lead or k == 0) else 1.0
         for cat, n in p.cues.categories.items():
