@@ -103,6 +103,8 @@ SHINGLE_WORDS = 3
 NEAR_DUP_THRESHOLD = 0.8
 #: near-duplicates are published at most this many days apart
 NEAR_DUP_DAYS = 3
+#: near-duplicate index entries kept in memory by one writer before it starts afresh
+NEAR_DUP_LIMIT = 100_000
 
 
 def _schema():  # pyarrow imported lazily: ``import opslens`` stays fast
@@ -256,9 +258,10 @@ def signature_similarity(a: bytes, b: bytes) -> float:
     return float(np.mean(np.frombuffer(a, "<u2") == np.frombuffer(b, "<u2")))
 
 
-def _band_keys(sig: bytes) -> list[bytes]:
+def _band_keys(sig: bytes) -> list[int]:
+    """One int per LSH band: the band number and its ``ROWS_PER_BAND`` signature values."""
     w = ROWS_PER_BAND * 2
-    return [bytes([i]) + sig[i * w:(i + 1) * w] for i in range(BANDS)]
+    return [int.from_bytes(sig[i * w:(i + 1) * w], "little") << 8 | i for i in range(BANDS)]
 
 
 # --- identity index of the stored articles ------------------------------------------------------
@@ -503,9 +506,11 @@ class StoreWriter:
     signatures are loaded later, only for the months around the articles being added.
     """
 
-    def __init__(self, store: ArticleStore, *, batch_size: int = 500, on_commit=None):
+    def __init__(self, store: ArticleStore, *, batch_size: int = 500, on_commit=None,
+                 near_dup_limit: int = NEAR_DUP_LIMIT):
         self.store = store
         self.batch_size = max(1, int(batch_size))
+        self.near_dup_limit = int(near_dup_limit)
         self.on_commit = on_commit  # callable(list[AddResult-with-record]) after each commit
         try:
             store.articles_dir.mkdir(parents=True, exist_ok=True)
@@ -544,11 +549,7 @@ class StoreWriter:
         self.by_text: dict[str, str] = {}  # text hash -> id
         self.ids: set[str] = set()
         self._stored = _StoredIndex([])
-        # near-duplicate index, loaded lazily per publication month (see _near_dup_months)
-        self._nd_bands: dict[bytes, list[int]] = {}  # band key -> item numbers
-        self._nd_items: list[tuple[str, bytes, dt.datetime | None]] = []  # (cluster, sig, published)
-        self._nd_ids: set[str] = set()
-        self._nd_months: set[str] = set()
+        self._reset_near_dup()
         if not self.manifest.parts:
             return
         import pyarrow as pa
@@ -590,14 +591,35 @@ class StoreWriter:
     def _id_taken(self, aid: str) -> bool:
         return aid in self.ids or self._stored.has_id(aid)
 
+    def _reset_near_dup(self) -> None:
+        """Empty the near-duplicate index (loaded again lazily, per month, from the store)."""
+        self._nd_bands: dict[int, int | list[int]] = {}  # band key -> item number(s)
+        self._nd_items: list[tuple[str, bytes, dt.datetime | None]] = []  # (cluster, sig, published)
+        self._nd_ids: set[str] = set()
+        self._nd_months: set[str] = set()
+        self._nd_loaded = 0  # items read from the store since the last reset
+
+    def _trim_near_dup(self) -> None:
+        """Bound memory on long ingests: past the limit, commit and start the index afresh."""
+        if len(self._nd_items) > max(self.near_dup_limit, 2 * self._nd_loaded):
+            self.commit()
+            self._reset_near_dup()
+
     def _nd_add(self, aid: str, cluster: str, sig: bytes | None, published: dt.datetime | None) -> None:
         if not sig or aid in self._nd_ids:
             return
         self._nd_ids.add(aid)
         n = len(self._nd_items)
         self._nd_items.append((cluster, sig, published))
+        bands = self._nd_bands
         for k in _band_keys(sig):
-            self._nd_bands.setdefault(k, []).append(n)
+            cur = bands.get(k)
+            if cur is None:
+                bands[k] = n
+            elif isinstance(cur, list):
+                cur.append(n)
+            else:
+                bands[k] = [cur, n]
 
     def _near_dup_months(self, published: dt.datetime | None) -> None:
         """Load the signatures of stored articles that could be near-duplicates of an article
@@ -623,6 +645,7 @@ class StoreWriter:
             d = t.to_pydict()
             for aid, c, sig, pub in zip(d["id"], d["cluster_id"], d["minhash"], d["published"]):
                 self._nd_add(aid, c, sig, pub)
+            self._nd_loaded += t.num_rows
 
     def has_url(self, url: str) -> bool:
         """Is this (canonical) URL already stored or pending? Cheap: an in-memory lookup."""
@@ -635,6 +658,7 @@ class StoreWriter:
 
         The row becomes durable at the next :meth:`commit` (automatic every ``batch_size``
         stored rows)."""
+        self._trim_near_dup()
         try:
             res, row = self._prepare(record)
         except (TypeError, ValueError) as e:
@@ -707,7 +731,8 @@ class StoreWriter:
         best, best_sim = None, NEAR_DUP_THRESHOLD
         window = dt.timedelta(days=NEAR_DUP_DAYS)
         for k in _band_keys(sig):
-            for n in self._nd_bands.get(k, ()):
+            hit = self._nd_bands.get(k)
+            for n in (() if hit is None else (hit,) if isinstance(hit, int) else hit):
                 if n in seen:
                     continue
                 seen.add(n)

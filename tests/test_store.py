@@ -288,3 +288,17 @@ def test_near_duplicate_found_across_months_and_runs(tmp_path):
     first = add_all(tmp_path, [rec("https://wire.example.com/a", wire, "2024-01-31T22:00:00+00:00")])
     later = add_all(tmp_path, [rec("https://copy.example.org/b", wire + " Source: wire.", "2024-02-01T06:00:00+00:00")])
     assert later[0].status == "ok" and later[0].cluster_id == first[0].id
+
+
+def test_near_duplicates_still_found_after_the_index_starts_afresh(tmp_path):
+    """A long ingest bounds the near-duplicate index; copies of committed articles still cluster."""
+    wire = WIRE.format(n=40, d=35)
+    recs = [rec("https://wire.example.com/a", wire, "2024-02-20")]
+    recs += [rec(f"https://town.example.com/{i}", other_story(i), "2024-02-20") for i in range(12)]
+    recs += [rec("https://copy.example.org/b", wire + " Source: wire.", "2024-02-21")]
+    with ArticleStore(tmp_path).writer(batch_size=100, near_dup_limit=5) as w:
+        res = [w.add(r) for r in recs]
+    # batch_size 100 alone would commit once, at the end: the reset committed before that
+    assert ArticleStore(tmp_path).read_manifest().next_batch - 1 >= 2
+    assert res[-1].cluster_id == res[0].id
+    assert len(load_articles(data_dir=tmp_path)) == 14
