@@ -167,3 +167,10 @@ def test_types_limit_the_extractors(tmp_path):
 def test_load_events_on_an_empty_store(tmp_path):
     df = load_events(data_dir=tmp_path)
     assert len(df) == 0 and "launched_value" in df.columns
+
+
+def test_run_on_text_is_cut_into_bounded_sentences():
+    text = " ".join(["word"] * 2000)  # 10,000 characters without a sentence end
+    sents = split_sentences(text)
+    assert len(sents) > 1 and max(len(s.text) for s in sents) <= 1200
+    assert all(text[s.start:s.end] == s.text for s in sents)

@@ -85,11 +85,22 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+#: longer runs without a sentence end (tables, run-on scraped text) are cut at a space
+MAX_SENTENCE = 1200
+
+
 def _add(out: list[Sentence], text: str, s: int, e: int) -> None:
     while s < e and text[s].isspace():
         s += 1
     while e > s and text[e - 1].isspace():
         e -= 1
+    while e - s > MAX_SENTENCE:  # keeps every per-sentence rule linear in the article size
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        _add(out, text, s, cut)
+        s = cut
+        while s < e and text[s].isspace():
+            s += 1
     if e > s:
         out.append(Sentence(text[s:e], s, e))
 
