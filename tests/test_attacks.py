@@ -104,3 +104,13 @@ def test_nationwide_total_and_regional_report_are_two_events():
 def test_missile_strikes_counted_beside_air_strikes():
     (ev,) = events("The enemy carried out 4 missile and 20 air strikes on Kharkiv region.")
     assert qv(ev, "count") == 4 and ev["launched"] is None
+
+
+def test_all_of_which_were_destroyed():
+    (ev,) = events("Russia attacked Odesa with 15 Shahed drones overnight, all of which were destroyed.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (15, 15)
+
+
+def test_drones_downed_over_russia_are_ukraines():
+    (ev,) = events("Two drones were shot down over the Kursk region, the Russian defence ministry said.")
+    assert ev["actor"] == "Ukraine" and ev["admin1"] == "Kursk Oblast" and qv(ev, "destroyed") == 2

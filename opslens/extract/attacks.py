@@ -110,7 +110,7 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
                           r"(?:(?:and|,)\s+[\w,]+\s+(?:air|missile|drone|rocket|artillery|mlrs)\s+)?"
                           r"(?:strikes|attacks|hits|launches|waves)\b", _F)
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
-_ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
+_ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|which|these|those|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
 #: nationwide scope: the event's place is the country, not a town it also mentions
 _NATIONAL = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|Ukraine|nation)\b|\bnationwide\b|"
@@ -397,7 +397,8 @@ def attack_mentions(doc: Document) -> list[Mention]:
         national = bool(_NATIONAL.search(text))
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
-        actor = "Ukraine" if _UKR_ACTOR.search(text) else "Russia"
+        # drones and missiles over Russia are Ukraine's; otherwise Russia unless the text says Ukraine
+        actor = "Ukraine" if (_UKR_ACTOR.search(text) or loc.get("country") == "RU") else "Russia"
         claimant = _claimant_fn()(text)
         for kind in sorted(kinds):
             mine = [w for w in ws if w.kind == kind]
