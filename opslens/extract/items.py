@@ -155,7 +155,15 @@ def _lexicon() -> _Lexicon:
 _YEARLIKE = re.compile(r"(?<![\w.,$€£-])((?:19|20)\d\d)(?=\s+[a-z])")
 
 
+#: cheap test before the full quantity parser: a digit or a number word
+_MAYBE_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                           r"eighty|ninety|hundreds?|thousands?|dozens?|scores|tens)\b", re.IGNORECASE)
+
+
 def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
+    if not _MAYBE_NUMBER.search(text):
+        return []
     qs = [(q.start, q.end, q.quantity) for q in find_quantities(text)]
     # "2000 rounds": a year-like number followed by a lowercase noun is a count
     for m in _YEARLIKE.finditer(text):
