@@ -614,7 +614,13 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
     preferred = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
                            r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
     candidates: list[tuple[int, int, dict[str, Any]]] = []
+    pos = {id(a): i for i, a in enumerate(analyses)}
     for k, p in enumerate(d.parts):
+        if not p.money and id(p) in pos and pos[id(p)] + 1 < len(analyses):
+            # "... announced a new package for Ukraine. It is worth $1 billion."
+            nxt = analyses[pos[id(p)] + 1]
+            if nxt.money and _VALUE_WORDS.search(nxt.sent.text) and not nxt.is_excluded and not nxt.is_aid:
+                candidates.append((10 * k - 1, k, _money_of(nxt.money[0], d)))
         for m in p.money:
             before = p.sent.text[max(0, m.start - 60):m.start]
             rank = 10 * k - (1 if preferred.search(before) else 0)
@@ -935,7 +941,7 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     if kind == "aid_announcement":
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
-                d.donor = _context_donor(doc, d) if doc.title else _article_donor(analyses, d)
+                d.donor = _context_donor(doc, d) or (_article_donor(analyses, d) if _is_package_text(doc) else None)
     drafts = _merge_same_party(drafts, analyses)
     if kind == "aid_announcement" and drafts and not doc.title and analyses and len(doc.text) <= 1500:
         # a short package description opens with the goods it lists ("15 units of M113 APCs, ...")
