@@ -138,3 +138,24 @@ def test_odd_articles_do_not_break_and_offsets_hold(record):
         if evd.get("in") != "title":
             assert doc.text[evd["start"]:evd["end"]] == evd["text"]
         assert ev["items"] is not None and 0 <= ev["confidence"] <= 1
+
+
+def test_each_donor_of_a_joint_statement_gets_its_own_items():
+    evs = aid("Germany and France will each provide 20 armoured vehicles to Ukraine.")
+    assert sorted((e["donor"], e["items"][0]["quantity"]["value"]) for e in evs) == [("France", 20), ("Germany", 20)]
+
+
+@pytest.mark.parametrize("text", [
+    "The Biden administration announced it would send 3,000 troops to Eastern Europe.",
+    "Britain unveiled a new sanctions package against Russian banks.",
+    "Officials said seven humanitarian corridors would open on Saturday.",
+    "Russia said it may target NATO arms supply convoys.",
+])
+def test_troops_sanctions_corridors_and_supply_lines_are_not_aid(text):
+    assert aid(text) == []
+
+
+def test_value_in_the_next_sentence():
+    text = "The Pentagon announced a new military aid package for Ukraine. It is worth $400 million."
+    (ev,) = aid(text)
+    assert ev["value"] == {"amount": 400_000_000, "currency": "USD"}

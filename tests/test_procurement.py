@@ -43,3 +43,21 @@ def test_buyer_from_a_demonym_and_value_in_rubles():
 def test_no_party_no_procurement():
     procs, _ = run("Grain sales fell and buyers ordered less wheat.")
     assert procs == []
+
+
+def test_contract_to_buy_from_a_seller():
+    (ev,), aids = run("Poland signed a contract to buy 250 Abrams tanks from the United States for $4.75 billion.")
+    assert (ev["recipient"], ev["donor"]) == ("Poland", "United States")
+    assert ev["value"] == {"amount": 4_750_000_000, "currency": "USD"}
+    assert aids == []
+
+
+def test_an_order_is_a_procurement():
+    (ev,), _ = run("Ukraine ordered 100 Bayraktar drones from Turkey.")
+    assert (ev["recipient"], ev["donor"]) == ("Ukraine", "Turkey")
+    assert [(i["name"], i["quantity"]["value"]) for i in ev["items"]] == [("Bayraktar TB2 drone", 100)]
+
+
+def test_buying_a_commodity_is_not_an_equipment_purchase():
+    procs, aids = run("India bought Russian oil at a discount.")
+    assert procs == [] and aids == []
