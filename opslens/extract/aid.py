@@ -562,7 +562,7 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
 #: the text's own statement of the value it reports ("Hence, we report the donation value as
 #: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
 _ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|"
-                            r"consider\s+here)\b|\bremaining\b|\b(?:thus|therefore|hence)\b|\bequals?\b|\bequal\s+to\b|"
+                            r"consider\s+here)\b|\b(?:thus|therefore|hence)\b|\bequals?\b|\bequal\s+to\b|"
                             r"\bleaves\b|\badding up to\b", re.IGNORECASE)
 _ACCOUNT_BEFORE = re.compile(r"\bwhich\s+(?:is\s+the\s+amount\s+)?we\s+(?:report|attribute|count)\b", re.IGNORECASE)
 #: "an additional $50 million": the new money; "in addition to the $120 million", "bringing the total
