@@ -3,25 +3,39 @@ humanitarian support to a party of the war (contract sections 2, 6, 7, 8).
 
 How a document is read:
 
-1. Sentences that carry aid cues (a giving verb and an aid noun, money or an item) become
-   candidate *aid sentences*; cues live in ``opslens/data/aid_cues.csv`` (roles ``give``,
-   ``noun``, ``negative``, ``total``, ``cat_*``). Calls for aid, requests, debates, proposals,
-   denials, hedges ("could send") and running totals ("since February", "so far") are not events.
-   A sentence whose main verb is a sale or purchase is left to the procurement extractor.
-2. Donors come from :mod:`opslens.extract.actors`: the source after "from", else the subject
-   countries/organisations before the giving verb (coordinated subjects -> one event per donor,
-   section 8), else the donor of the previous aid sentence. The recipient is Ukraine unless the
-   text sends the aid to another named party ("drones for Russia").
-3. Sentences about the same donor's package merge into one event: items
-   (:mod:`opslens.extract.items`, counted generic nouns folded into the named model), the value
-   (:mod:`opslens.extract.money`; the stated currency, a bare "$" read as the donor's own dollar
-   for Canada/Australia/New Zealand; a joint package's sum is not given to each donor), the
-   category from cue counts (military / financial / humanitarian).
-4. Dates follow section 7: the announcement is the publication day unless the sentence dates it;
-   future delivery times ("will arrive at the end of May") do not date the announcement.
-5. A title that announces aid counts when the body gives no aid or procurement event
-   (evidence ``{"text": title, "in": "title"}``); a body that is a bare description of an aid
-   shipment ("Medical supplies and generators.") is an event with low confidence.
+1. One Aho-Corasick pass over the text finds every cue of ``opslens/data/aid_cues.csv`` (roles
+   ``give``/``give_weak`` verbs, ``aidnoun``/``noun``, ``buy``/``sell``, ``attack``, ``negative``,
+   ``total``, ``cat_*``) plus item names and money words. Only sentences whose cues could make an
+   aid or purchase sentence are analysed further (money, items, actors), which keeps extraction
+   cheap on ordinary war news.
+2. An aid sentence has a giving verb with something given (money, a named or counted item, an aid
+   noun), or an aid noun with money/items ("a EUR 500M tranche"). Calls, requests, debates,
+   proposals, refusals, hedges ("could send"), allegations, troop deployments, sanctions packages,
+   running totals ("since February", "so far") and attack reports ("destroyed 12 drones supplied
+   by Iran") are not events. A negative cue only counts in the clause of the giving verb ("will
+   supply X but will not provide tanks" is still an event). A sentence whose main verb is a sale
+   or purchase is left to :mod:`opslens.extract.procurement`.
+3. Donors come from :mod:`opslens.extract.actors`: the subject countries/organisations before the
+   giving verb (coordinated subjects -> one event per donor, section 8), else "from X" when the
+   recipient is the subject, else the donor named just before ("He announced ..."). Channels
+   (World Bank, IMF, UN agencies) are donors only as subjects. The recipient is Ukraine unless the
+   text sends the aid to another named party ("drones to Russia").
+4. Sentences about the same donor's package merge into one event (one per donor and recipient):
+   items (:mod:`opslens.extract.items`, a counted generic noun folded into the named model:
+   "Abrams tanks ... 31 tanks" -> M1 Abrams tank x31), the value (:mod:`opslens.extract.money`, in
+   the stated currency; a bare "$" is the donor's own dollar for Canada/Australia/New Zealand; the
+   text's own statement of the reported figure first -- "Hence, we report ... AUD 12 million" --,
+   then new money over background and totals; a joint package's sum is given to no donor), and the
+   category (an explicit "military/humanitarian/financial aid" phrase in the lead, else weighted
+   cue counts and item categories; humanitarian when nothing says).
+5. Dates follow section 7: the announcement is the publication day unless the package's sentences
+   (or the one before/after) date it; future delivery times ("will arrive at the end of May") and
+   dates after publication do not date the announcement.
+6. A headline announcing aid counts when the body does not already give that donor's event and
+   does not withdraw the figure (evidence ``{"text": title, "in": "title"}``). A short text
+   without headline is read as the description of one package (tracker entries): its donor may be
+   implicit, every counted good in it belongs to the package, and a bare list of goods ("Medical
+   supplies and 20 generators.") is an event with low confidence.
 """
 from __future__ import annotations
 
@@ -53,10 +67,6 @@ _ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_so
 _INNER_SUFFIXES = ("", "s", "es", "d", "ed", "ing")
 _ROLE_SET = frozenset(_ROLES) | {"item", "money", "train"}
 _TRIGGER_ROLES = frozenset(("give", "aidnoun", "buy", "sell"))
-#: money and training sentences can be aid without a giving verb
-_MONEYISH = re.compile(r"[$€£¥₴₽]|\b(?:EUR|USD|GBP|CAD|AUD|NZD|CHF|SEK|NOK|DKK|ISK|PLN|CZK|HUF|BGN|RON|HRK|JPY|KRW|"
-                       r"CNY|UAH|RUB|TWD)\b|illion\b|\bbn\b|\bmln\b")
-_TRAIN = re.compile(r"(?<![\w-])[Tt]rain")
 
 
 _DETAIL_ROLES = frozenset(("negative", "total", "total_soft", "cat_military", "cat_financial", "cat_humanitarian"))
@@ -753,7 +763,6 @@ def _shared_value(d: _Draft) -> bool:
     return len(d.first.donors) > 1 and not re.search(r"\beach\b", d.first.sent.text, re.I)
 
 
-_VERBLESS_ITEMS = re.compile(r"^[^.!?]{0,200}$")
 
 
 def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]:
