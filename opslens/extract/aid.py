@@ -853,9 +853,12 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
             hot = [bool(per[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
             short = len(text) <= 1500
             for k, x in enumerate(sents):
-                # full analysis only where aid can be: trigger words, the sentence after one
-                # (continuations such as "It includes 20 tanks."), the opening of a short description
-                if hot[k] or (k and hot[k - 1] and _DIGIT.search(x.text)) or (k == 0 and short):
+                # full analysis only where aid can be: trigger words, the sentence after an aid
+                # sentence (continuations such as "It includes 20 tanks."), the opening of a short
+                # description
+                prev = out[k - 1] if k else None
+                if hot[k] or (k == 0 and short) or (
+                        prev is not None and (prev.is_aid or prev.is_procurement) and _DIGIT.search(x.text)):
                     out.append(_analyse(x, per[k]))
                 else:
                     out.append(_Analysis(x, _NO_CUES, None, [], []))
