@@ -249,7 +249,7 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
 
     code = ("import time\nfrom opslens.store import ArticleStore\n"
             f"with ArticleStore({str(tmp_path)!r}).writer() as w:\n"
-            "    print('locked', flush=True)\n    time.sleep(1.0)\n")
+            "    print('locked', flush=True)\n    time.sleep(2.0)\n")
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "locked"
     t0 = time.perf_counter()
@@ -302,3 +302,12 @@ def test_near_duplicates_still_found_after_the_index_starts_afresh(tmp_path):
     assert ArticleStore(tmp_path).read_manifest().next_batch - 1 >= 2
     assert res[-1].cluster_id == res[0].id
     assert len(load_articles(data_dir=tmp_path)) == 14
+
+
+def test_has_url_knows_stored_and_pending_articles(tmp_path):
+    add_all(tmp_path, [rec("https://a.example.com/stored", other_story(1))])
+    with ArticleStore(tmp_path).writer() as w:
+        w.add(rec("https://a.example.com/pending", other_story(2)))
+        assert w.has_url("https://a.example.com/stored")
+        assert w.has_url("https://a.example.com/pending")
+        assert not w.has_url("https://a.example.com/other")
