@@ -489,10 +489,11 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
         if lead.sent_index < 0 and doc.sentences:  # a headline event: the lead paragraph tells its toll
             cas = dict(_memo(doc.cache, "casualties", casualties, " ".join(s.text for s in doc.sentences[:2])))
         if lead.sent_index >= 0:
-            # the toll is told in the sentence or the next two, unless those are about another weapon
-            other = {m.sent_index for m in mentions if m.kind != kind}
+            # the toll is told in the sentence or the next few (quotes run on), up to the next
+            # sentence that tells another drone/missile event
+            other = {m.sent_index for m in mentions if m.sent_index != lead.sent_index and m not in g}
             end = lead.sent_index + 1
-            while end < min(len(doc.sentences), lead.sent_index + 3) and end not in other:
+            while end < min(len(doc.sentences), lead.sent_index + 4) and end not in other:
                 end += 1
             window = " ".join(s.text for s in doc.sentences[lead.sent_index:end])
             cas = dict(_memo(doc.cache, "casualties", casualties, window))
