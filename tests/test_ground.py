@@ -49,3 +49,15 @@ def test_counted_attacks_without_a_repel_verb():
     (ev,) = events("Over the past day, the enemy carried out 12 attacks in the Bakhmut direction.")
     assert ev["count"]["value"] == 12 and ev["admin1"] == "Donetsk Oblast"
     assert events("The enemy carried out 4 missile and 20 air strikes on Kharkiv.") == []
+
+
+def test_participles_are_not_events():
+    assert events("In Bucha, liberated from the Russian occupiers, debris is being cleared.") == []
+    assert events("The IAEA team works at the Russian-captured Zaporizhzhia nuclear plant in Enerhodar.") == []
+    assert events("Children were taken from the temporarily captured Enerhodar.") == []
+    (ev,) = events("Ukrainian defenders liberated the village of Vilkhivka near Kharkiv.")
+    assert ev["admin1"] == "Kharkiv Oblast" and ev["actor"] == "Ukraine"
+
+
+def test_shelling_of_populated_areas_is_not_a_ground_count():
+    assert events("The occupiers made 29 attacks on populated areas of the Donetsk region during the day.") == []

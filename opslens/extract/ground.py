@@ -39,11 +39,12 @@ _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
     rf"\b{_NOUN}\s+(?:\w+\s+){{0,6}}?(?:were|was|have\s+been|had\s+been|being)\s+(?:\w+\s+)?(?:repel\w*|repuls\w*|thwarted|stopped|beaten\s+off)", _F)
 _MOVE = re.compile(
-    r"(?<!the\s)(?<!newly\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
+    r"(?<!the\s)(?<!newly\s)(?<!-)(?<!temporarily\s)(?<!recently\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
     r"soldiers|servicemen|hostages|equipment|tanks|weapons|documents|Russian\s+(?:soldiers|troops|tanks))|\s+by)|took\s+control\s+of|retook|recaptur\w*|"
-    r"liberat(?:ed|es|ing)(?!\s+(?:\w+\s+)?(?:cities|towns|territories|areas|villages|settlements|lands|regions))|storm(?:ed|s|ing)|"
+    r"(?:(?:forces|troops|military|army|defenders|soldiers|units|brigade|Ukraine|Ukrainians|they|AFU|ZSU)\s+(?:\w+\s+){0,2}?|"
+    r"(?:was|were|been)\s+(?:\w+\s+)?)liberat(?:ed|es)\b(?!\s+from)|storm(?:ed|s)\b|"
     r"and\s+advanc(?:e|es|ing)\b|"
-    r"(?:has|have|had)\s+fallen|fell\s+to|encircl\w*|advanc(?:e|ed|es|ing)\s+(?:on|toward|towards|into|within|in|near|to)|"
+    r"(?:has|have|had)\s+fallen|fell\s+to|advanc(?:e|ed|es|ing)\s+(?:on|toward|towards|into|within|in|near|to)|"
     r"pressed\s+(?:its|their|the)\s+offensive|offensive\s+(?:in|on|near|toward|towards|against)|assault\s+on|"
     r"(?:fighting|battles?|clashes)\s+(?:continues?|continued|rag(?:es|ed|ing)|(?:is|are|was|were)\s+(?:under\s*way|ongoing|going\s+on))|"
     r"surrender(?:ed|s)\s+(?:its|their)\s+positions|push(?:ed|ing)?\s+(?:toward|towards|into)|ground\s+(?:attack|assault|offensive)|"
@@ -74,9 +75,14 @@ def _stem_automaton() -> Any:
     return auto
 
 
+_ON_CIVILIANS = re.compile(r"^\s+(?:\w+\s+){0,3}?on\s+(?:the\s+)?(?:populated|residential|civilian|settlements|towns|cities|"
+                           r"villages|infrastructure|positions\s+of\s+civilians)", re.IGNORECASE)
+
+
 def _count(text: str) -> dict[str, Any] | None:
     for q in find_quantities(text):
-        if _COUNT.match(text[q.end:q.end + 60]):
+        m = _COUNT.match(text[q.end:q.end + 60])
+        if m and not _ON_CIVILIANS.match(text[q.end + m.end():q.end + m.end() + 60]):
             return q.quantity
     if _ONE.search(text):
         return {"value": 1, "lower": 1, "upper": 1, "qualifier": "exact"}
