@@ -61,3 +61,8 @@ def test_participles_are_not_events():
 
 def test_shelling_of_populated_areas_is_not_a_ground_count():
     assert events("The occupiers made 29 attacks on populated areas of the Donetsk region during the day.") == []
+
+
+def test_negated_advance_is_not_an_event():
+    assert events("The enemy is not advancing in the Zaporizhzhia region.") == []
+    assert events("About 70 bodies were found in captured Mariupol.") == []

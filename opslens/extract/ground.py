@@ -39,7 +39,7 @@ _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
     rf"\b{_NOUN}\s+(?:\w+\s+){{0,6}}?(?:were|was|have\s+been|had\s+been|being)\s+(?:\w+\s+)?(?:repel\w*|repuls\w*|thwarted|stopped|beaten\s+off)", _F)
 _MOVE = re.compile(
-    r"(?<!the\s)(?<!newly\s)(?<!-)(?<!temporarily\s)(?<!recently\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
+    r"(?<!the\s)(?<!newly\s)(?<!-)(?<!temporarily\s)(?<!recently\s)(?<!\bin\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
     r"soldiers|servicemen|hostages|equipment|tanks|weapons|documents|Russian\s+(?:soldiers|troops|tanks))|\s+by)|took\s+control\s+of|retook|recaptur\w*|"
     r"(?:(?:forces|troops|military|army|defenders|soldiers|units|brigade|Ukraine|Ukrainians|they|AFU|ZSU)\s+(?:\w+\s+){0,2}?|"
     r"(?:was|were|been)\s+(?:\w+\s+)?)liberat(?:ed|es)\b(?!\s+from)|storm(?:ed|s)\b|"
@@ -75,6 +75,7 @@ def _stem_automaton() -> Any:
     return auto
 
 
+_NEGATED = re.compile(r"\b(?:not|no\s+longer|never|n't|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _ON_CIVILIANS = re.compile(r"^\s+(?:\w+\s+){0,3}?on\s+(?:the\s+)?(?:populated|residential|civilian|settlements|towns|cities|"
                            r"villages|infrastructure|positions\s+of\s+civilians)", re.IGNORECASE)
 
@@ -127,6 +128,8 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         trig = repel or move
         if re.search(r"\bsince\s+(?:\w+\s+){0,3}$", text[max(0, trig.start() - 40):trig.start()], _F):
             continue  # "since Russia captured Crimea": background
+        if _NEGATED.search(text[max(0, trig.start() - 30):trig.start()]):
+            continue  # "the enemy is not advancing"
         # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
         w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
         near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
