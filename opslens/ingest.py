@@ -34,6 +34,10 @@ from .store import AddResult, ArticleStore
 log = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 500
+#: an item of the record stream that asks :func:`ingest_records` to commit now
+COMMIT = object()
+#: input kinds whose records are committed one by one (see :func:`ingest`)
+_COMMIT_EACH_KINDS = frozenset({"feed", "url", "url-list"})
 #: a month with this many part files is compacted at the end of an ingest
 AUTO_COMPACT_PARTS = 32
 
@@ -122,7 +126,8 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                    total: int | None = None, stats: IngestStats | None = None) -> IngestStats:
     """Add article records (dicts in the article record contract) to the store.
 
-    Items that are exceptions (``InputError`` yielded by acquisition) are logged as errors.
+    Items that are exceptions (``InputError`` yielded by acquisition) are logged as errors;
+    the item :data:`COMMIT` commits what is pending.
     Commits every ``batch_size`` stored articles and at the end; if the iteration is
     interrupted (Ctrl-C, or an input raising), what was read so far is committed before the
     exception propagates.
@@ -149,10 +154,13 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                                                r.message or "not stored"))
 
     with store.writer(batch_size=batch_size, on_commit=committed) as w, \
-            tqdm(records, total=total, unit="article", desc="ingest",
-                 disable=_progress_disabled(progress)) as bar:
+            tqdm(total=total, unit="article", desc="ingest", disable=_progress_disabled(progress)) as bar:
         try:
-            for item in bar:
+            for item in records:
+                if item is COMMIT:
+                    w.commit()
+                    continue
+                bar.update(1)
                 if isinstance(item, BaseException):
                     stats.errors.append(item)
                     ilog.write([_error_entry(item)])
@@ -213,9 +221,21 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
         def items():
             for inp in inputs:
                 try:
+                    kind = sources.detect_kind(inp)
+                except InputError as e:
+                    errors.append(e)
+                    yield from _drain(errors)
+                    continue
+                # Feeds mark entries as seen once their records were taken: commit each record
+                # before asking for the next, so "seen" never runs ahead of the store. Network
+                # inputs are slow anyway, so a commit per record costs nothing noticeable.
+                each = kind in _COMMIT_EACH_KINDS
+                try:
                     for rec in sources.iter_records([inp], fetcher=fetcher, **kwargs):
                         yield from _drain(errors)
                         yield rec
+                        if each:
+                            yield COMMIT
                 except InputError as e:  # the whole input is unusable: note it, go on
                     errors.append(e)
                 yield from _drain(errors)

@@ -263,3 +263,61 @@ def test_records_read_before_a_failing_input_are_kept(tmp_path):
     with pytest.raises(RuntimeError):
         ingest_records(items(), data_dir=tmp_path, batch_size=100, progress=False)
     assert len(load_articles(data_dir=tmp_path)) == 2
+
+
+def _feed(entries: int) -> str:
+    items = []
+    for i in range(entries):
+        body = " ".join(f"<p>Entry {i}, paragraph {k}: the regional administration reported that crews "
+                        f"repaired {i + k} power lines and restored supply to villages in district {k}.</p>"
+                        for k in range(4))
+        items.append(f"<item><title>Feed entry {i}</title><link>https://feed.example.org/e/{i}</link>"
+                     f"<guid>https://feed.example.org/e/{i}</guid><pubDate>Tue, 0{1 + i % 9} Mar 2024 08:00:00 +0000</pubDate>"
+                     f"<content:encoded><![CDATA[{body}]]></content:encoded></item>")
+    return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Example feed</title>'
+            '<link>https://feed.example.org/</link><description>test</description>' + "".join(items) +
+            "</channel></rss>")
+
+
+def test_feed_entries_marked_seen_are_already_stored_when_killed(tmp_path):
+    """A feed marks its entries as seen when the ingest has taken them; if the process dies
+    right after (here: blocked on a slow next input), none of those entries may be lost."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    reached, release = threading.Event(), threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path == "/robots.txt":
+                self.send_response(404)
+                self.end_headers()
+                return
+            reached.set()
+            release.wait(30)
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_feed(6), encoding="utf-8")
+    data = tmp_path / "store"
+    code = ("from opslens.ingest import ingest\n"
+            f"ingest([{str(feed)!r}, 'http://127.0.0.1:{srv.server_address[1]}/slow'], data_dir={str(data)!r}, "
+            "delay=0, progress=False)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=dict(os.environ, TQDM_DISABLE="1"))
+    try:
+        assert reached.wait(60), "the ingest never reached the second input"
+        p.send_signal(signal.SIGKILL)
+        p.wait(timeout=30)
+    finally:
+        release.set()
+        srv.shutdown()
+        srv.server_close()
+    assert sorted(load_articles(data_dir=data)["title"]) == [f"Feed entry {i}" for i in range(6)]
+    again = ingest_records([], data_dir=data, progress=False)  # the store opens cleanly after the kill
+    assert again.succeeded == 0
