@@ -493,14 +493,18 @@ _CLAUSE_BREAK = re.compile(r",?\s+but\s+|;\s+|,\s+while\s+|,\s+whereas\s+|\s+[-â
 
 
 def _same_clause(text: str, span: tuple[int, int], cues: Cues) -> bool:
-    """Is the negative cue in the clause of the first giving verb ("will supply X but will not
-    provide tanks" -> the refusal is another clause)?"""
+    """Does the negative cue govern the first giving verb? It does before it, and after it within
+    the same clause ("will supply X but will not provide tanks": the refusal is another clause)."""
+    # a parenthetical remark ("(a meeting discussing deliveries)") frames nothing
+    if text.rfind("(", 0, span[0]) > text.rfind(")", 0, span[0]):
+        return False
     triggers = sorted(cues.give + cues.aidnoun)
     if not triggers:
         return True
     g = triggers[0][0]
-    lo, hi = min(g, span[0]), max(g, span[0])
-    return not _CLAUSE_BREAK.search(text[lo:hi])
+    if span[0] < g:
+        return True  # a frame before the announcement ("suggested that the plan under discussion ...")
+    return not _CLAUSE_BREAK.search(text[g:span[0]])
 
 
 def _negative_exempt(text: str, span: tuple[int, int]) -> bool:
