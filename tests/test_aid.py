@@ -159,3 +159,9 @@ def test_value_in_the_next_sentence():
     text = "The Pentagon announced a new military aid package for Ukraine. It is worth $400 million."
     (ev,) = aid(text)
     assert ev["value"] == {"amount": 400_000_000, "currency": "USD"}
+
+
+def test_shells_as_goods_versus_shelling():
+    (ev,) = aid("North Korea shipped artillery shells to Russia, U.S. officials said.")
+    assert (ev["donor"], ev["recipient"]) == ("North Korea", "Russia")
+    assert aid("Russian troops shell a humanitarian convoy delivering aid to Mariupol.") == []

@@ -397,6 +397,7 @@ class _Analysis:
         return self._parties[1] if self._parties else None
 
 
+_GOODS_BEFORE = re.compile(r"(?:artillery|mortar|tank|howitzer|\d\s?mm|\d+|of|rounds? of)\s+$", re.IGNORECASE)
 _UTILITY_BEFORE = re.compile(r"\b(?:water|gas|power|electricity|energy|oil|fuel|heat|heating|grain|food)\s+$", re.IGNORECASE)
 _SINCE_TOTAL = re.compile(r"\bsince\s+(?:the\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
                           r"november|december|(?:19|20)\d\d|spring|summer|autumn|fall|winter|last year|the war|the start|"
@@ -426,6 +427,9 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
     cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
+    # "artillery shells", "155mm shells" are goods, not shelling
+    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("shell")
+                                                 and _GOODS_BEFORE.search(t[max(0, x[0] - 20):x[0]]))]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
     stuff = bool(money or items)
