@@ -114,3 +114,18 @@ def test_all_of_which_were_destroyed():
 def test_drones_downed_over_russia_are_ukraines():
     (ev,) = events("Two drones were shot down over the Kursk region, the Russian defence ministry said.")
     assert ev["actor"] == "Ukraine" and ev["admin1"] == "Kursk Oblast" and qv(ev, "destroyed") == 2
+
+
+def test_death_toll_far_from_the_number():
+    (ev,) = events("The death toll from a Russian missile strike on the shopping mall in Kremenchuk, Poltava region, has grown to 11.")
+    assert qv(ev, "killed") == 11 and ev["admin1"] == "Poltava Oblast"
+
+
+def test_running_totals_with_already_and_mixed_counts():
+    assert events("Russia has already fired 1993 missiles at Ukraine.") == []
+    (ev,) = events("Over the past day, the Russian military launched more than 50 missile and artillery attacks on Kharkiv.")
+    assert ev["launched"] is None and ev["count"] is None
+
+
+def test_other_wars_are_not_events():
+    assert events("Nagorno-Karabakh has been attacked using drones, Russia's Defense Ministry has claimed.") == []

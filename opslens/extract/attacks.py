@@ -61,15 +61,15 @@ _RUNNING = re.compile(
     r"in\s+total|a\s+total\s+of|so\s+far\s+(?:this|in)|to\s+date|over\s+the\s+(?:course|past\s+(?:months|year))|"
     r"(?:\d+(?:th|st|nd|rd)|\w+(?:hundredth|thousandth))\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
     r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|"
-    r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since)\b", _F)
+    r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since|already\s+(?:fired|launched|used|shot\s+down|destroyed))\b", _F)
 _HEDGE = re.compile(
     r"\b(?:could|would|might|may|plans?\s+(?:to|for)|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
     r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
-    r"if\s+|unless|whether|risk\s+of|in\s+case|deny|denied|denies)\b", _F)
+    r"if\s+|unless|whether|risk\s+of|in\s+case|deny|denied|denies|probability|likelihood|danger\s+of|not\s+true|fake)\b", _F)
 _SUPPLY = re.compile(
     r"\b(?:suppl(?:y|ies|ied|ying)|deliver(?:y|ies|ed|s|ing)?|sell(?:s|ing)?|sold|bu(?:y|ys|ying)|bought|purchas(?:e|es|ed|ing)|"
     r"acquir(?:e|ed|es|ing)|transfer(?:s|red)?|provid(?:e|es|ed|ing)|order(?:ed|s)?|produc(?:e|es|ed|tion|ing)|"
-    r"manufactur(?:e|es|ed|ing)|stockpiles?|arsenal|shipments?|send(?:s|ing)?\s+(?:more\s+)?(?:drones|missiles)|"
+    r"manufactur(?:e|es|ed|ing)|stockpil\w*|arsenal|shipments?|send(?:s|ing)?\s+(?:more\s+)?(?:drones|missiles)|"
     r"pledg(?:e|ed|es)|donat(?:e|ed|es|ion)|aid|package|training|sanctions?)\b", _F)
 #: strong attack evidence that outweighs hedge / supply words in the same sentence
 _STRONG = re.compile(
@@ -92,6 +92,7 @@ _ANTI_DRONE = re.compile(r"(?:anti-|counter-)\s*$", _F)
 _OUTSIDE_WAR = re.compile(
     r"\b(?:UAE|Emirates|Abu\s+Dhabi|Saudi|Yemen|Houthis?|Israel|Gaza|Syria|Iraq|Lebanon|Hezbollah|Taiwan|North\s+Korea(?:n)?\s+(?:test|launch)|"
     r"Pakistan|India|Azerbaijan|Armenia|Nagorno|North\s+Korea\w*|Pyongyang|Iran\s+(?:test|launch)\w*)\b")
+_UA_WORDS = re.compile(r"\b(?:Ukrain\w*|Kyiv|Kiev|Crimea\w*|Donbas\w*|occupier\w*|invader\w*|racists?|rashists?)\b", _F)
 _UA_OR_RU = re.compile(r"\b(?:Ukrain\w*|Russia\w*|Kyiv|Kiev|Crimea\w*|Belarus\w*|occupier\w*|invader\w*|enemy|racists?|rashists?|Kremlin)\b", _F)
 _UKR_ACTOR = re.compile(
     r"\b(?:Ukrainian\s+(?:attack\s+|kamikaze\s+|combat\s+|strike\s+|military\s+|armed\s+forces'?\s+)?(?:drones?|uavs?)|"
@@ -109,6 +110,8 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
                           r"(?:(?:missile|drone|rocket|uav|kamikaze\s+drone|air|cruise\s+missile)\s+)?"
                           r"(?:(?:and|,)\s+[\w,]+\s+(?:air|missile|drone|rocket|artillery|mlrs)\s+)?"
                           r"(?:strikes|attacks|hits|launches|waves)\b", _F)
+_MIXED_ATTACKS = re.compile(r"^\s+(?:\w+\s+)?(?:missile|drone|rocket|air|uav)\s+(?:and|or|,)\s+(?:artillery|air|bomb|mortar|mlrs|tank)\w*\s+"
+                            r"(?:strikes|attacks|shelling)", _F)
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|which|these|those|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
@@ -129,7 +132,7 @@ _KILLED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\
                            r"(?:killed|dead|died|perished|deaths?|fatalities|lost\s+their\s+lives)\b", _F)
 _INJURED_AFTER = re.compile(rf"^\s+{_PEOPLE}(?:were\s+|was\s+|have\s+been\s+|had\s+been\s+|are\s+|reportedly\s+)?"
                             r"(?:injured|wounded|hurt|injuries|hospitali[sz]ed)\b", _F)
-_KILLED_BEFORE = re.compile(r"\b(?:death\s+toll\b[^.]{0,60}?\b(?:rose|rises|risen|climbed|climbs|reached|reaches|increased|stands\s+at|is)(?:\s+to)?|killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
+_KILLED_BEFORE = re.compile(r"\b(?:death\s+toll\b[^.]{0,120}?\b(?:rose|rises|risen|grown|grew|grows|jumped|climbed|climbs|reached|reaches|increased|stands\s+at|is)(?:\s+to)?|killing|killed|kills|death\s+toll\s+(?:has\s+)?(?:rose|rises|risen|climbed|climbs|reached|reaches|is|stands\s+at|increased)\s+to|"
                             r"claimed\s+the\s+lives\s+of|took\s+the\s+lives\s+of|toll\s+(?:rose|rises)\s+to|dead:?)\s+$", _F)
 _INJURED_BEFORE = re.compile(r"\b(?:injuring|wounding|injured|wounded|injures|wounds)\s+$", _F)
 _NO_CASUALTIES = re.compile(r"\b(?:no\s+(?:casualties|victims|deaths|fatalities|one\s+(?:was|has\s+been)\s+(?:killed|hurt|injured))|"
@@ -197,7 +200,7 @@ def _is_event_sentence(text: str) -> bool:
         return False
     if _SUPPLY.search(text) and not strong:
         return False
-    if _OUTSIDE_WAR.search(text) and not _UA_OR_RU.search(text):
+    if _OUTSIDE_WAR.search(text) and not _UA_WORDS.search(text):
         return False
     return True
 
@@ -281,7 +284,7 @@ def casualties(text: str) -> dict[str, dict[str, Any]]:
         return out
     for q in find_quantities(text):
         after = text[q.end:q.end + 80]
-        before = text[max(0, q.start - 60):q.start]
+        before = text[max(0, q.start - 160):q.start]
         if "killed" not in out and (_KILLED_AFTER.match(after) or _KILLED_BEFORE.search(before)):
             out["killed"] = q.quantity
         elif "injured" not in out and (_INJURED_AFTER.match(after) or _INJURED_BEFORE.search(before)):
@@ -311,6 +314,10 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
     # count: "three missile strikes", "four drone attacks"
     for q in qs:
         after = text[q.end:q.end + 50]
+        mixed = _MIXED_ATTACKS.match(after)
+        if mixed:  # "50 missile and artillery attacks": a count of several weapons, not of this one
+            used.add(q.start)
+            continue
         m = _COUNT_AFTER.match(after)
         if m and re.search({"drone": r"drone|uav|kamikaze", "missile": r"missile|rocket"}[kind], m.group(0), _F):
             out.setdefault("count", q.quantity)
