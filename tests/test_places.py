@@ -67,3 +67,8 @@ def test_capital_standing_for_its_government_is_not_a_place():
     assert locate("A counter-attack by Kyiv in the south is underway.")["place"] is None
     assert locate("Kyiv said the strikes hit Odesa.")["admin1"] == "Odesa Oblast"
     assert locate("Missiles hit Kyiv overnight.")["admin1"] == "Kyiv City"
+
+
+def test_a_city_beats_a_namesake_village_in_the_named_oblast():
+    (m,) = [m for m in find_places("Missiles hit Rivne; the Donetsk region was shelled.") if m.alias == "Rivne"]
+    assert m.place.admin1 == "Rivne Oblast"

@@ -142,9 +142,10 @@ def _raw_matches(text: str) -> list[tuple[int, int, str]]:
 
 def _choose(cands: list[Place], named_admin1: set[str]) -> Place:
     # context (an oblast named in the text) outweighs one or two steps of source rank, so a
-    # postal-list village in the named oblast beats a far-away town, but not a big city
+    # postal-list village in the named oblast beats a far-away small town, but not a city
     def key(p: Place) -> tuple[Any, ...]:
         cost = _SOURCE_RANK.get(p.source, 9) + (0 if p.admin1 in named_admin1 else 2.5)
+        cost -= 1.0 if p.population >= 100_000 else 0.5 if p.population >= 20_000 else 0.0
         return (cost, -p.population)
 
     return min(cands, key=key)
