@@ -557,19 +557,36 @@ class StoreWriter:
         cols = ["id", "canonical_url", "text_sha256", "version", "cluster_id"]
         try:
             tables = [self.store.dataset(self.manifest.parts).to_table(columns=cols)]
-        except FileNotFoundError as e:
-            raise StoreError(f"{self.store.articles_dir}: a part file listed in the manifest is missing "
-                             f"({e}); restore it, or remove the articles folder and ingest again") from e
         except (OSError, pa.ArrowException):
-            tables = []
+            tables, bad = [], []
             for p in self.manifest.parts:  # find the bad file(s); index the rest
                 try:
                     tables.append(self.store.dataset([p]).to_table(columns=cols))
                 except (OSError, pa.ArrowException) as e:
-                    log.warning("%s: unreadable part file (%s); its articles will be ingested again "
-                                "as new: restore the file if you can", self.store.articles_dir / p.path,
+                    bad.append(p)
+                    log.warning("%s: %s (%s); moved out of the store so that its articles are ingested "
+                                "again on this and later runs", self.store.articles_dir / p.path,
+                                "part file missing" if isinstance(e, FileNotFoundError) else "unreadable part file",
                                 str(e).splitlines()[0])
+            self._quarantine(bad)
         self._stored = _StoredIndex(tables)
+
+    def _quarantine(self, bad: list[PartInfo]) -> None:
+        """Drop damaged or missing part files from the manifest (atomically); damaged files are
+        kept under ``articles/_damaged/`` (ignored by readers) for inspection."""
+        if not bad:
+            return
+        qdir = self.store.articles_dir / "_damaged"
+        for p in bad:
+            src = self.store.articles_dir / p.path
+            if src.exists():
+                qdir.mkdir(exist_ok=True)
+                os.replace(src, qdir / p.path.replace("/", "__"))
+        gone = {p.path for p in bad}
+        m = Manifest(parts=[p for p in self.manifest.parts if p.path not in gone],
+                     superseded=self.manifest.superseded, next_batch=self.manifest.next_batch)
+        atomic_write_bytes(self.store.manifest_path, json.dumps(m.to_json(), indent=0).encode())
+        self.manifest = m
 
     def _index(self, aid: str, canon: str | None, th: str, version: int, cluster: str) -> None:
         """Remember an article added in this session (the stored ones are in ``_stored``)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from opslens.articles import load_articles
-from opslens.errors import InputError
+from opslens.errors import InputError, StoreError
 from opslens.ingest import ingest_records, read_ingest_log
 from opslens.store import ArticleStore
 
@@ -234,7 +234,29 @@ def test_writer_reports_an_unreadable_part_and_keeps_going(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="opslens.store"):
         stats = ingest_records([story(2), story(3)], data_dir=tmp_path, progress=False)
     assert (stats.added, stats.duplicate) == (1, 1)
-    assert bad.name in caplog.text
+    assert bad.name in caplog.text and "unreadable part file" in caplog.text
+    # the damaged file is set aside, so readers stop tripping on it and a rerun restores its article
+    assert not bad.exists() and len(list((tmp_path / "articles" / "_damaged").iterdir())) == 1
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert len(load_articles(data_dir=tmp_path)) == 2
+    assert caplog.text == ""
+    again = ingest_records([dict(story(1), published="2024-01-10")], data_dir=tmp_path, progress=False)
+    assert again.added == 1 and len(load_articles(data_dir=tmp_path)) == 3
+
+
+def test_a_missing_part_file_is_repaired_by_ingesting_again(tmp_path, caplog):
+    import logging
+
+    recs = [dict(story(1), published="2024-01-10"), dict(story(2), published="2024-02-10")]
+    ingest_records(recs, data_dir=tmp_path, progress=False)
+    next((tmp_path / "articles" / "month=2024-01").glob("*.parquet")).unlink()
+    with pytest.raises(StoreError, match="run the ingest again"):
+        load_articles(data_dir=tmp_path)
+    with caplog.at_level(logging.WARNING, logger="opslens.store"):
+        stats = ingest_records(recs, data_dir=tmp_path, progress=False)
+    assert (stats.added, stats.duplicate) == (1, 1) and "part file missing" in caplog.text
+    assert len(load_articles(data_dir=tmp_path)) == 2
 
 
 def test_two_ingests_at_once_take_turns_and_lose_nothing(tmp_path):
