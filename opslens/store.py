@@ -6,6 +6,7 @@ Layout below ``settings.articles_dir`` (``<data_dir>/articles``)::
     month=unknown/part-...parquet                  articles without a publication date
     month=2024-01/.tmp-....parquet                 being written (ignored: dot prefix)
     _manifest.json                                 the committed file set (ignored: underscore)
+    _damaged/                                      unreadable parts set aside by a writer (ignored)
 
 The directory is readable as is by pyarrow, DuckDB (``read_parquet('articles/*/*.parquet',
 hive_partitioning=true)``, checked with DuckDB 2.0), Dask or Spark: no custom format, only
