@@ -268,7 +268,8 @@ def _trim(text: str, s: int, e: int) -> Sentence:
 _FUTURE = re.compile(r"\b(?:will|would|to be|is to|are to|shall|in the coming|next (?:week|month|year)|by the end of|"
                      r"at the end of|later this|expected to|set to|due to)\b", re.IGNORECASE)
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
-_TO_FOR = re.compile(r"\b(?:to|for|into|towards?|toward|with|via|through|by|of|in|at|on|against|and\s+to|among)\s+(?:the\s+)?$",
+_TO_FOR = re.compile(r"\b(?:to|for|into|towards?|toward|with|via|through|by|of|in|at|on|against|and\s+to|among|including|"
+                     r"such\s+as|like|from)\s+(?:the\s+)?$",
                      re.IGNORECASE)
 _RECIPIENT_BEFORE = re.compile(r"\b(?:to|for|supply|supplies|supplying|provide|provides|providing|give|gives|send|sends|"
                                r"sell|sells|arm|arming|help|helping|support|supporting)\s+(?:the\s+)?$", re.IGNORECASE)
@@ -374,6 +375,7 @@ class _Analysis:
     is_procurement: bool = False
     is_excluded: bool = False
     is_negated: bool = False
+    is_request: bool = False
     give_at: int | None = None
     _parties: tuple[list[str], str | None] | None = None
     seller: str | None = None
@@ -457,6 +459,8 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     if "sanction" in low and "package" in low:
         neg_hits.append((0, 0))  # a sanctions package is not an aid package
     a.is_negated = bool(neg_hits)
+    a.is_request = any(re.match(r"(?:ask|request|propos|call|urg|seek|appeal|plead|demand)", t[n0:n1], re.I)
+                       for n0, n1 in neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
     gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
@@ -655,7 +659,8 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
     except ValueError:
         return None
     for a in analyses[last_i + 1:last_i + 4]:
-        if a.money and id(a) not in taken and _VALUE_WORDS.search(a.sent.text) and not a.cues.negative \
+        first_neg = min([n[0] for n in a.cues.negative] or [len(a.sent.text)])
+        if a.money and id(a) not in taken and _VALUE_WORDS.search(a.sent.text) and a.money[0].end <= first_neg \
                 and not a.cues.total:
             return _money_of(a.money[0], d)
     return None
@@ -915,7 +920,7 @@ def _body_retracts(title: _Analysis, analyses: list[_Analysis]) -> bool:
     """The headline's figure is, in the body, only asked for / proposed ("Biden initiates $11.7bn" ->
     "will ask Congress to allocate $11.7bn")."""
     amounts = {m.money["amount"] for m in title.money}
-    return any(a.is_negated and amounts & {m.money["amount"] for m in a.money} for a in analyses)
+    return any(a.is_request and amounts & {m.money["amount"] for m in a.money} for a in analyses)
 
 
 def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_Draft]:
