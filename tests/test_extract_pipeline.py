@@ -174,3 +174,11 @@ def test_run_on_text_is_cut_into_bounded_sentences():
     sents = split_sentences(text)
     assert len(sents) > 1 and max(len(s.text) for s in sents) <= 1200
     assert all(text[s.start:s.end] == s.text for s in sents)
+
+
+def test_document_with_missing_values_from_a_dataframe():
+    doc = build_document({"id": "n", "text": DRONES, "published_raw": pd.NA, "published": pd.NaT, "title": pd.NA})
+    assert doc.published is None and doc.title is None and doc.sentences
+    doc = build_document({"id": "m", "text": DRONES, "published_raw": pd.NA,
+                          "published": pd.Timestamp("2024-02-19T06:00:00Z")})
+    assert doc.published.date().isoformat() == "2024-02-19"
