@@ -132,22 +132,21 @@ def test_empty_week_gives_a_report_that_says_so(store, tmp_path):
 
 
 @pytest.mark.slow
-def test_failing_cell_exits_1_and_keeps_the_traceback(tmp_path):
-    d = build_store(tmp_path / "store")
-    # break every committed Parquet file: the parameters still validate (the manifest is fine),
-    # the first cell that reads articles fails
-    parts = list((d / "articles").rglob("*.parquet"))
-    assert parts
-    for p in parts:
-        p.write_bytes(b"this is not parquet")
+def test_failing_cell_exits_1_and_keeps_the_traceback(store, tmp_path):
     out = tmp_path / "out"
-    r = opslens_cli("report", "--week", "2022-W46", "--data", str(d), "--out", str(out))
+    out.mkdir()
+    # a file where the figures folder should be: the parameters and the data load are fine,
+    # the first cell that saves a chart fails
+    (out / "figures").write_text("not a folder")
+    r = opslens_cli("report", "--week", "2022-W46", "--data", str(store), "--out", str(out))
     assert r.returncode == 1
-    assert re.search(r"weekly_report.ipynb: cell \d+ \(section 'Summary'\) raised \w+", r.stderr), r.stderr
+    assert re.search(r"weekly_report.ipynb: cell \d+ \(section 'Drone attacks'\) raised FileExistsError", r.stderr), r.stderr
     assert str(out / "weekly_report.ipynb") in r.stderr
     nb = json.loads((out / "weekly_report.ipynb").read_text())
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
-    assert len(errors) == 1 and errors[0]["traceback"]
+    assert len(errors) == 1 and errors[0]["ename"] == "FileExistsError" and errors[0]["traceback"]
+    # the cells before the failure kept their outputs (the summary sentence)
+    assert any("2022-W46 (14 Nov" in json.dumps(c.get("outputs", [])) for c in nb["cells"])
     assert (out / "weekly_report.html").is_file()  # partial HTML kept for reading the traceback
 
 
