@@ -31,6 +31,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+class _CommandParser(_Parser):
+    """Sub-command parser taking options anywhere among the inputs
+    (``opslens ingest a.html --data D b.html``), via ``parse_known_intermixed_args``.
+
+    The sub-parsers action calls ``parse_known_args``; that is routed to the intermixed variant,
+    which itself calls ``parse_known_args`` (then the plain one runs, hence the guard).
+    """
+
+    _intermixed = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixed:
+            return super().parse_known_args(args, namespace)
+        self._intermixed = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixed = False
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -38,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"opslens {__version__}")
     p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     for name, module in COMMANDS.items():
         mod = importlib.import_module(f".commands.{module}", __package__)
         mod.add_parser(sub)

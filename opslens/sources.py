@@ -554,6 +554,17 @@ def parse_mapping(spec: str | Mapping[str, str] | Iterable[str] | None) -> dict[
     """Column mapping ``{export column: record field}`` from ``"headline=title,body=text"``,
     a list of ``COLUMN=FIELD`` strings, or a dict. Raises :class:`InputError` on a bad item.
 
+    The mapping rule, row by row (a JSON Lines file may mix lines that have the column and lines
+    that do not):
+
+    * a row's own field (a column named like a record field, e.g. ``text``) always wins: a
+      mapping never overwrites it, and the mapped column then goes to ``extra`` under its own name;
+    * a mapping ``COLUMN=FIELD`` applies only to rows that have ``COLUMN``; a row without it is
+      read as if there were no mapping;
+    * blank values (missing, ``null``, empty or whitespace-only text) count as absent: a blank own
+      ``text`` is filled by a mapped ``body``; when several columns map to one field, the first
+      non-blank one in the row wins and the rest go to ``extra``.
+
     >>> parse_mapping("headline=title, body=text")
     {'headline': 'title', 'body': 'text'}
     """
@@ -581,22 +592,40 @@ def parse_mapping(spec: str | Mapping[str, str] | Iterable[str] | None) -> dict[
     return out
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _export_record(row: Mapping[str, Any], mapping: Mapping[str, str], where: str) -> dict:
+    """One export row -> article record, by the mapping rule (see :func:`parse_mapping`)."""
     rec = empty_record()
     mapped: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    targets = set(mapping.values())
+    own = {col for col in row if col in RECORD_FIELDS and col not in ("origin", "extra", "canonical_url",
+                                                                       "raw_sha256")}
+    blank: dict[str, Any] = {}  # field -> a blank value seen for it (used only if nothing better)
+    # 1. the row's own fields (columns named like a record field and not mapped elsewhere) win
+    for col in own:
+        if col not in mapping:
+            (blank if _blank(row[col]) else mapped)[col] = row[col]
+    # 2. mapped columns fill only fields the row does not have, first non-blank one in row order;
+    #    the others stay in extra under their own names
     for col, value in row.items():
         if col is None:  # csv surplus cells
             extra["_surplus"] = value
             continue
+        if col in own and col not in mapping:
+            continue
         fld = mapping.get(col)
-        if fld is None and col in RECORD_FIELDS and col not in targets and col not in ("origin", "extra"):
-            fld = col
-        if fld is None:
-            extra[col] = value
+        if fld is not None and fld not in mapped:
+            if _blank(value):
+                blank.setdefault(fld, value)
+            else:
+                mapped[fld] = value
         else:
-            mapped[fld] = value
+            extra[col] = value
+    for fld, value in blank.items():
+        mapped.setdefault(fld, value)
     if isinstance(mapped.get("extra"), dict):
         extra = {**mapped.pop("extra"), **extra}
     text = mapped.get("text")
@@ -733,7 +762,8 @@ def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=Non
     feed state; ``fetcher`` is an :class:`opslens.fetch.Fetcher` (one is made when a URL needs
     it); ``mapping`` maps export columns to record fields (``{"headline": "title"}`` or
     ``"headline=title,body=text"``; unmapped columns named like a record field map to it, others
-    go to ``extra``); ``extractor`` names the body extractor (:data:`opslens.parse.BODY_EXTRACTORS`).
+    go to ``extra``; a mapping never overwrites a field the row already has, see
+    :func:`parse_mapping`); ``extractor`` names the body extractor (:data:`opslens.parse.BODY_EXTRACTORS`).
 
     ``on_error(InputError)`` is called for each bad item (default: log a warning) and the run goes
     on. A whole input that cannot be used raises :class:`InputError` naming it; records yielded

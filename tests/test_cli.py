@@ -170,3 +170,39 @@ def test_many_errors_are_capped_on_screen_and_all_logged(tmp_path, capsys):
     assert len(err) == 21 and "and 10 more error(s)" in err[-1] and "ingest_log.jsonl" in err[-1]
     logged = [json.loads(x) for x in (store / "ingest_log.jsonl").read_text().splitlines()]
     assert sum(r["status"] == "error" for r in logged) == 30
+
+
+def test_options_between_inputs_are_accepted(tmp_path, capsys):
+    pages = write_pages(tmp_path / "pages")
+    store = tmp_path / "store"
+    rc = main(["-q", "ingest", str(pages[0]), "--data", str(store), str(pages[1]), "--batch", "5", str(pages[2])])
+    assert rc == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("ingest: 3 added, 0 duplicate")
+
+
+def test_help_still_works_on_the_top_level_and_every_subcommand(capsys):
+    from opslens.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0 and "COMMAND" in capsys.readouterr().out
+    for cmd in COMMANDS:
+        with pytest.raises(SystemExit) as e:
+            main([cmd, "--help"])
+        assert e.value.code == 0, cmd
+        assert f"usage: opslens {cmd}" in capsys.readouterr().out
+
+
+def test_export_mapping_with_lines_that_already_have_the_field(tmp_path, capsys):
+    exp = tmp_path / "mixed.jsonl"
+    exp.write_text("\n".join(json.dumps(o) for o in [
+        {"url": "https://m.example.org/1", "text": "Own text: power was restored to the northern district."},
+        {"url": "https://m.example.org/2", "body": "Body only: the bridge over the river reopened to traffic."},
+    ]) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert main(["-q", "ingest", str(exp), "--map", "body=text", "--data", str(store)]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("ingest: 2 added, 0 duplicate, 0 new versions, 0 errors")
+    from opslens import load_articles
+
+    df = load_articles(data_dir=store).sort_values("url")
+    assert df["text"].str[:9].tolist() == ["Own text:", "Body only"]

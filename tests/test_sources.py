@@ -313,3 +313,48 @@ def test_bad_mapping_is_a_clear_error():
         parse_mapping("text=body")
     with pytest.raises(InputError, match="expected COLUMN=FIELD"):
         parse_mapping("headline")
+
+
+@pytest.mark.parametrize("name, content", [
+    ("notes.warc", b"this is not a web archive\nit is a text file someone renamed\n"),
+    ("notes.warc.gz", gzip.compress(b"this is not a web archive\n")),
+    ("empty.warc", b""),
+    ("blank.warc", b"\n\n  \n"),
+])
+def test_non_warc_content_named_warc_is_rejected_naming_the_file(tmp_path, tmp_settings, name, content):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(InputError) as e:
+        collect([str(bad)], tmp_settings)
+    msg = str(e.value)
+    assert msg.startswith(f"{bad}: ") and ("not a WARC file" in msg or "empty file" in msg)
+    assert "pass a .warc or .warc.gz file" in msg
+
+
+# --- column mapping: renames only columns a row has, never over a field the row already has ----
+
+def test_mapping_applies_only_to_rows_having_the_column_and_never_clobbers(tmp_path, tmp_settings):
+    exp = tmp_path / "mixed.jsonl"
+    exp.write_text("\n".join(json.dumps(o) for o in [
+        {"id": "m1", "text": "Own text field about repairs to the grid.", "body": "Alternative body."},
+        {"id": "m2", "body": "Only a body column: repairs to the bridge continued."},
+        {"id": "m3", "text": "Own text, and no body column at all."},
+        {"id": "m4", "text": "", "body": "Empty own text, so the mapped body fills it."},
+    ]) + "\n")
+    recs, errors = collect([str(exp)], tmp_settings, mapping="body=text")
+    assert errors == []
+    by_id = {r["id"]: r for r in recs}
+    assert by_id["m1"]["text"] == "Own text field about repairs to the grid."
+    assert by_id["m1"]["extra"] == {"body": "Alternative body."}
+    assert by_id["m2"]["text"] == "Only a body column: repairs to the bridge continued." and by_id["m2"]["extra"] == {}
+    assert by_id["m3"]["text"] == "Own text, and no body column at all." and by_id["m3"]["extra"] == {}
+    assert by_id["m4"]["text"] == "Empty own text, so the mapped body fills it."
+
+
+def test_csv_mapping_keeps_an_existing_target_column(tmp_path, tmp_settings):
+    exp = tmp_path / "both.csv"
+    exp.write_text("title,headline,text\nOwn title,Mapped headline,Some body text.\n,Only headline,Body two.\n")
+    recs, errors = collect([str(exp)], tmp_settings, mapping="headline=title")
+    assert errors == []
+    assert [r["title"] for r in recs] == ["Own title", "Only headline"]
+    assert recs[0]["extra"] == {"headline": "Mapped headline"}

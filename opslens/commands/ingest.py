@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                     "Inputs: http(s) URLs, a .txt file of URLs, RSS/Atom feeds (URL or file), saved "
                     ".html files or folders, .warc/.warc.gz files, .jsonl/.csv exports. Re-running "
                     "is safe: articles already stored are skipped, changed pages become new versions.",
-        epilog="Options go after the inputs. Prints one summary line; exit 0 if any input "
+        epilog="Options may come before, between or after the inputs. Prints one summary line; exit 0 if any input "
                "succeeded (or there was nothing new), 1 if every input failed, 2 on bad usage. "
                "Details per item: <data>/ingest_log.jsonl.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="URL, feed, file or folder")
