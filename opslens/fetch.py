@@ -4,6 +4,7 @@
 
 * a clear User-Agent (``OpsLens/<version> (+research; ...)``) and robots.txt honoured
   (``urllib.robotparser``, cached per host; an unreachable robots.txt allows, with a warning);
+  redirects are followed hop by hop and each hop is checked against its own host's robots.txt;
 * a politeness delay per host (``delay`` seconds between requests, or the robots.txt
   ``Crawl-delay`` when larger, capped at ``max_retry_after``);
 * connect/read timeouts; retries with exponential backoff on 429/5xx, timeouts, dropped
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from .errors import FetchError
@@ -371,7 +372,7 @@ class Fetcher:
             self._wait_for_host(host, delay)
             retry_after = None
             try:
-                resp = self.session.get(url, timeout=self.timeout, allow_redirects=True, stream=True)
+                resp = self._get_following_redirects(url)
             except requests.TooManyRedirects as e:
                 raise FetchError(url, f"redirect loop (more than {self.session.max_redirects} redirects)",
                                  "the site keeps redirecting; open it in a browser or save the page and ingest the HTML file") from e
@@ -410,6 +411,38 @@ class Fetcher:
                     time.sleep(wait)
         raise FetchError(url, f"{last_problem} after {attempts} attempt{'s' if attempts > 1 else ''}",
                          "the server may be down or rate-limiting; try again later or raise --retries")
+
+    def _get_following_redirects(self, url: str):
+        """GET ``url`` (streamed), following redirects one hop at a time: robots.txt of every
+        hop's host is checked before the hop is requested (a redirect to another host, or to a
+        disallowed path, is refused with :class:`FetchError`), and each new host gets its
+        politeness delay. Raises ``requests.TooManyRedirects`` on loops / too many hops."""
+        import requests
+
+        cur, visited = url, {url}
+        for _ in range(self.session.max_redirects + 1):
+            resp = self.session.get(cur, timeout=self.timeout, allow_redirects=False, stream=True)
+            target = self.session.get_redirect_target(resp) if resp.is_redirect else None
+            if not target:
+                return resp
+            resp.close()
+            nxt = urljoin(resp.url, target)
+            if urlsplit(nxt).scheme not in ("http", "https"):
+                raise FetchError(url, f"redirected to a non-http(s) URL ({nxt[:100]})", "check the URL")
+            if nxt in visited:
+                break
+            visited.add(nxt)
+            log.debug("%s: redirected to %s", cur, nxt)
+            if self.respect_robots:
+                try:
+                    self._check_robots(nxt)
+                except FetchError as e:
+                    raise FetchError(url, f"redirected to {nxt}, which is {e.problem}", e.hint) from None
+            host = urlsplit(nxt).netloc.lower()
+            if host != urlsplit(cur).netloc.lower():
+                self._wait_for_host(host, max(self.delay, min(self._crawl_delay(nxt), self.max_retry_after)))
+            cur = nxt
+        raise requests.TooManyRedirects(f"more than {self.session.max_redirects} redirects from {url}")
 
     def _read_body(self, resp) -> bytes:
         chunks, size = [], 0

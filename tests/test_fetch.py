@@ -222,3 +222,28 @@ def test_raw_cache_is_content_addressed(tmp_path):
 def test_not_an_http_url(fetcher):
     with pytest.raises(FetchError, match="not an http"):
         fetcher.fetch("ftp://example.com/x")
+
+
+def test_redirect_to_another_host_checks_that_hosts_robots(tmp_settings, make_http_server, html_fixtures):
+    from httpserver import Response
+
+    first = make_http_server(html_fixtures, robots="User-agent: *\nAllow: /\n")
+    other = make_http_server(html_fixtures)  # disallows /private/
+    first.route("/moved/a", Response(302, headers={"Location": other.url("private/date_meta.html"),
+                                                   "Content-Type": "text/plain"}))
+    first.route("/moved/b", Response(301, headers={"Location": other.url("date_meta.html"),
+                                                   "Content-Type": "text/plain"}))
+    with Fetcher(tmp_settings, **FAST) as f:
+        with pytest.raises(FetchError, match=r"moved/a: .*disallowed by robots.txt"):
+            f.fetch(first.url("moved/a"))
+        assert other.hits_for("robots.txt") == 1
+        assert other.hits_for("private/date_meta.html") == 0, "the disallowed page must not be requested"
+        res = f.fetch(first.url("moved/b"))  # allowed on the other host: followed
+        assert res.final_url == other.url("date_meta.html") and res.status == 200
+    assert other.hits_for("robots.txt") == 1  # cached per host
+
+
+def test_redirect_within_a_host_to_a_disallowed_path_is_refused(fetcher, http_server):
+    with pytest.raises(FetchError, match="disallowed by robots.txt"):
+        fetcher.fetch(http_server.url("redirect/private/date_meta.html"))
+    assert http_server.hits_for("private/date_meta.html") == 0
