@@ -165,3 +165,89 @@ def test_shells_as_goods_versus_shelling():
     (ev,) = aid("North Korea shipped artillery shells to Russia, U.S. officials said.")
     assert (ev["donor"], ev["recipient"]) == ("North Korea", "Russia")
     assert aid("Russian troops shell a humanitarian convoy delivering aid to Mariupol.") == []
+
+
+# --- the value a package description states it reports (tracker-style accounting) -------------
+
+def aid_id(text, article_id):
+    doc = build_document({"id": article_id, "title": None, "text": text, "published": "2022-06-01"})
+    return AidExtractor().extract(doc)
+
+
+def value_of(text, article_id="t1"):
+    evs = aid_id(text, article_id)
+    assert evs, text
+    return evs[0]["value"]
+
+
+def test_the_last_statement_of_the_reported_value_wins():
+    text = ("Norway pledged 90 million NOK for humanitarian relief in Ukraine. Since only 60 million NOK go to Ukraine, "
+            "we first reported that amount. Later reports show that 12 million NOK went to Moldova. Therefore, the "
+            "humanitarian aid from Norway to Ukraine is 48 million NOK.")
+    assert value_of(text) == {"amount": 48_000_000, "currency": "NOK"}
+
+
+def test_thus_bringing_a_total_is_not_a_statement_but_thus_equals_is():
+    text = ("Finland sent 4 fire trucks, thus bringing the total value of its rescue equipment to EUR 9 million. "
+            "We subtract earlier shipments. Thus, the value equals EUR 1.5 million.")
+    assert value_of(text) == {"amount": 1_500_000, "currency": "EUR"}
+
+
+def test_we_count_after_arithmetic_in_one_sentence():
+    text = ("Austria announced EUR 30 million in humanitarian aid. Hence, we subtract the EUR 4 million for Moldova, "
+            "add the EUR 2 million for local NGOs and count EUR 28 million as aid to Ukraine.")
+    assert value_of(text) == {"amount": 28_000_000, "currency": "EUR"}
+
+
+def test_a_figure_tagged_with_another_entry_code_is_not_this_entry_value():
+    text = ("Greece announced further humanitarian aid worth EUR 3 million. The earlier loan of EUR 50 million is "
+            "reported separately (GRF2). We do not count the EUR 8 million in total (GRH1 - GRH4) here.")
+    assert value_of(text, "kiel-GRH5") == {"amount": 3_000_000, "currency": "EUR"}
+
+
+def test_a_figure_tagged_with_this_entry_code_is_its_value():
+    text = ("Iceland announced 500 million ISK for Ukraine, divided into 320 million ISK in humanitarian "
+            "contributions (ISH9) and 180 million ISK for the World Bank fund (ISF4).")
+    assert value_of(text, "kiel-ISH9") == {"amount": 320_000_000, "currency": "ISK"}
+    assert value_of(text, "kiel-ISF4") == {"amount": 180_000_000, "currency": "ISK"}
+
+
+def test_equal_tranches_are_not_a_statement_of_value():
+    text = ("The Commission adopted a loan amounting to 2 billion EUR for Ukraine (to be paid out in two equal "
+            "tranches of 1 billion EUR).")
+    assert value_of(text) == {"amount": 2_000_000_000, "currency": "EUR"}
+
+
+def test_an_increased_fund_reports_its_new_size():
+    text = ("Italy will give Ukraine a fund worth 50 million EUR for equipment. Later, the ministry increased "
+            "the special fund to 80 million EUR.")
+    assert value_of(text) == {"amount": 80_000_000, "currency": "EUR"}
+
+
+def test_only_the_share_for_ukraine():
+    text = ("The EU pledged additional 2 billion EUR in support. Only 700 million EUR of the 2 billion EUR are "
+            "devoted to Ukraine.")
+    assert value_of(text) == {"amount": 700_000_000, "currency": "EUR"}
+
+
+def test_euro_equivalent_in_brackets_is_reported():
+    text = "Sweden gives SEK 500 million (EUR 46 million) in further military aid to Ukraine."
+    assert value_of(text) == {"amount": 46_000_000, "currency": "EUR"}
+
+
+def test_new_money_before_a_doubled_total():
+    text = ("The prime minister announced to double the humanitarian aid to Ukraine to 200 million USD. The additional "
+            "100 million USD in grants are provided through UN agencies.")
+    assert value_of(text) == {"amount": 100_000_000, "currency": "USD"}
+
+
+def test_we_do_not_count_is_not_a_statement():
+    text = ("Portugal provided 5 million EUR in humanitarian aid to Ukraine. We do not count the 2 million EUR "
+            "given to refugees in Poland.")
+    assert value_of(text) == {"amount": 5_000_000, "currency": "EUR"}
+
+
+def test_a_package_description_states_its_sum_anywhere():
+    text = ("Repair of two bridges and a water plant in Chernihiv. All the aid amounts to 6 million EUR, and since we "
+            "cannot separate the parts, we include the whole sum.")
+    assert value_of(text) == {"amount": 6_000_000, "currency": "EUR"}

@@ -581,12 +581,6 @@ def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any
     return best[0] if best[1] > 0 else "humanitarian"
 
 
-#: the text's own statement of the value it reports ("Hence, we report the donation value as
-#: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
-_ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|"
-                            r"consider\s+here)\b|\b(?:thus|therefore|hence)\b|\bequals?\b|\bequal\s+to\b|"
-                            r"\bleaves\b|\badding up to\b", re.IGNORECASE)
-_ACCOUNT_BEFORE = re.compile(r"\bwhich\s+(?:is\s+the\s+amount\s+)?we\s+(?:report|attribute|count)\b", re.IGNORECASE)
 #: "an additional $50 million": the new money; "in addition to the $120 million", "bringing the total
 #: to $1 billion": background or totals
 _FRESH_BEFORE = re.compile(r"\b(?:additional|further|new|another|extra|fresh)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
@@ -596,43 +590,153 @@ _BACKGROUND_BEFORE = re.compile(r"(?:\bin addition to|\bon top of|\bprevious(?:l
 _VALUE_WORDS = re.compile(r"\b(?:value|valued|worth|amounts?|amounting|cost|costs|totals?|totalling)\b", re.IGNORECASE)
 
 
+#: the text's own statement of the value it reports ("Hence, we report the donation value as
+#: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
+#: (a cheap sentence test; :func:`_statements` finds the figures the statements are about)
+_ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|apply|"
+                            r"consider\s+here)\b|\b(?:thus|therefore|hence)\b|\bequals\b|\bequal\s+to\b|"
+                            r"\bleaves\b|\badding up to\b|\bmaking it\b", re.IGNORECASE)
+_ACCOUNT_BEFORE = re.compile(r"\bwhich\s+(?:is\s+the\s+amount\s+)?we\s+(?:report|attribute|count)\b|"
+                             r"\b(?:which|that)\s+(?:is|was|are|were)\s+(?:\w+\s+)?reported\s+(?:here|in\s+this)\b", re.IGNORECASE)
+#: statements that end right before the figure they state:
+#: "we report / attribute / count / estimate / calculate / apply a value of X" (also "..., and count X"),
+#: "Thus/Hence/Therefore, <subject> is / equals / amounts to X", "only X (of Y) go to Ukraine",
+#: "increased the fund to X", "making it X"
+_STATE_VERB = re.compile(
+    r"(?:\bwe\b|\band\b)(?P<mid>[^.;:]{0,40}?)\b(?:report|attribute|count|calculate|estimate|quantify|apply|record|"
+    r"consider|take|use|add|arrive\s+at|account\s+for|accounts\s+for|accounted\s+for)(?:s|d|ed|ing)?\b"
+    r"(?:\s+(?:[\w'-]+|\([^)]*\))){0,7}?\s+$", re.IGNORECASE)
+_STATE_COPULA = re.compile(
+    r"\b(?:thus|therefore|hence|consequently|so)\b,?(?P<mid>[^.;]{0,100}?)\b(?:is|are|was|were|equals|equal\s+to|equals\s+to|"
+    r"amounts?\s+to|amounting\s+to|comes?\s+to|stands?\s+at|totals|adding\s+up\s+to|(?:a\s+)?value\s+(?:of|as|at)|be)\s+"
+    r"(?:about\s+|around\s+|approximately\s+)?$", re.IGNORECASE)
+#: "(which) equals X", "is equal to X", "adding up to X", "which gives this package a value of X"
+_STATE_EQUALS = re.compile(r"(?:\bequals?(?:\s+to)?|\b(?:is|are|be|was|were)\s+equal\s+to|\badding\s+up\s+to|"
+                           r"\bwhich\s+gives\s+(?:[\w-]+\s+){0,3}a\s+value\s+of)\s+$", re.IGNORECASE)
+_STATE_ONLY = re.compile(r"\bonly\s+(?:about\s+|around\s+)?$", re.IGNORECASE)
+_STATE_UPDATE = re.compile(
+    r"(?:\b(?:increas|rais|extend|expand|top)\w*\s+(?:up\s+)?(?:the|this|its|that|their)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:fund|package|contribution|amount|pledge|budget|aid|assistance|support|donation)\s+to|\bmaking\s+it)\s+$", re.IGNORECASE)
+#: "X, which is reported in this entry", "X, which we report"
+_STATE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:" + _ACCOUNT_BEFORE.pattern + r")", re.IGNORECASE)
+_NEGATED_MID = re.compile(r"\bnot\b|n't\b|\bnever\b|\bpreviously\b|\bcannot\b|\bno longer\b", re.IGNORECASE)
+_TOTAL_OF = re.compile(r"\b(?:a|the)\s+total\s+(?:\w+\s+)?of\s+$|\btotal\s+$", re.IGNORECASE)
+#: tracker entry codes ("ITF1", "see UKF5", "EEM1-5"): a figure tagged with another entry's code
+#: belongs to that entry, a figure tagged with this text's own code is the one it reports
+_ENTRY_CODE = re.compile(r"\b[A-Z]{2}[A-Z]\d{1,3}\b")
+_OWN_CODE = re.compile(r"(?:^|[^A-Za-z0-9])([A-Z]{2}[A-Z]\d{1,3})$")
+#: a figure followed by its equivalent in euros in brackets: "DKK 300 million (EUR 42.8 million)"
+_EQUIV_GAP = re.compile(r"\s*\(\s*(?:approx(?:\.|imately)?|about|around|roughly|ca\.|circa|equivalent\s+to|~|=)?\s*$", re.IGNORECASE)
+
+
 def _money_of(m: Any, d: _Draft) -> dict[str, Any]:
     return local_dollar(m.money, d.donor) if m.bare_dollar else m.money
 
 
-def _accounting_value(a: _Analysis, d: _Draft) -> dict[str, Any] | None:
-    t = a.sent.text
-    best = None
-    for km in _ACCOUNT_AFTER.finditer(t):
-        if re.search(r"\bnot\b|n't\b", km.group(0)):
+def _sent_money(doc: Document, a: _Analysis) -> list[Any]:
+    """Money of a sentence, also for sentences the cheap prefilter did not analyse."""
+    if a.money or a.cues is not _NO_CUES:
+        return a.money
+    cache = doc.cache.setdefault("aid_sent_money", {})
+    if id(a) not in cache:
+        cache[id(a)] = find_money(a.sent.text) if _MONEY_HINT.search(a.sent.text) else []
+    return cache[id(a)]
+
+
+_MONEY_HINT = re.compile(r"\d")
+
+
+def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
+    """``"own"``/``"other"`` when the ``k``-th figure of sentence ``t`` is tagged with an entry code
+    ("(ITF1)", "for EEM6", "(see TWH1 -TWH8)") before the next figure, else None."""
+    m = money[k]
+    stop = money[k + 1].start if k + 1 < len(money) else len(t)
+    window = t[m.end:min(stop, m.end + 60)]
+    window = re.split(r"[.;,)]", window)[0]
+    codes = _ENTRY_CODE.findall(window)
+    if not codes:
+        return None
+    if own is not None and codes == [own] and not re.search(r"[A-Z]\d{1,3}\s*[-–]\s*[A-Z]*\d", window):
+        return "own"
+    return "other"
+
+
+def _equivalent(t: str, money: list[Any], k: int) -> Any:
+    """The figure's equivalent in euros given right after it in brackets, else the figure."""
+    m = money[k]
+    if k + 1 < len(money):
+        nxt = money[k + 1]
+        if nxt.money.get("currency") == "EUR" and m.money.get("currency") != "EUR" and _EQUIV_GAP.fullmatch(t[m.end:nxt.start]):
+            return nxt
+    return m
+
+
+def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
+    """Indices of the figures of sentence ``t`` that a statement of the reported value is about."""
+    out: list[int] = []
+    for k, m in enumerate(money):
+        if _code_tag(t, money, k, own) == "other":
             continue
-        after = [m for m in a.money if m.start >= km.end()
-                 and not re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40])]
-        if after:
-            best = after[0]  # the last statement in the sentence wins ("subtract X and estimate Y")
-    if best is None:
-        km2 = _ACCOUNT_BEFORE.search(t)
-        if km2:
-            before = [m for m in a.money if m.end <= km2.start()]
-            if before:
-                best = before[-1]
-    return _money_of(best, d) if best is not None else None
+        before = t[max(0, m.start - 140):m.start]
+        if k and money[k - 1].end > m.start - 140:
+            before_local = t[money[k - 1].end:m.start]
+        else:
+            before_local = before
+        if _TOTAL_OF.search(before_local[-30:]) or re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40]):
+            continue
+        hit = False
+        v = _STATE_VERB.search(before_local)
+        if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or re.search(r"\bwe\b", t[:m.start], re.I)):
+            hit = True
+        c = _STATE_COPULA.search(before_local)
+        if c and not _NEGATED_MID.search(c.group(0)) and not re.search(r"\b(?:bring|includ|add)", c.group("mid"), re.I):
+            hit = True
+        if _STATE_ONLY.search(before_local) and re.search(r"\bUkrain", t[m.end:]):
+            hit = True
+        if _STATE_UPDATE.search(before_local) or _STATE_EQUALS.search(before_local):
+            hit = True
+        if _STATE_AFTER.match(t[m.end:m.end + 60]) and not _NEGATED_MID.search(t[m.end:m.end + 60]):
+            hit = True
+        if hit:
+            out.append(k)
+    # "$59.3 million are allocated directly to Ukraine, which is the amount we report here"
+    wb = _ACCOUNT_BEFORE.search(t)
+    if wb:
+        ks = [k for k, m in enumerate(money) if m.end <= wb.start() and _code_tag(t, money, k, own) != "other"]
+        if ks and ks[-1] not in out:
+            out.append(ks[-1])
+            out.sort()
+    return out
 
 
 def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | None:
-    """The package's value: the figure the text states it reports for this package, else the
-    first figure in the package's own sentences, else a "worth/value/cost" figure right after."""
+    """The package's value: a figure tagged with the text's own entry code; else the last figure
+    the text states it reports for this package ("Hence, we report ...", "Thus, the value equals
+    ..."); else the first figure in the package's own sentences (new money before background and
+    totals, figures tagged for other entries last); else a "worth/value/cost" figure right after."""
     analyses: list[_Analysis] = doc.cache.get("aid_analyses") or []
     try:
         lead_i = analyses.index(d.parts[0])
     except ValueError:
         lead_i = len(analyses)
-    own = {id(p) for p in d.parts}
+    own_ids = {id(p) for p in d.parts}
+    m_own = _OWN_CODE.search(doc.article_id or "")
+    own = m_own.group(1) if m_own else None
+    if own is not None:
+        for a in analyses:
+            money = _sent_money(doc, a)
+            for k in range(len(money)):
+                if _code_tag(a.sent.text, money, k, own) == "own":
+                    return _money_of(_equivalent(a.sent.text, money, k), d)
+    stated = None
     for a in analyses[lead_i:]:
-        if a.money and (id(a) in own or id(a) not in taken):
-            v = _accounting_value(a, d)
-            if v is not None:
-                return v
+        money = _sent_money(doc, a)
+        if money and (id(a) in own_ids or id(a) not in taken):
+            ks = _statements(a.sent.text, money, own)
+            if ks:
+                stated = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
+    if stated is not None:
+        return stated
     preferred = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
                            r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
     candidates: list[tuple[int, int, dict[str, Any]]] = []
@@ -643,14 +747,17 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
             nxt = analyses[pos[id(p)] + 1]
             if nxt.money and _VALUE_WORDS.search(nxt.sent.text) and not nxt.is_excluded and not nxt.is_aid:
                 candidates.append((10 * k - 1, k, _money_of(nxt.money[0], d)))
-        for m in p.money:
-            before = p.sent.text[max(0, m.start - 60):m.start]
+        t = p.sent.text
+        for j, m in enumerate(p.money):
+            before = t[max(0, m.start - 60):m.start]
             rank = 10 * k - (1 if preferred.search(before) else 0)
             if _FRESH_BEFORE.search(before):
                 rank -= 2
             if _BACKGROUND_BEFORE.search(before):
-                rank += 5
-            candidates.append((rank, k, _money_of(m, d)))
+                rank += 1000  # background and totals only when nothing else is stated
+            if _code_tag(t, p.money, j, own) == "other":
+                rank += 2000
+            candidates.append((rank, k, _money_of(_equivalent(t, p.money, j), d)))
     if candidates:
         candidates.sort(key=lambda c: (c[0], c[1]))
         return candidates[0][2]
@@ -658,11 +765,16 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
         last_i = analyses.index(d.parts[-1])
     except ValueError:
         return None
-    for a in analyses[last_i + 1:last_i + 4]:
+    scan = analyses[last_i + 1:last_i + 4]
+    if _is_package_text(doc):
+        # a package description: "All the aid amounts to X" anywhere in it
+        scan = [a for a in analyses if a not in d.parts]
+    for a in scan:
+        money = _sent_money(doc, a)
         first_neg = min([n[0] for n in a.cues.negative] or [len(a.sent.text)])
-        if a.money and id(a) not in taken and _VALUE_WORDS.search(a.sent.text) and a.money[0].end <= first_neg \
+        if money and id(a) not in taken and _VALUE_WORDS.search(a.sent.text) and money[0].end <= first_neg \
                 and not a.cues.total:
-            return _money_of(a.money[0], d)
+            return _money_of(money[0], d)
     return None
 
 
