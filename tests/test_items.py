@@ -62,3 +62,43 @@ def test_merge_keeps_unrelated_items_and_drops_duplicates():
     merged = merge_generic_items([{"name": "helmet", "quantity": None}, {"name": "helmet", "quantity": None},
                                   {"name": "tank", "quantity": {"value": 3}}])
     assert merged == [{"name": "helmet", "quantity": None}, {"name": "tank", "quantity": {"value": 3}}]
+
+
+def counts(text):
+    return [(i.name, i.quantity["value"] if i.quantity else None) for i in find_items(text)]
+
+
+def test_a_single_countable_item_is_one_but_a_mass_noun_is_not():
+    assert counts("Norway sends a field hospital and an ambulance.") == [("field hospital", 1), ("ambulance", 1)]
+    assert counts("Norway sends ammunition and fuel.") == [("ammunition", None), ("fuel", None)]
+    assert counts("Norway sends ambulances.") == [("ambulance", None)]
+
+
+def test_a_quoted_figure_counts_the_item():
+    assert counts('The ministry listed "40" units of Brimstone missiles.') == [("Brimstone missile", 40)]
+
+
+def test_variant_number_after_a_model_name():
+    assert counts("It delivered 12 Brimstone-2 missiles.") == [("Brimstone missile", 12)]
+
+
+def test_a_stated_number_of_an_item():
+    assert counts("We therefore set the number of generators to 25.") == [("power generator", 25)]
+    assert counts("The amount of ambulances delivered is 7.") == [("ambulance", 7)]
+    assert counts("We use 30 as the minimal number of delivered drones.") == [("drone", 30)]
+
+
+def test_a_joint_delivery_counts_each_donor_share():
+    assert counts("The two countries deliver eight howitzers, four by each of them.") == [("howitzer", 4)]
+
+
+def test_the_share_for_ukraine_and_a_named_part():
+    assert counts("The ministry bought 5,000 food rations, out of which 4,000 are intended for Ukraine.") == \
+        [("food ration", 4000)]
+    assert counts("It sent 900 hospital beds, 120 of which are pediatric.") == \
+        [("hospital bed", 900), ("pediatric hospital bed", 120)]
+
+
+def test_an_assumed_count_of_an_item():
+    assert counts("Of the 40 vehicles, we assume 15 are ambulances.")[-1] == ("ambulance", 15)
+    assert counts("In 2022 are ambulances needed.") == [("ambulance", None)]

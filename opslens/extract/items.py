@@ -134,6 +134,10 @@ class _Lexicon:
             if re.match(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
                         r"inflation|supplies\s+were|supply\s+chains?)\b", low[end:end + 24]):
                 continue
+            # a variant number: "Brimstone-1", "Leopard-2" (not "tank-killer")
+            v = _VARIANT.match(low, end)
+            if v and low[end - 1].isalpha():
+                end = v.end()
             if end < len(low) and (low[end].isalnum() or (low[end] == "-" and end + 1 < len(low) and low[end + 1].isalnum())):
                 continue
             cands.append((start, end, name, head, cat))
@@ -144,6 +148,9 @@ class _Lexicon:
                 out.append(c)
                 last = c[1]
         return out
+
+
+_VARIANT = re.compile(r"-\d{1,3}[a-z]?\b")
 
 
 @lru_cache(maxsize=1)
@@ -210,7 +217,7 @@ def _absorb(text: str, hits: list) -> list:
 
 def _gap_ok(gap: str) -> bool:
     """Words between a quantity and an item that still let the quantity count the item."""
-    g = gap.strip()
+    g = gap.strip().strip('"“”').strip()  # '"200" units of', a figure quoted from a source
     if not g or g.lower() == "of":  # "hundreds of drones"
         return True
     if re.search(r"[,;:.()\[\]]", g) and not re.fullmatch(r"(?:[\w\-/]+\s+){0,3}[\w\-/.]+", g):
@@ -223,6 +230,14 @@ def _gap_ok(gap: str) -> bool:
     if words[0].lower() in ("units", "pieces", "sets", "items") and len(words) >= 2 and words[1].lower() == "of":
         return True
     return all(w.lower() != "of" for w in words)
+
+
+def _share_gap(text: str, qs_: int, gap: str) -> bool:
+    """"of them, 12 are tanks", "we assume 300 are anti-armour weapons": a count of the item."""
+    return gap.strip().lower() in ("are", "were") and bool(_SHARE_BEFORE.search(text[max(0, qs_ - 30):qs_]))
+
+
+_SHARE_BEFORE = re.compile(r"(?:\bassumes?|\bestimates?|\bof\s+(?:them|these|those|which))\s*,?\s*(?:that\s+)?$", re.IGNORECASE)
 
 
 def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
@@ -271,6 +286,70 @@ def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
     return " ".join(words), end
 
 
+def _exact(n: int) -> dict[str, Any]:
+    return {"value": n, "lower": n, "upper": n, "qualifier": "exact"}
+
+
+#: "a field hospital", "an ambulance", "a single radar": one of a countable item
+_ONE_BEFORE = re.compile(r"(?:^|[^\w-])(?:a|an|a\s+single|one\s+single)\s+(?:(?:new|mobile|modern|additional|further|"
+                         r"second-hand|used|fully[- ]equipped|special)\s+)?$", re.IGNORECASE)
+#: uncountable heads: "an ammunition depot" says nothing about a count
+_MASS_WORDS = {"ammunition", "food", "fuel", "medicine", "medicines", "equipment", "aid", "clothing", "water", "supplies",
+               "coal", "gas", "armour", "armor", "materiel", "material", "gear", "assistance", "support"}
+#: "the amount of PT-91 donated is 60", "we decrease the number of tanks to 10"
+_NUMBER_OF_BEFORE = re.compile(r"\b(?:number|amount|count)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_NUMBER_OF_AFTER = re.compile(r"^(?:\s+[a-z]+){0,2}?\s+(?:is|was|are|were|to|at|equals|reached|stands\s+at)\s+"
+                              r"(?:about\s+|around\s+)?(?=\S)", re.IGNORECASE)
+#: "12 as the minimal number of committed drones"
+_AS_NUMBER_OF = re.compile(r"(?:^|\s)(\d[\d,]*)\s+as\s+the\s+(?:\w+\s+)?number\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: "six howitzers, three by each of the two countries": a joint delivery's share per donor
+_EACH_AFTER = re.compile(r"^\s*,?\s*(?:with\s+|i\.e\.\s+)?(\w+|\d[\d,]*)\s+(?:by|from|of\s+them\s+by)?\s*each\b",
+                         re.IGNORECASE)
+#: "110000 food rations, out of which 100000 are intended for Ukraine"
+_SHARE_AFTER = re.compile(r"^\s*,?\s*(?:out\s+)?of\s+(?:which|these|them)\s*,?\s+(?:only\s+)?(\d[\d,]*)\s+"
+                          r"(?:are|were|go|went|is|will)\b[^.;]{0,40}?\bUkrain", re.IGNORECASE)
+
+
+#: "5,500 hospital beds, 1,184 of which are pediatric"
+_SUBSET_AFTER = re.compile(r"^\s*,\s*(\d[\d,]*)\s+of\s+(?:which|them|these)\s+(?:are|were)\s+([A-Za-z][\w-]+)", re.IGNORECASE)
+
+
+def _count_at(text: str, pos: int) -> dict[str, Any] | None:
+    qs = find_quantities(text[pos:pos + 40])
+    return qs[0].quantity if qs and qs[0].start == 0 else None
+
+
+def _stated_count(text: str, s: int, e: int, name: str, head: str | None) -> dict[str, Any] | None:
+    """The count of an item named without a number right before it: a statement of its number
+    ("the number of X is 10", "12 as the number of X"), or one ("a field hospital")."""
+    before = text[max(0, s - 60):s]
+    if _NUMBER_OF_BEFORE.search(before[-24:]):
+        m = _NUMBER_OF_AFTER.match(text[e:e + 40])
+        if m:
+            q = _count_at(text, e + m.end())
+            if q is not None:
+                return q
+    m = _AS_NUMBER_OF.search(before)
+    if m:
+        return _exact(int(m.group(1).replace(",", "")))
+    if _ONE_BEFORE.search(before[-30:]) and not text[s:e].lower().endswith("s") \
+            and name.lower().split()[-1] not in _MASS_WORDS:
+        return _exact(1)
+    return None
+
+
+def _per_donor(text: str, e: int) -> dict[str, Any] | None:
+    m = _EACH_AFTER.match(text[e:e + 40])
+    if not m:
+        return None
+    return _count_at(m.group(1), 0)
+
+
+def _share_for_recipient(text: str, e: int) -> dict[str, Any] | None:
+    m = _SHARE_AFTER.match(text[e:e + 90])
+    return _exact(int(m.group(1).replace(",", ""))) if m else None
+
+
 def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[ItemMatch]:
     """Items named in ``text`` with attached quantities, left to right.
 
@@ -291,7 +370,7 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
         start = s
         for k in range(len(qs) - 1, -1, -1):
             qs_, qe, qd = qs[k]
-            if qe <= s and k not in used_q and _gap_ok(text[qe:s]):
+            if qe <= s and k not in used_q and (_gap_ok(text[qe:s]) or _share_gap(text, qs_, text[qe:s])):
                 # the quantity must be the nearest number before the item
                 if any(q2[0] >= qe and q2[1] <= s for q2 in qs if q2 is not qs[k]):
                     break
@@ -300,7 +379,16 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
                 break
             if qe <= s:
                 break
+        if qty is None:
+            qty = _stated_count(text, s, e, name, head)
+        else:
+            qty = _per_donor(text, e) or _share_for_recipient(text, e) or qty
         out.append(ItemMatch(start, e, name, qty, cat, head))
+        sub = _SUBSET_AFTER.match(text[e:e + 50]) if qty is not None else None
+        if sub:
+            # "5,500 hospital beds, 1,184 of which are pediatric": the named part counted too
+            n = int(sub.group(1).replace(",", ""))
+            out.append(ItemMatch(e + sub.start(1), e + sub.end(), f"{sub.group(2).lower()} {name}", _exact(n), cat, head))
     # counted things not in the lexicon
     hit_spans = [(h[0], h[1]) for h in hits]
     for k, (qs_, qe, qd) in enumerate(qs):
