@@ -251,3 +251,29 @@ def test_a_package_description_states_its_sum_anywhere():
     text = ("Repair of two bridges and a water plant in Chernihiv. All the aid amounts to 6 million EUR, and since we "
             "cannot separate the parts, we include the whole sum.")
     assert value_of(text) == {"amount": 6_000_000, "currency": "EUR"}
+
+
+def test_a_fund_launched_is_not_a_missile_launch():
+    (ev,) = aid_id("5 million GBP reconstruction fund launched by the government, directed to towns in Ukraine.", "t2")
+    assert ev["value"] == {"amount": 5_000_000, "currency": "GBP"}
+    assert aid("Russia launched 40 missiles at Ukraine, destroying equipment worth $5 million.") == []
+
+
+def test_a_cap_is_not_background():
+    text = ("The Commission announced new loans to Ukraine worth up to 3 billion EUR. A source refers to an extra "
+            "0.2 billion EUR, which reflects one tranche of an earlier loan.")
+    assert value_of(text) == {"amount": 3_000_000_000, "currency": "EUR"}
+
+
+def test_a_pair_of_figures_shares_its_entry_tag():
+    text = ("Denmark announced 900 million DKK for Ukraine. Of these, 300 million DKK and 200 million DKK are grants "
+            "(DKM8 and DKM9), and the remaining 400 million DKK go to weapons.")
+    assert value_of(text, "kiel-DKM7") == {"amount": 400_000_000, "currency": "DKK"}
+
+
+def test_a_package_description_told_as_a_running_total_is_still_the_package():
+    (ev,) = aid_id("Slovenia has provided 12 million EUR in military aid since the beginning of the war.", "t3")
+    assert (ev["donor"], ev["value"]) == ("Slovenia", {"amount": 12_000_000, "currency": "EUR"})
+    # with a headline (news), a running total is background, not an event
+    assert aid("Slovenia has provided 12 million EUR in military aid since the beginning of the war.",
+               title="Slovenian defence budget debated") == []

@@ -399,6 +399,9 @@ class _Analysis:
         return self._parties[1] if self._parties else None
 
 
+_LAUNCH_THINGS = r"(?:fund|facility|programme|program|initiative|appeal|project|campaign|platform|scheme|mechanism|coalition|call|tender)s?"
+_LAUNCHED_THING_BEFORE = re.compile(r"\b" + _LAUNCH_THINGS + r"\s+(?:\w+\s+){0,1}(?:was\s+|were\s+|has\s+been\s+|is\s+)?$", re.IGNORECASE)
+_LAUNCHED_THING_AFTER = re.compile(r"\s+(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,3}?" + _LAUNCH_THINGS + r"\b", re.IGNORECASE)
 _GOODS_BEFORE = re.compile(r"(?:artillery|mortar|tank|howitzer|\d\s?mm|\d+|of|rounds? of)\s+$", re.IGNORECASE)
 _UTILITY_BEFORE = re.compile(r"\b(?:water|gas|power|electricity|energy|oil|fuel|heat|heating|grain|food)\s+$", re.IGNORECASE)
 _SINCE_TOTAL = re.compile(r"\bsince\s+(?:the\s+)?(?:january|february|march|april|may|june|july|august|september|october|"
@@ -429,6 +432,9 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
     cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
+    # "a fund launched by the government", "launched a new programme": not a launch of weapons
+    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("launch") and (
+        _LAUNCHED_THING_BEFORE.search(t[max(0, x[0] - 40):x[0]]) or _LAUNCHED_THING_AFTER.match(t[x[1]:x[1] + 40])))]
     # "artillery shells", "155mm shells" are goods, not shelling
     cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("shell")
                                                  and _GOODS_BEFORE.search(t[max(0, x[0] - 20):x[0]]))]
@@ -655,6 +661,9 @@ def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
     window = re.split(r"[.;,)]", window)[0]
     codes = _ENTRY_CODE.findall(window)
     if not codes:
+        # "578 million SEK and 60 million SEK represent grants (SEM5 and SEM6)": a pair shares its tag
+        if k + 1 < len(money) and re.fullmatch(r"\s+and\s+", t[m.end:money[k + 1].start]):
+            return _code_tag(t, money, k + 1, own)
         return None
     if own is not None and codes == [own] and not re.search(r"[A-Z]\d{1,3}\s*[-–]\s*[A-Z]*\d", window):
         return "own"
@@ -753,7 +762,7 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
             rank = 10 * k - (1 if preferred.search(before) else 0)
             if _FRESH_BEFORE.search(before):
                 rank -= 2
-            if _BACKGROUND_BEFORE.search(before):
+            if _BACKGROUND_BEFORE.search(before) and not re.search(r"\bup\s+to\s+$", before, re.I):
                 rank += 1000  # background and totals only when nothing else is stated
             if _code_tag(t, p.money, j, own) == "other":
                 rank += 2000
@@ -1110,6 +1119,18 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
                     continue
                 d = _Draft(donor, t.recipient or RECIPIENT_DEFAULT, [t])
                 events.append(_event_dict(doc, d, kind, title_evidence=True))
+    if not events and not body_other and kind == "aid_announcement" and not headline:
+        # a package description that only tells the package as a running total ("X has provided
+        # 448 million BGN since the beginning of the war") still describes that package
+        tot = next((a for a in analyses if a.is_aid and a.is_excluded and not a.is_negated and not a.is_procurement
+                    and (a.money or a.items)), None)
+        if tot is not None:
+            donors = [x for x in tot.donors if x not in ("Ukraine", "Russia")]
+            d = _Draft(donors[0] if donors else None, tot.recipient or RECIPIENT_DEFAULT, [tot])
+            doc.cache["aid_drafts"] = [d]
+            ev = _event_dict(doc, d, kind)
+            ev["confidence"] = 0.35
+            events.append(ev)
     if not events and not body_other and kind == "aid_announcement":
         d = _fragment_event(doc, analyses)
         if d is not None:
