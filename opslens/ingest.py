@@ -14,6 +14,17 @@ Every input item leaves one line in the ingest log (``settings.ingest_log``, JSO
 Lines of stored items are written right after their batch is committed, so after a crash the
 log never claims more than the store holds. A problem with one item is an error line and a
 :class:`opslens.errors.InputError` in :attr:`IngestStats.errors`; the run goes on.
+
+Reruns are cheap. Before a raw page (saved HTML file, fetched or cached URL, WARC record) is
+parsed, :func:`ingest` asks the store whether a stored article came from the same raw bytes
+(``raw_sha256``) and, when the page has a URL before parsing (URL fetches, WARC records), the
+same canonical URL. If so, the page is not parsed (20-40 ms saved per page) and the item is
+logged as ``"duplicate"`` of that article with the message ``unchanged since stored``. Changed
+bytes are parsed as usual: a changed page at a stored URL becomes a new version. The store does
+not remember which extractor produced a row, so after changing ``extractor`` (or upgrading the
+parsing code) pass ``reparse=True`` (``opslens ingest --reparse``) to parse everything again.
+Pages whose records were never stored (e.g. a WARC copy of a page stored from another input
+with other bytes) are parsed again on each run and found to be duplicates by the store.
 """
 from __future__ import annotations
 
@@ -22,6 +33,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,6 +123,96 @@ def _entry(res: AddResult, rec: Mapping[str, Any]) -> dict[str, Any]:
             "message": res.message}
 
 
+@dataclass(frozen=True)
+class Unchanged:
+    """An item of the record stream: a raw page already stored (not parsed again).
+
+    ``origin`` is the item's origin, ``url`` its URL (stored URL for a saved page), ``id`` the
+    stored article it is the same as."""
+
+    origin: str
+    url: str | None
+    id: str
+
+
+_UNCHANGED_MESSAGE = "unchanged since stored (same raw bytes); not parsed again"
+
+
+def _unchanged_entry(u: Unchanged) -> dict[str, Any]:
+    return {"time": _now(), "status": "duplicate", "origin": u.origin, "url": u.url, "id": u.id,
+            "duplicate_of": u.id, "cluster_id": None, "message": _UNCHANGED_MESSAGE}
+
+
+class RawIndex:
+    """Stored articles by the sha256 of their raw page bytes, for :func:`ingest`'s skip test.
+
+    Loaded lazily on the first :meth:`find` (columns ``raw_sha256``, ``canonical_url``, ``id``,
+    ``url`` of the committed rows having a raw hash). Keys are the first 64 bits of the hash in a
+    sorted numpy array (8 bytes a row); a hit is confirmed against the full hash.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._table = None
+
+    def _load(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cols = ["raw_sha256", "canonical_url", "id", "url"]
+        store = ArticleStore(self.settings)
+        parts = store.read_manifest().parts
+        table = None
+        if parts:
+            try:
+                table = store.dataset(parts).to_table(columns=cols, filter=pc.field("raw_sha256").is_valid())
+            except (OSError, pa.ArrowException) as e:  # the writer reports damaged parts itself
+                log.warning("%s: cannot read stored raw hashes (%s); every page is parsed again",
+                            store.articles_dir, str(e).splitlines()[0])
+        if table is None:
+            table = pa.table({c: pa.array([], pa.string()) for c in cols})
+        table = table.combine_chunks()
+        raw = table["raw_sha256"]
+        keys = np.empty(len(raw), dtype=np.uint64)
+        step = 65_536
+        for start in range(0, len(raw), step):
+            vals = raw.slice(start, step).to_pylist()
+            keys[start:start + len(vals)] = [int(v[:16], 16) if _HEX.fullmatch(v) else 0 for v in vals]
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._rows, self._table = keys[order], order, table
+
+    def find(self, raw_sha256: str, url: str | None = None) -> tuple[str, str | None] | None:
+        """``(id, url)`` of a stored article made from these raw bytes (and, when ``url`` is given,
+        at its canonical URL), else ``None``."""
+        import numpy as np
+
+        if not raw_sha256 or not _HEX.fullmatch(raw_sha256):
+            return None
+        if self._table is None:
+            self._load()
+        k = np.uint64(int(raw_sha256[:16], 16))
+        lo = int(np.searchsorted(self._keys, k, "left"))
+        hi = int(np.searchsorted(self._keys, k, "right"))
+        if lo == hi:
+            return None
+        from .urls import canonicalize
+
+        canon = canonicalize(url) if url else None
+        t = self._table
+        for i in range(lo, hi):
+            row = int(self._rows[i])
+            if t["raw_sha256"][row].as_py() != raw_sha256:
+                continue
+            if url and t["canonical_url"][row].as_py() != canon:
+                continue
+            return t["id"][row].as_py(), t["url"][row].as_py()
+        return None
+
+
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
 def _error_entry(err: BaseException) -> dict[str, Any]:
     return {"time": _now(), "status": "error", "origin": getattr(err, "source", None), "url": None,
             "id": None, "duplicate_of": None, "cluster_id": None, "message": str(err)}
@@ -127,7 +229,8 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
     """Add article records (dicts in the article record contract) to the store.
 
     Items that are exceptions (``InputError`` yielded by acquisition) are logged as errors;
-    the item :data:`COMMIT` commits what is pending.
+    :class:`Unchanged` items (pages already stored, not parsed) are logged and counted as
+    duplicates; the item :data:`COMMIT` commits what is pending.
     Commits every ``batch_size`` stored articles and at the end; if the iteration is
     interrupted (Ctrl-C, or an input raising), what was read so far is committed before the
     exception propagates.
@@ -153,6 +256,12 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                 stats.errors.append(InputError(rec.get("origin") or rec.get("url") or "record",
                                                r.message or "not stored"))
 
+    unchanged: list[dict[str, Any]] = []  # log lines of pages already stored, written in bulk
+
+    def flush_unchanged() -> None:
+        ilog.write(unchanged)
+        unchanged.clear()
+
     with store.writer(batch_size=batch_size, on_commit=committed) as w, \
             tqdm(total=total, unit="article", desc="ingest", disable=_progress_disabled(progress)) as bar:
         try:
@@ -161,6 +270,12 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                     w.commit()
                     continue
                 bar.update(1)
+                if isinstance(item, Unchanged):
+                    stats.duplicate += 1
+                    unchanged.append(_unchanged_entry(item))
+                    if len(unchanged) >= batch_size:
+                        flush_unchanged()
+                    continue
                 if isinstance(item, BaseException):
                     stats.errors.append(item)
                     ilog.write([_error_entry(item)])
@@ -169,8 +284,10 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                 w.add(item)
         except BaseException:  # Ctrl-C or a failing input: keep what was read before it
             w.commit()
+            flush_unchanged()
             raise
         w.commit()
+        flush_unchanged()
         w.compact(min_parts=AUTO_COMPACT_PARTS)
     log.info("ingest into %s: %s", settings.data_dir, stats.summary())
     return stats
@@ -179,7 +296,7 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
 def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
            data_dir: str | os.PathLike[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
            extractor: str | None = None, delay: float = 1.0, mapping: Mapping[str, str] | None = None,
-           progress: bool = True) -> IngestStats:
+           progress: bool = True, reparse: bool = False) -> IngestStats:
     """Ingest URLs, feeds, saved HTML files/folders, WARC files and JSON Lines/CSV exports.
 
     Args:
@@ -190,6 +307,8 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
         delay: politeness delay between requests to one host, seconds.
         mapping: export column -> article field, e.g. ``{"headline": "title"}``.
         progress: show a tqdm progress bar (also off with ``TQDM_DISABLE=1``).
+        reparse: parse every page even when its raw bytes are already stored (see module doc:
+            needed after changing ``extractor``); by default such pages are skipped.
 
     Returns:
         :class:`IngestStats`; per-item problems are in ``stats.errors`` and the ingest log.
@@ -211,11 +330,22 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                              f"choose one of {', '.join(sorted(BODY_EXTRACTORS))}")
     settings = get_settings(data_dir)
     stats = IngestStats()
-    errors: list[BaseException] = []
+    errors: list[Any] = []  # InputErrors and Unchanged notes, passed on in order
     kwargs: dict[str, Any] = {"settings": settings, "mapping": dict(mapping or {}),
                               "on_error": errors.append}
     if extractor is not None:
         kwargs["extractor"] = extractor
+    if not reparse:
+        raw_index = RawIndex(settings)
+
+        def skip(origin: str, url: str | None, raw_sha256: str) -> bool:
+            hit = raw_index.find(raw_sha256, url)
+            if hit is None:
+                return False
+            errors.append(Unchanged(origin=origin, url=url or hit[1], id=hit[0]))
+            return True
+
+        kwargs["skip"] = skip
     with Fetcher(settings, delay=delay) as fetcher:
 
         def items():
@@ -244,7 +374,7 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                               progress=progress, stats=stats)
 
 
-def _drain(errors: list[BaseException]):
+def _drain(errors: list[Any]):
     while errors:
         yield errors.pop(0)
 

@@ -14,7 +14,8 @@ An *article record* is the plain dict passed from acquisition to the store (keys
     authors          list[str]
     language         str|None
     fetched_at       str|None  ISO UTC time the raw bytes were fetched / read
-    raw_sha256       str|None  key of the raw response in the raw cache
+    raw_sha256       str|None  sha256 of the raw page bytes: key of the response in the raw cache
+                               (fetched pages); also set for saved pages and WARC records
     origin           str       "url" | "feed:<feed>" | "html:<path>" | "warc:<path>#<offset>" | "export:<path>:<line>"
     extra            dict      export columns outside the contract, carried through untouched
 
@@ -63,7 +64,7 @@ from .urls import canonicalize, is_http_url, source_domain
 log = logging.getLogger(__name__)
 
 __all__ = ["iter_records", "detect_kind", "KINDS", "html_files", "read_html_file", "page_id",
-           "parse_mapping", "FeedState"]
+           "parse_mapping", "FeedState", "Skip"]
 
 KINDS = ("url", "feed", "url-list", "html", "html-dir", "warc", "jsonl", "csv")
 
@@ -75,6 +76,8 @@ _CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 _MIN_FEED_CONTENT = 500
 
 OnError = Callable[[InputError], Any]
+#: ``skip(origin, url, raw_sha256) -> bool``: asked before a raw page is parsed (see iter_records)
+Skip = Callable[[str, "str | None", str], bool]
 
 
 def _now() -> str:
@@ -188,20 +191,29 @@ def _mtime_iso(p: Path) -> str:
     return datetime.fromtimestamp(p.stat().st_mtime, timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _iter_html(path: str, *, extractor: str | None, on_error: OnError) -> Iterator[dict]:
+def _iter_html(path: str, *, extractor: str | None, on_error: OnError, skip: Skip | None = None) -> Iterator[dict]:
+    from .fetch import sha256_hex
+
     for p in html_files(path):
         try:
             body = read_html_file(p)
             if not body.strip():
                 raise InputError(p, "empty file", "re-save the page")
-            yield parse_html(body, None, extractor=extractor, fetched_at=_mtime_iso(p), origin=f"html:{p}")
+            origin, sha = f"html:{p}", sha256_hex(body)
+            if skip is not None and skip(origin, None, sha):
+                continue
+            yield parse_html(body, None, extractor=extractor, fetched_at=_mtime_iso(p), origin=origin,
+                             raw_sha256=sha)
         except InputError as e:
             on_error(e)
 
 
 # --- URLs ---------------------------------------------------------------------------------------
 
-def _record_from_fetch(res, *, extractor: str | None, origin: str) -> dict:
+def _record_from_fetch(res, *, extractor: str | None, origin: str, skip: Skip | None = None) -> dict | None:
+    """The record of a fetched page, or ``None`` when ``skip`` says its raw bytes are known."""
+    if skip is not None and skip(origin, res.final_url, res.sha256):
+        return None
     return parse_html(res.body, res.final_url, extractor=extractor, fetched_at=res.fetched_at,
                       content_type=res.content_type, origin=origin, raw_sha256=res.sha256)
 
@@ -214,7 +226,8 @@ def _looks_like_feed(body: bytes, content_type: str | None) -> bool:
     return bool(re.match(rb"(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:rdf)\b", head, re.S))
 
 
-def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str = "url") -> Iterator[dict]:
+def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str = "url",
+              skip: Skip | None = None) -> Iterator[dict]:
     try:
         res = fetcher.fetch(url, expect="feed")
     except FetchError as e:
@@ -222,16 +235,18 @@ def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str =
         return
     if _looks_like_feed(res.body, res.content_type):
         yield from _iter_feed_bytes(url, res.body, get_fetcher=lambda: fetcher, extractor=extractor,
-                                    on_error=on_error, settings=settings)
+                                    on_error=on_error, settings=settings, skip=skip)
         return
     mime = (res.content_type or "").split(";")[0].strip().lower()
     if mime and mime not in ("text/html", "application/xhtml+xml"):
         on_error(FetchError(url, f"not an HTML page (Content-Type: {mime})", "OpsLens reads news article pages only"))
         return
-    yield _record_from_fetch(res, extractor=extractor, origin=origin)
+    rec = _record_from_fetch(res, extractor=extractor, origin=origin, skip=skip)
+    if rec is not None:
+        yield rec
 
 
-def _iter_url_list(path: str, *, fetcher, extractor, on_error, settings) -> Iterator[dict]:
+def _iter_url_list(path: str, *, fetcher, extractor, on_error, settings, skip: Skip | None = None) -> Iterator[dict]:
     p = Path(path)
     try:
         lines = _open_bytes(p).decode("utf-8-sig", errors="replace").splitlines()
@@ -244,7 +259,8 @@ def _iter_url_list(path: str, *, fetcher, extractor, on_error, settings) -> Iter
         if not is_http_url(s):
             on_error(InputError(f"{p}:{n}", f"not an http(s) URL: {s[:80]!r}", "one full URL per line"))
             continue
-        yield from _iter_url(s, fetcher=fetcher, extractor=extractor, on_error=on_error, settings=settings)
+        yield from _iter_url(s, fetcher=fetcher, extractor=extractor, on_error=on_error, settings=settings,
+                             skip=skip)
 
 
 # --- feeds --------------------------------------------------------------------------------------
@@ -316,7 +332,8 @@ def _entry_date(entry) -> str | None:
     return None
 
 
-def _iter_feed_bytes(feed: str, data: bytes, *, get_fetcher, extractor, on_error, settings) -> Iterator[dict]:
+def _iter_feed_bytes(feed: str, data: bytes, *, get_fetcher, extractor, on_error, settings,
+                     skip: Skip | None = None) -> Iterator[dict]:
     import feedparser
 
     parsed = feedparser.parse(data)
@@ -362,7 +379,10 @@ def _iter_feed_bytes(feed: str, data: bytes, *, get_fetcher, extractor, on_error
                 except FetchError as e:
                     on_error(e)
                     continue
-                rec = _record_from_fetch(res, extractor=extractor, origin=origin)
+                rec = _record_from_fetch(res, extractor=extractor, origin=origin, skip=skip)
+                if rec is None:  # raw page already stored: nothing to parse, the entry is done
+                    new_keys.append(key)
+                    continue
             if not rec.get("title") and entry.get("title"):
                 rec["title"] = entry["title"].strip()
             if rec.get("title") and content is not None and entry.get("title"):
@@ -382,7 +402,7 @@ def _iter_feed_bytes(feed: str, data: bytes, *, get_fetcher, extractor, on_error
         log.info("%s: %d entries already seen, %d new", feed, skipped, len(new_keys))
 
 
-def _iter_feed(feed: str, *, get_fetcher, extractor, on_error, settings) -> Iterator[dict]:
+def _iter_feed(feed: str, *, get_fetcher, extractor, on_error, settings, skip: Skip | None = None) -> Iterator[dict]:
     if is_http_url(feed):
         try:
             res = get_fetcher().fetch(feed, expect="feed", refresh=True)
@@ -390,10 +410,12 @@ def _iter_feed(feed: str, *, get_fetcher, extractor, on_error, settings) -> Iter
             raise InputError(feed, f"feed could not be fetched: {e.problem}", e.hint) from e
         if not _looks_like_feed(res.body, res.content_type):
             # A URL that looked like a feed but is an article page.
-            yield _record_from_fetch(res, extractor=extractor, origin="url")
+            rec = _record_from_fetch(res, extractor=extractor, origin="url", skip=skip)
+            if rec is not None:
+                yield rec
             return
         yield from _iter_feed_bytes(feed, res.body, get_fetcher=get_fetcher, extractor=extractor,
-                                    on_error=on_error, settings=settings)
+                                    on_error=on_error, settings=settings, skip=skip)
     else:
         p = Path(feed).expanduser().resolve()
         try:
@@ -401,7 +423,7 @@ def _iter_feed(feed: str, *, get_fetcher, extractor, on_error, settings) -> Iter
         except OSError as e:
             raise InputError(feed, f"cannot read ({e})", "check the path") from e
         yield from _iter_feed_bytes(str(p), data, get_fetcher=get_fetcher, extractor=extractor,
-                                    on_error=on_error, settings=settings)
+                                    on_error=on_error, settings=settings, skip=skip)
 
 
 def _default_fetcher(settings):
@@ -412,7 +434,7 @@ def _default_fetcher(settings):
 
 # --- WARC ---------------------------------------------------------------------------------------
 
-def _iter_warc(path: str, *, extractor, on_error) -> Iterator[dict]:
+def _iter_warc(path: str, *, extractor, on_error, skip: Skip | None = None) -> Iterator[dict]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
@@ -446,7 +468,7 @@ def _iter_warc(path: str, *, extractor, on_error) -> Iterator[dict]:
                 if body is None:
                     continue
                 try:
-                    pending = _warc_record(record, body, p, offset, extractor)
+                    pending = _warc_record(record, body, p, offset, extractor, skip)
                 except InputError as e:
                     on_error(e)
                 except Exception as e:  # one odd record must not stop the archive
@@ -532,7 +554,7 @@ def _warc_html_body(record) -> bytes | None:
     return record.content_stream().read()
 
 
-def _warc_record(record, body: bytes, p: Path, offset: int, extractor) -> dict:
+def _warc_record(record, body: bytes, p: Path, offset: int, extractor, skip: Skip | None = None) -> dict | None:
     url = record.rec_headers.get_header("WARC-Target-URI")
     if record.rec_type == "response":
         ctype = record.http_headers.get_header("Content-Type")
@@ -543,9 +565,11 @@ def _warc_record(record, body: bytes, p: Path, offset: int, extractor) -> dict:
     warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
     from .fetch import sha256_hex
 
-    rec = parse_html(body, url if is_http_url(url) else None, extractor=extractor, fetched_at=warc_date,
-                     content_type=ctype, origin=f"warc:{p}#{offset}", raw_sha256=sha256_hex(body))
-    return rec
+    origin, sha = f"warc:{p}#{offset}", sha256_hex(body)
+    if skip is not None and skip(origin, url if is_http_url(url) else None, sha):
+        return None
+    return parse_html(body, url if is_http_url(url) else None, extractor=extractor, fetched_at=warc_date,
+                      content_type=ctype, origin=origin, raw_sha256=sha)
 
 
 # --- exports ------------------------------------------------------------------------------------
@@ -755,7 +779,7 @@ def _log_error(e: InputError) -> None:
 
 def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=None, fetcher=None,
                  mapping: Mapping[str, str] | str | None = None, on_error: OnError | None = None,
-                 extractor: str | None = None) -> Iterator[dict]:
+                 extractor: str | None = None, skip: Skip | None = None) -> Iterator[dict]:
     """Article records from each input in turn (kinds: :func:`detect_kind`; record: module doc).
 
     ``settings`` (default :func:`opslens.settings.get_settings`) locates the raw cache and the
@@ -768,6 +792,15 @@ def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=Non
     ``on_error(InputError)`` is called for each bad item (default: log a warning) and the run goes
     on. A whole input that cannot be used raises :class:`InputError` naming it; records yielded
     before (e.g. the good part of a truncated WARC) stay valid.
+
+    ``skip(origin, url, raw_sha256) -> bool`` (optional) is asked before each raw page is parsed
+    (a saved HTML file, a fetched or cached URL or feed-entry link, a WARC response record) with
+    the record's would-be ``origin``, the URL the page was fetched from (``None`` for a saved
+    file, whose URL comes from its content) and the sha256 of its raw bytes; when it returns true
+    the page is not parsed and no record is yielded (a skipped feed entry still counts as seen).
+    Parsing costs 20-40 ms a page; this lets a rerun pass over pages already stored for the price
+    of reading and hashing them (:func:`opslens.ingest.ingest` answers it from the store).
+    Saved pages carry ``raw_sha256`` = sha256 of the file's (un-gzipped) bytes, like WARC records.
     """
     if settings is None:
         from .settings import get_settings
@@ -791,17 +824,18 @@ def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=Non
             kind = detect_kind(s)
             log.debug("input %s: %s", s, kind)
             if kind == "url":
-                yield from _iter_url(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error, settings=settings)
+                yield from _iter_url(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error, settings=settings,
+                                     skip=skip)
             elif kind == "feed":
                 yield from _iter_feed(s, get_fetcher=get_fetcher, extractor=extractor, on_error=on_error,
-                                      settings=settings)
+                                      settings=settings, skip=skip)
             elif kind == "url-list":
                 yield from _iter_url_list(s, fetcher=get_fetcher(), extractor=extractor, on_error=on_error,
-                                          settings=settings)
+                                          settings=settings, skip=skip)
             elif kind in ("html", "html-dir"):
-                yield from _iter_html(s, extractor=extractor, on_error=on_error)
+                yield from _iter_html(s, extractor=extractor, on_error=on_error, skip=skip)
             elif kind == "warc":
-                yield from _iter_warc(s, extractor=extractor, on_error=on_error)
+                yield from _iter_warc(s, extractor=extractor, on_error=on_error, skip=skip)
             elif kind == "jsonl":
                 yield from _iter_jsonl(s, mapping=mapping, on_error=on_error)
             elif kind == "csv":

@@ -343,3 +343,87 @@ def test_feed_entries_marked_seen_are_already_stored_when_killed(tmp_path):
     assert sorted(load_articles(data_dir=data)["title"]) == [f"Feed entry {i}" for i in range(6)]
     again = ingest_records([], data_dir=data, progress=False)  # the store opens cleanly after the kill
     assert again.succeeded == 0
+
+
+# --- reruns skip pages whose raw bytes are already stored -----------------------------------------
+
+SAVED = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{t}</title>"
+         "<link rel='canonical' href='https://herald.example.com/news/{slug}'>"
+         "<meta property='article:published_time' content='2024-02-{d:02d}T08:00:00+02:00'></head>"
+         "<body><article><h1>{t}</h1><p>{lead}</p><p>Crews from the regional energy company worked "
+         "through the night, and the administration asked residents to limit their use of heavy "
+         "appliances in the evening hours while the repairs continue.</p></article></body></html>")
+
+
+def _saved_pages(folder: Path, leads: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, (slug, lead) in enumerate(sorted(leads.items())):
+        (folder / f"{slug}.html").write_text(SAVED.format(t=f"Repairs {slug}", slug=slug, d=10 + i, lead=lead),
+                                             encoding="utf-8")
+
+
+def _unchanged(log) -> list[str]:
+    return log[log["message"].fillna("").str.startswith("unchanged since stored")]["origin"].tolist()
+
+
+def test_rerun_skips_stored_pages_unparsed_and_a_changed_page_becomes_a_new_version(tmp_path):
+    from opslens.ingest import ingest
+
+    pages, store = tmp_path / "pages", tmp_path / "store"
+    leads = {s: f"Power was restored to {n} homes in the {s} district after a strike on a substation."
+             for s, n in (("north", 1200), ("south", 800), ("west", 450))}
+    _saved_pages(pages, leads)
+    first = ingest([pages], data_dir=store, progress=False)
+    assert (first.added, first.duplicate, first.errors) == (3, 0, [])
+    again = ingest([pages], data_dir=store, progress=False)
+    assert (again.added, again.duplicate, again.new_version, again.errors) == (0, 3, 0, [])
+    log = read_ingest_log(store)
+    assert sorted(_unchanged(log)) == sorted(f"html:{pages / s}.html" for s in leads)
+    assert set(log.iloc[-3:]["duplicate_of"]) == set(log.iloc[:3]["id"])
+
+    leads["south"] = "Corrected: power was restored to 900 homes in the south district, not 800."
+    _saved_pages(pages, leads)  # same canonical URLs; only south's content changed
+    third = ingest([pages], data_dir=store, progress=False)
+    assert (third.added, third.duplicate, third.new_version, third.errors) == (0, 2, 1, [])
+    log = read_ingest_log(store)
+    assert sorted(_unchanged(log.iloc[6:])) == sorted(f"html:{pages / s}.html" for s in ("north", "west"))
+    df = load_articles(data_dir=store)
+    south = df[df["url"] == "https://herald.example.com/news/south"]
+    assert len(south) == 1 and south.iloc[0]["version"] == 2 and "900 homes" in south.iloc[0]["text"]
+
+    forced = ingest([pages], data_dir=store, progress=False, reparse=True)
+    assert (forced.added, forced.duplicate, forced.new_version) == (0, 3, 0)
+    assert _unchanged(read_ingest_log(store).iloc[9:]) == [], "--reparse must parse every page"
+
+
+def test_warc_record_is_skipped_only_at_the_same_url(tmp_path):
+    from test_sources import write_warc
+
+    from opslens.ingest import ingest
+
+    body = SAVED.format(t="Bridge reopened", slug="bridge", d=12,
+                        lead="The bridge over the river reopened to traffic after three weeks of repairs.").encode()
+    store = tmp_path / "store"
+    w1 = tmp_path / "one.warc.gz"
+    write_warc(w1, [("https://herald.example.com/news/bridge", body, "200 OK", "text/html")])
+    assert ingest([w1], data_dir=store, progress=False).added == 1
+    w2 = tmp_path / "two.warc.gz"  # same bytes: once at the stored URL, once at another URL
+    write_warc(w2, [("https://herald.example.com/news/bridge?utm_source=x", body, "200 OK", "text/html"),
+                    ("https://mirror.example.org/bridge", body, "200 OK", "text/html")])
+    stats = ingest([w2], data_dir=store, progress=False)
+    assert (stats.added, stats.duplicate, stats.errors) == (0, 2, [])
+    log = read_ingest_log(store).iloc[1:]
+    assert len(_unchanged(log)) == 1 and _unchanged(log)[0].startswith(f"warc:{w2}#")
+    other = log[log["url"] == "https://mirror.example.org/bridge"].iloc[0]
+    assert other["message"].startswith("same text as an article stored under another URL")
+
+
+def test_url_rerun_is_logged_unchanged(tmp_path, news_server):
+    from opslens.ingest import ingest
+
+    base, hits = news_server
+    urls = [f"{base}/news/{i}" for i in range(2)]
+    ingest(urls, data_dir=tmp_path, delay=0, progress=False)
+    again = ingest(urls, data_dir=tmp_path, delay=0, progress=False)
+    assert (again.added, again.duplicate) == (0, 2)
+    assert _unchanged(read_ingest_log(tmp_path).iloc[2:]) == ["url", "url"]

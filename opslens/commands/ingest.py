@@ -39,6 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="articles per committed batch (default 500)")
     p.add_argument("--extractor", metavar="NAME", help="body-text extractor (default: the best measured)")
     p.add_argument("--compact", action="store_true", help="merge small part files afterwards")
+    p.add_argument("--reparse", action="store_true",
+                   help="parse every page again, even pages whose raw bytes are already stored "
+                        "(they are skipped by default; use after changing --extractor)")
     p.set_defaults(func=run, _parser=p)
 
 
@@ -59,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
     if args.delay < 0:
         parser.error("--delay must not be negative")
     stats = ingest(args.inputs, data_dir=args.data, batch_size=args.batch, extractor=args.extractor,
-                   delay=args.delay, mapping=mapping, progress=not args.quiet)
+                   delay=args.delay, mapping=mapping, progress=not args.quiet,
+                   reparse=args.reparse)
     shown: dict[str, int] = {}
     for e in stats.errors:
         msg = str(e)
