@@ -129,3 +129,19 @@ def test_updated_time_in_article_does_not_replace_published_time():
     tree = page(body='<article><p>Updated <time datetime="2023-03-15T09:00:00Z">15 March</time></p>'
                      '<p>First published <time datetime="2023-03-14T18:20:00+02:00">14 March</time></p></article>')
     assert find_date(tree) == ("2023-03-14T18:20:00+02:00", "time")
+
+
+def test_htmldate_fallback_does_not_load_dateparser():
+    """dateparser's locale data costs 1.5-3.5 s per process; the fallback must not pull it in."""
+    import subprocess
+    import sys
+
+    # A written Ukrainian date: htmldate's extensive search would hand it to dateparser (and load
+    # every locale); the fallback's markup-only search leaves it alone.
+    code = ("import sys, lxml.html\n"
+            "from opslens.pubdate import find_date\n"
+            "t = lxml.html.fromstring('<html><body><p class=\"date\">Опубліковано 12 серпня 2022</p>"
+            "<p>Text.</p></body></html>')\n"
+            "print(find_date(t), 'dateparser' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "False", out
