@@ -66,3 +66,13 @@ def test_shelling_of_populated_areas_is_not_a_ground_count():
 def test_negated_advance_is_not_an_event():
     assert events("The enemy is not advancing in the Zaporizhzhia region.") == []
     assert events("About 70 bodies were found in captured Mariupol.") == []
+
+
+def test_future_and_non_ground_counts_are_not_events():
+    assert events("During the next 72 hours, the Ukrainian military will recapture Lyman.") == []
+    assert events("Power poles leading from Kherson Oblast to Crimea have fallen.") == []
+    assert events("The occupiers carried out more than 90 attacks from rocket salvo systems on Kharkiv.") == []
+    assert events("Russia carried out over 600 attacks on Ukrainian health care, the WHO said.") == []
+    assert events("In the occupied Zaporizhzhia region, the invaders captured a total of 540 people.") == []
+    (ev,) = events("The UK defence ministry said the city of Kreminna, in Luhansk, has fallen.")
+    assert ev["admin1"] == "Luhansk Oblast"

@@ -39,12 +39,12 @@ _REPEL = re.compile(
     rf"\b(?:repel\w*|repuls\w*|beat\s+(?:off|back)|fought\s+off|thwart\w*|foiled|stopped|halted|deterred)\b(?:[^.;]{{0,90}}?)\b{_NOUN}\b|"
     rf"\b{_NOUN}\s+(?:\w+\s+){{0,6}}?(?:were|was|have\s+been|had\s+been|being)\s+(?:\w+\s+)?(?:repel\w*|repuls\w*|thwarted|stopped|beaten\s+off)", _F)
 _MOVE = re.compile(
-    r"(?<!the\s)(?<!newly\s)(?<!-)(?<!temporarily\s)(?<!recently\s)(?<!\bin\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|districts|territor|areas|regions|parts|civilians|people|prisoners|"
+    r"(?<!the\s)(?<!newly\s)(?<!-)(?<!temporarily\s)(?<!recently\s)(?<!\bin\s)\b(?:(?:captur|seiz)(?:ed|es)(?!\s+(?:\d|a\s+total|total|over\s+\d|more\s+than|about|some|several|dozens|hundreds|districts|territor|areas|regions|parts|civilians|people|prisoners|"
     r"soldiers|servicemen|hostages|equipment|tanks|weapons|documents|Russian\s+(?:soldiers|troops|tanks))|\s+by)|took\s+control\s+of|retook|recaptur\w*|"
     r"(?:(?:forces|troops|military|army|defenders|soldiers|units|brigade|Ukraine|Ukrainians|they|AFU|ZSU)\s+(?:\w+\s+){0,2}?|"
     r"(?:was|were|been)\s+(?:\w+\s+)?)liberat(?:ed|es)\b(?!\s+from)|storm(?:ed|s)\b|"
     r"and\s+advanc(?:e|es|ing)\b|"
-    r"(?:has|have|had)\s+fallen|fell\s+to|advanc(?:e|ed|es|ing)\s+(?:on|toward|towards|into|within|in|near|to)|"
+    r"has\s+fallen|fell\s+to|advanc(?:e|ed|es|ing)\s+(?:on|toward|towards|into|within|in|near|to)|"
     r"pressed\s+(?:its|their|the)\s+offensive|offensive\s+(?:in|on|near|toward|towards|against)|assault\s+on|"
     r"(?:fighting|battles?|clashes)\s+(?:continues?|continued|rag(?:es|ed|ing)|(?:is|are|was|were)\s+(?:under\s*way|ongoing|going\s+on))|"
     r"surrender(?:ed|s)\s+(?:its|their)\s+positions|push(?:ed|ing)?\s+(?:toward|towards|into)|ground\s+(?:attack|assault|offensive)|"
@@ -75,15 +75,20 @@ def _stem_automaton() -> Any:
     return auto
 
 
+_FUTURE = re.compile(r"\b(?:will|shall|going\s+to|in\s+order\s+to|to\s+continue|plans?\s+to|intends?\s+to|prepar\w+\s+to|"
+                     r"wants?\s+to|aims?\s+to|expected\s+to|could|would|may|might)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|no\s+longer|never|n't|nor)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_ON_CIVILIANS = re.compile(r"^\s+(?:\w+\s+){0,3}?on\s+(?:the\s+)?(?:populated|residential|civilian|settlements|towns|cities|"
-                           r"villages|infrastructure|positions\s+of\s+civilians)", re.IGNORECASE)
+_ON_CIVILIANS = re.compile(r"^\s+(?:\w+\s+){0,3}?on\s+(?:the\s+)?(?:ukrainian\s+)?(?:populated|residential|civilian|settlements|towns|cities|"
+                           r"villages|infrastructure|positions\s+of\s+civilians|health|hospitals|medical|schools|energy)", re.IGNORECASE)
+_BY_WEAPONS = re.compile(r"^\s+(?:from|with|using|by)\s+(?:\w+\s+){0,2}?(?:rocket|mlrs|artillery|multiple|salvo|mortars?|tanks?|"
+                         r"aircraft|aviation|drones?|missiles?|grad|uragan|smerch|tornado)", re.IGNORECASE)
 
 
 def _count(text: str) -> dict[str, Any] | None:
     for q in find_quantities(text):
         m = _COUNT.match(text[q.end:q.end + 60])
-        if m and not _ON_CIVILIANS.match(text[q.end + m.end():q.end + m.end() + 60]):
+        if m and not _ON_CIVILIANS.match(text[q.end + m.end():q.end + m.end() + 60]) and not _BY_WEAPONS.match(
+                text[q.end + m.end():q.end + m.end() + 60]):
             return q.quantity
     if _ONE.search(text):
         return {"value": 1, "lower": 1, "upper": 1, "qualifier": "exact"}
@@ -130,6 +135,11 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
             continue  # "since Russia captured Crimea": background
         if _NEGATED.search(text[max(0, trig.start() - 30):trig.start()]):
             continue  # "the enemy is not advancing"
+        if _FUTURE.search(text[max(0, trig.start() - 40):trig.start()]):
+            continue  # "will recapture Lyman", "regrouping in order to continue their offensive"
+        if re.match(r"has\s+fallen|fell\s+to", trig.group(0), _F) and not any(
+                m.role == "target" for m in find_places(text[max(0, trig.start() - 80):trig.start()])):
+            continue  # "X has fallen" needs the place before the verb ("power poles have fallen" is not)
         # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
         w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
         near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
