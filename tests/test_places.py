@@ -72,3 +72,9 @@ def test_capital_standing_for_its_government_is_not_a_place():
 def test_a_city_beats_a_namesake_village_in_the_named_oblast():
     (m,) = [m for m in find_places("Missiles hit Rivne; the Donetsk region was shelled.") if m.alias == "Rivne"]
     assert m.place.admin1 == "Rivne Oblast"
+
+
+def test_village_name_in_several_oblasts_without_context_is_unknown():
+    assert [m.alias for m in find_places("attacks near Pisky and Pobieda")] == ["Pisky"]  # Pisky: hand-added front-line place
+    (m,) = [m for m in find_places("attacks near Pobieda in the Kharkiv region") if m.alias == "Pobieda"]
+    assert m.place.admin1 == "Kharkiv Oblast"

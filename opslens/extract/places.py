@@ -181,6 +181,9 @@ def find_places(text: str, *, context_admin1: Iterable[str] = ()) -> list[PlaceM
             # small villages: only after a locative cue, and never a sentence-initial word
             if not _LOCATIVE.search(before) or not before.strip():
                 continue
+            # a village name found in several oblasts, none of them named: a coin toss, so unknown
+            if len({p.admin1 for p in cands}) > 1 and not any(p.admin1 in named for p in cands):
+                continue
         place = _choose(cands, named)
         # "region of Poltava", "Donetsk and Luhansk regions", "Zaporizhzhia direction" -> the oblast
         if place.kind in ("city", "village") and a in g.stems:
