@@ -25,7 +25,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Fetch / read and parse articles, and add them to the article store. "
                     "Inputs: http(s) URLs, a .txt file of URLs, RSS/Atom feeds (URL or file), saved "
                     ".html files or folders, .warc/.warc.gz files, .jsonl/.csv exports. Re-running "
-                    "is safe: articles already stored are skipped, changed pages become new versions.",
+                    "is safe and fast: pages whose raw bytes are already stored are not parsed again, changed "
+                    "pages become new versions. Export columns: --map COL=FIELD renames a column only in "
+                    "rows that have it and never overwrites a field the row already has.",
         epilog="Options may come before, between or after the inputs. Prints one summary line; exit 0 if any input "
                "succeeded (or there was nothing new), 1 if every input failed, 2 on bad usage. "
                "Details per item: <data>/ingest_log.jsonl.")
