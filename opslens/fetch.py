@@ -419,7 +419,7 @@ class Fetcher:
         politeness delay. Raises ``requests.TooManyRedirects`` on loops / too many hops."""
         import requests
 
-        cur, visited = url, {url}
+        cur = url
         for _ in range(self.session.max_redirects + 1):
             resp = self.session.get(cur, timeout=self.timeout, allow_redirects=False, stream=True)
             target = self.session.get_redirect_target(resp) if resp.is_redirect else None
@@ -429,9 +429,7 @@ class Fetcher:
             nxt = urljoin(resp.url, target)
             if urlsplit(nxt).scheme not in ("http", "https"):
                 raise FetchError(url, f"redirected to a non-http(s) URL ({nxt[:100]})", "check the URL")
-            if nxt in visited:
-                break
-            visited.add(nxt)
+            # no cycle check: a site may redirect back once a cookie is set; loops end at max_redirects
             log.debug("%s: redirected to %s", cur, nxt)
             if self.respect_robots:
                 try:

@@ -127,7 +127,7 @@ def _entry(res: AddResult, rec: Mapping[str, Any]) -> dict[str, Any]:
 class Unchanged:
     """An item of the record stream: a raw page already stored (not parsed again).
 
-    ``origin`` is the item's origin, ``url`` its URL (stored URL for a saved page), ``id`` the
+    ``origin`` is the item's origin, ``url`` its URL (the stored canonical URL for a saved page), ``id`` the
     stored article it is the same as."""
 
     origin: str
@@ -146,8 +146,8 @@ def _unchanged_entry(u: Unchanged) -> dict[str, Any]:
 class RawIndex:
     """Stored articles by the sha256 of their raw page bytes, for :func:`ingest`'s skip test.
 
-    Loaded lazily on the first :meth:`find` (columns ``raw_sha256``, ``canonical_url``, ``id``,
-    ``url`` of the committed rows having a raw hash). Keys are the first 64 bits of the hash in a
+    Loaded lazily on the first :meth:`find` (columns ``raw_sha256``, ``canonical_url``, ``id``
+    of the committed rows having a raw hash). Keys are the first 64 bits of the hash in a
     sorted numpy array (8 bytes a row); a hit is confirmed against the full hash.
     """
 
@@ -160,7 +160,7 @@ class RawIndex:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        cols = ["raw_sha256", "canonical_url", "id", "url"]
+        cols = ["raw_sha256", "canonical_url", "id"]
         store = ArticleStore(self.settings)
         parts = store.read_manifest().parts
         table = None
@@ -183,7 +183,7 @@ class RawIndex:
         self._keys, self._rows, self._table = keys[order], order, table
 
     def find(self, raw_sha256: str, url: str | None = None) -> tuple[str, str | None] | None:
-        """``(id, url)`` of a stored article made from these raw bytes (and, when ``url`` is given,
+        """``(id, canonical URL)`` of a stored article made from these raw bytes (and, when ``url`` is given,
         at its canonical URL), else ``None``."""
         import numpy as np
 
@@ -206,7 +206,7 @@ class RawIndex:
                 continue
             if url and t["canonical_url"][row].as_py() != canon:
                 continue
-            return t["id"][row].as_py(), t["url"][row].as_py()
+            return t["id"][row].as_py(), t["canonical_url"][row].as_py()
         return None
 
 

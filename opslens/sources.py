@@ -625,8 +625,7 @@ def _export_record(row: Mapping[str, Any], mapping: Mapping[str, str], where: st
     rec = empty_record()
     mapped: dict[str, Any] = {}
     extra: dict[str, Any] = {}
-    own = {col for col in row if col in RECORD_FIELDS and col not in ("origin", "extra", "canonical_url",
-                                                                       "raw_sha256")}
+    own = {col for col in row if col in RECORD_FIELDS and col not in ("origin", "extra")}
     blank: dict[str, Any] = {}  # field -> a blank value seen for it (used only if nothing better)
     # 1. the row's own fields (columns named like a record field and not mapped elsewhere) win
     for col in own:

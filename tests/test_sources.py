@@ -358,3 +358,14 @@ def test_csv_mapping_keeps_an_existing_target_column(tmp_path, tmp_settings):
     assert errors == []
     assert [r["title"] for r in recs] == ["Own title", "Only headline"]
     assert recs[0]["extra"] == {"headline": "Mapped headline"}
+
+
+def test_opslens_parse_output_reads_back_without_its_derived_fields_in_extra(tmp_path, tmp_settings):
+    exp = tmp_path / "parsed.jsonl"
+    exp.write_text(json.dumps({"id": "p1", "url": "https://e.org/a?utm_source=x", "title": "T", "text": "Body.",
+                               "published": "2024-02-01", "published_source": "meta", "source": "e.org",
+                               "canonical_url": "https://e.org/a", "authors": ["A"], "language": "en",
+                               "desk": "east"}) + "\n")
+    recs, errors = collect([str(exp)], tmp_settings, mapping="desk=title")
+    assert errors == [] and recs[0]["extra"] == {"desk": "east"} and recs[0]["title"] == "T"
+    assert recs[0]["canonical_url"] == "https://e.org/a" and recs[0]["authors"] == ["A"]
