@@ -129,3 +129,19 @@ def test_running_totals_with_already_and_mixed_counts():
 
 def test_other_wars_are_not_events():
     assert events("Nagorno-Karabakh has been attacked using drones, Russia's Defense Ministry has claimed.") == []
+
+
+def test_dateline_city_is_not_the_place_of_a_national_air_force_report():
+    text = ("KYIV, Oct 17 (Kyiv Wire) - Russia launched eleven Geran-2 drones at the south of the country overnight, "
+            "and all of them were shot down, the Air Force command said. A second drone was shot down on Saturday, "
+            "the Ukrainian Air Force said.")
+    evs = events(text)
+    assert evs and all(e["admin1"] is None and e["place"] is None for e in evs)
+    assert qv(evs[0], "launched") == 11
+
+
+def test_dateline_city_does_not_place_a_regional_attack_elsewhere():
+    text = ("ODESA, Nov 3 (Reuters) - Russia launched 13 Shahed drones at the Kyiv region overnight, and all of them "
+            "were shot down, the air force said.")
+    (ev,) = events(text)
+    assert ev["admin1"] == "Kyiv Oblast"

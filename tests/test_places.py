@@ -78,3 +78,29 @@ def test_village_name_in_several_oblasts_without_context_is_unknown():
     assert [m.alias for m in find_places("attacks near Pisky and Pobieda")] == ["Pisky"]  # Pisky: hand-added front-line place
     (m,) = [m for m in find_places("attacks near Pobieda in the Kharkiv region") if m.alias == "Pobieda"]
     assert m.place.admin1 == "Kharkiv Oblast"
+
+
+@pytest.mark.parametrize("text", [
+    "KYIV, Oct 17 (Reuters) - Russia launched 16 Shahed drones at Ukraine overnight, the air force said.",
+    "Kyiv, Ukraine (CNN) - Russia fired 20 cruise missiles at Ukraine, the air force said.",
+    "KYIV - Ukrainian air defences destroyed all eight drones launched overnight.",
+    "Kyiv, 17 October (Ukrinform) – Air defence shot down 12 of 15 missiles.",
+])
+def test_dateline_is_not_the_event_place(text):
+    # where the story was filed is not where the attack happened
+    assert [m.alias for m in find_places(text)] == []
+    assert locate(text)["admin1"] is None
+
+
+def test_dateline_does_not_hide_the_places_the_story_names():
+    text = "KYIV, Oct 17 (Reuters) - Russia launched 14 drones at the Mykolaiv region overnight."
+    assert locate(text)["admin1"] == "Mykolaiv Oblast"
+
+
+def test_a_capital_at_the_start_of_a_sentence_without_a_dateline_is_a_place():
+    assert locate("Kyiv came under missile fire overnight.")["admin1"] == "Kyiv City"
+
+
+def test_outlet_names_are_not_places():
+    assert locate("Drones hit Odesa overnight, the Kyiv Independent reported.")["admin1"] == "Odesa Oblast"
+    assert locate("Drones were shot down overnight, the Kyiv Post reported.")["admin1"] is None

@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, NamedTuple
 
-__all__ = ["Place", "PlaceMatch", "find_places", "locate", "place_record", "oblast_place"]
+__all__ = ["Place", "PlaceMatch", "dateline_end", "find_places", "locate", "place_record", "oblast_place"]
 
 _SOURCE_RANK = {"extra": 0, "geonames": 1, "csc": 2, "postal": 3}
 _LOCATIVE = re.compile(
@@ -43,6 +43,26 @@ _METONYM_AFTER = re.compile(
 _METONYM_BEFORE = re.compile(r"\b(?:by|between|with|against|to|from|for|and|urged|told|accused|supplied|armed|backing|help)\s+$")
 _CAPITALS = {"Kyiv", "Moscow", "Minsk"}
 _DIRECTION = re.compile(r"^\s+(?:direction|axis|sector|front)\b", re.IGNORECASE)
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DL_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)"
+_DL_OUTLET = r"\([^()\n]{1,40}\)"
+#: a dateline ("KYIV, Oct 17 (Reuters) -", "Kyiv, Ukraine (CNN) -", "ODESA -") names where the
+#: story was filed, not where anything happened: places in it are never event places. Capitals
+#: alone do; a mixed-case name needs a date or an outlet in brackets before the dash.
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'’.\-]+(?:\s[A-Z][A-Z'’.\-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?"
+    rf"(?:,?\s*{_DL_DATE})?\s*(?:{_DL_OUTLET})?"
+    r"|[A-Z][a-z'’\-]+(?:\s[A-Z][a-z'’\-]+){0,2}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)?"
+    rf"(?:,?\s*{_DL_DATE}\s*(?:{_DL_OUTLET})?|\s*{_DL_OUTLET}))\s*[-—–]{{1,2}}(?=\s)")
+#: a place name that is part of a news outlet's name ("Kyiv Independent", "Kyiv Post")
+_OUTLET_AFTER = re.compile(r"\s(?:Independent|Post|Wire|Times|Herald|Journal|Pravda|Telegraph|Insider|Observer|"
+                           r"Express|Daily|Today|Gazette|Tribune|Chronicle)\b")
+
+
+def dateline_end(text: str) -> int:
+    """Offset where the dateline at the start of ``text`` ends ("KYIV, Oct 17 (Reuters) -"), 0 when none."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
 
 
 @dataclass(frozen=True)
@@ -160,6 +180,11 @@ def find_places(text: str, *, context_admin1: Iterable[str] = ()) -> list[PlaceM
         return []
     g = _gaz()
     raw = _raw_matches(text)
+    if not raw:
+        return []
+    dl = dateline_end(text) if text[:1].isupper() or text[:1].isspace() else 0
+    # places in a dateline or an outlet's name are not places of the story
+    raw = [h for h in raw if h[0] >= dl and not _OUTLET_AFTER.match(text, h[1])]
     if not raw:
         return []
     named = set(context_admin1)
