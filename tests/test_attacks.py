@@ -145,3 +145,10 @@ def test_dateline_city_does_not_place_a_regional_attack_elsewhere():
             "were shot down, the air force said.")
     (ev,) = events(text)
     assert ev["admin1"] == "Kyiv Oblast"
+
+
+def test_headline_place_the_story_names_only_as_a_launch_area_is_not_the_target():
+    text = ("Russia launched 50 cruise missiles on Monday, and air defences destroyed 44 of them, the air force said. "
+            "The missiles were launched from the Caspian Sea and the Volgodonsk area.")
+    evs = events(text, title="Volgodonsk: Ukraine says it shot down 44 of 50 Russian missiles")
+    assert evs and all(e["admin1"] is None for e in evs)

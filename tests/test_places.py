@@ -104,3 +104,8 @@ def test_a_capital_at_the_start_of_a_sentence_without_a_dateline_is_a_place():
 def test_outlet_names_are_not_places():
     assert locate("Drones hit Odesa overnight, the Kyiv Independent reported.")["admin1"] == "Odesa Oblast"
     assert locate("Drones were shot down overnight, the Kyiv Post reported.")["admin1"] is None
+
+
+def test_every_launch_area_in_a_from_list_is_an_origin():
+    ms = find_places("Missiles were launched from the Caspian Sea, the Volgodonsk area and the Black Sea at Odesa.")
+    assert [(m.alias, m.role) for m in ms] == [("Volgodonsk", "origin"), ("Odesa", "target")]

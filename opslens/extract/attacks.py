@@ -31,7 +31,7 @@ from ..schema import empty_event
 from .base import Document, register
 from .dates import explicit_date, resolve_date
 from .numbers import QuantityMatch, find_quantities
-from .places import locate
+from .places import find_places, locate, place_record
 from .weapons import WeaponMatch, find_weapons
 
 __all__ = ["DroneAttackExtractor", "MissileAttackExtractor", "attack_mentions", "casualties"]
@@ -400,7 +400,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
         if _past_year(text, doc):
             continue
         d, prec = event_date(doc, i, text)
-        loc = _memo(doc.cache, "locate", locate, text)
+        loc = _title_loc(doc) if i < 0 else _memo(doc.cache, "locate", locate, text)
         national = bool(_NATIONAL.search(text))
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
@@ -550,7 +550,14 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
 
 def _title_loc(doc: Document) -> dict[str, Any]:
     if "title_loc" not in doc.cache:
-        doc.cache["title_loc"] = locate(doc.title or "")
+        loc = locate(doc.title or "")
+        name = loc.get("place")
+        if name and name in doc.text:
+            # a place the story names only as a launch area ("launched from the Volgodonsk area") is not the target
+            roles = {m.role for m in find_places(doc.text) if m.place.name == name}
+            if roles and "target" not in roles:
+                loc = place_record(None, "UA")
+        doc.cache["title_loc"] = loc
     return doc.cache["title_loc"]
 
 

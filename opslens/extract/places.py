@@ -30,8 +30,10 @@ _SOURCE_RANK = {"extra": 0, "geonames": 1, "csc": 2, "postal": 3}
 _LOCATIVE = re.compile(
     r"(?:\b(?:near|in|at|of|outside|around|towards?|village|villages|settlement|settlements|town|city|"
     r"districts?|community|hromada|from|and|on|over|into|to|across|between)\s+(?:the\s+)?|,\s*)$")
-_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:temporarily\s+)?occupied\s+)?(?:(?:territory|direction|area|side)\s+of\s+)?$",
-                     re.IGNORECASE)
+#: a launch area: "from the Belgorod region", also later in a list ("from the Caspian Sea and the Volgodonsk area")
+_ORIGIN = re.compile(r"\bfrom\s+(?:the\s+)?(?:(?:temporarily\s+)?occupied\s+)?(?:(?:territory|direction|area|side)\s+of\s+)?"
+                     r"(?:(?-i:[A-Z])[\w'’-]*\s+(?:(?-i:[A-Z])[\w'’-]*\s+)?(?:sea|area|region|oblast|direction|airfield)?\s*"
+                     r"(?:,\s*(?:and\s+)?|and\s+)(?:the\s+)?){0,3}$", re.IGNORECASE)
 _REGION_OF = re.compile(r"\b(?:region|oblast|province)\s+of\s+$", re.IGNORECASE)
 _PLURAL_REGION = re.compile(r"^\s*(?:,\s*|\s+and\s+|\s*&\s*)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:regions|oblasts|provinces)\b")
 #: a capital standing for its government ("Kyiv said", "a counter-attack by Kyiv", "Moscow's forces")
