@@ -9,22 +9,24 @@ Every input item leaves one line in the ingest log (``settings.ingest_log``, JSO
 
     {"time": "...Z", "status": "ok" | "duplicate" | "new-version" | "error",
      "origin": "html:data/sample/html/a.html", "url": "...", "id": "...",
-     "duplicate_of": null, "cluster_id": "...", "message": null}
+     "duplicate_of": null, "cluster_id": "...", "message": null, "raw_sha256": "..."}
 
 Lines of stored items are written right after their batch is committed, so after a crash the
 log never claims more than the store holds. A problem with one item is an error line and a
 :class:`opslens.errors.InputError` in :attr:`IngestStats.errors`; the run goes on.
 
 Reruns are cheap. Before a raw page (saved HTML file, fetched or cached URL, WARC record) is
-parsed, :func:`ingest` asks the store whether a stored article came from the same raw bytes
-(``raw_sha256``) and, when the page has a URL before parsing (URL fetches, WARC records), the
-same canonical URL. If so, the page is not parsed (20-40 ms saved per page) and the item is
-logged as ``"duplicate"`` of that article with the message ``unchanged since stored``. Changed
-bytes are parsed as usual: a changed page at a stored URL becomes a new version. The store does
-not remember which extractor produced a row, so after changing ``extractor`` (or upgrading the
-parsing code) pass ``reparse=True`` (``opslens ingest --reparse``) to parse everything again.
-Pages whose records were never stored (e.g. a WARC copy of a page stored from another input
-with other bytes) are parsed again on each run and found to be duplicates by the store.
+parsed, :func:`ingest` looks its raw bytes up (:class:`RawIndex`): a stored article made from
+the same bytes (``raw_sha256`` column), or an earlier ingest-log line for the same bytes whose
+article (``id`` / ``duplicate_of``) is in the store, e.g. a WARC copy found to duplicate a
+stored page. When the page has a URL before parsing (URL fetches, WARC records) that earlier
+item must also have had the same canonical URL. On a hit the page is not parsed (20-40 ms saved
+a page) and the item is logged as ``"duplicate"`` of that article with the message
+``unchanged since stored``. Changed bytes are parsed as usual: a changed page at a stored URL
+becomes a new version. The store does not remember which extractor produced a row, so after
+changing ``extractor`` (or upgrading the parsing code) pass ``reparse=True``
+(``opslens ingest --reparse``) to parse everything again. A store written before raw hashes
+were logged becomes fast from its second rerun (the first logs the hashes).
 """
 from __future__ import annotations
 
@@ -100,7 +102,7 @@ class IngestLog:
 
 def read_ingest_log(data_dir: str | os.PathLike[str] | None = None):
     """The ingest log as a DataFrame (columns time, status, origin, url, id, duplicate_of,
-    cluster_id, message; all pandas ``string``). A torn last line (crash) is skipped."""
+    cluster_id, message, raw_sha256; all pandas ``string``). A torn last line (crash) is skipped."""
     import pandas as pd
 
     path = get_settings(data_dir).ingest_log
@@ -109,7 +111,7 @@ def read_ingest_log(data_dir: str | os.PathLike[str] | None = None):
         for line in f:
             with contextlib.suppress(ValueError):
                 rows.append(json.loads(line))
-    cols = ["time", "status", "origin", "url", "id", "duplicate_of", "cluster_id", "message"]
+    cols = ["time", "status", "origin", "url", "id", "duplicate_of", "cluster_id", "message", "raw_sha256"]
     return pd.DataFrame(rows, columns=cols).astype("string")
 
 
@@ -120,7 +122,7 @@ def _now() -> str:
 def _entry(res: AddResult, rec: Mapping[str, Any]) -> dict[str, Any]:
     return {"time": _now(), "status": res.status, "origin": rec.get("origin"), "url": rec.get("url"),
             "id": res.id, "duplicate_of": res.duplicate_of, "cluster_id": res.cluster_id,
-            "message": res.message}
+            "message": res.message, "raw_sha256": rec.get("raw_sha256")}
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class Unchanged:
     origin: str
     url: str | None
     id: str
+    raw_sha256: str | None = None
 
 
 _UNCHANGED_MESSAGE = "unchanged since stored (same raw bytes); not parsed again"
@@ -140,51 +143,90 @@ _UNCHANGED_MESSAGE = "unchanged since stored (same raw bytes); not parsed again"
 
 def _unchanged_entry(u: Unchanged) -> dict[str, Any]:
     return {"time": _now(), "status": "duplicate", "origin": u.origin, "url": u.url, "id": u.id,
-            "duplicate_of": u.id, "cluster_id": None, "message": _UNCHANGED_MESSAGE}
+            "duplicate_of": u.id, "cluster_id": None, "message": _UNCHANGED_MESSAGE, "raw_sha256": u.raw_sha256}
 
 
 class RawIndex:
-    """Stored articles by the sha256 of their raw page bytes, for :func:`ingest`'s skip test.
+    """Known raw pages by the sha256 of their bytes, for :func:`ingest`'s skip test.
 
-    Loaded lazily on the first :meth:`find` (columns ``raw_sha256``, ``canonical_url``, ``id``
-    of the committed rows having a raw hash). Keys are the first 64 bits of the hash in a
-    sorted numpy array (8 bytes a row); a hit is confirmed against the full hash.
+    Loaded lazily on the first :meth:`find`, from (1) the committed store rows having a raw hash
+    (``raw_sha256``, ``canonical_url``, ``id``) and (2) ingest-log lines (``ok``, ``new-version``,
+    ``duplicate``) carrying ``raw_sha256`` whose article id is in the store (a log kept beside a
+    deleted or replaced store is ignored). Keys are the first 64 bits of the hash in a sorted
+    numpy array; a hit is confirmed against the full hash.
     """
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._table = None
 
-    def _load(self) -> None:
-        import numpy as np
+    def _store_rows(self, store: ArticleStore, parts) -> "Any":
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        cols = ["raw_sha256", "canonical_url", "id"]
+        t = store.dataset(parts).to_table(columns=["raw_sha256", "canonical_url", "id"],
+                                          filter=pc.field("raw_sha256").is_valid())
+        return pa.table({"raw": t["raw_sha256"], "url": t["canonical_url"], "id": t["id"],
+                         "canonical": pa.repeat(True, t.num_rows)})
+
+    def _log_rows(self, store: ArticleStore, parts) -> "Any":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        raws: list[str] = []
+        urls: list[str | None] = []
+        ids: list[str] = []
+        with contextlib.suppress(FileNotFoundError), open(self.settings.ingest_log, encoding="utf-8") as f:
+            for line in f:
+                if '"raw_sha256": "' not in line:
+                    continue
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                aid = e.get("duplicate_of") or e.get("id")
+                raw = e.get("raw_sha256")
+                if e.get("status") in ("ok", "new-version", "duplicate") and aid and isinstance(raw, str):
+                    raws.append(raw)
+                    urls.append(e.get("url"))
+                    ids.append(aid)
+        t = pa.table({"raw": pa.array(raws, pa.string()), "url": pa.array(urls, pa.string()),
+                      "id": pa.array(ids, pa.string()), "canonical": pa.array([False] * len(raws))})
+        if not raws:
+            return t
+        stored = store.dataset(parts).to_table(columns=["id"])["id"].combine_chunks()
+        return t.filter(pc.is_in(t["id"], value_set=stored))
+
+    def _load(self) -> None:
+        import numpy as np
+        import pyarrow as pa
+
         store = ArticleStore(self.settings)
         parts = store.read_manifest().parts
-        table = None
+        tables = []
         if parts:
             try:
-                table = store.dataset(parts).to_table(columns=cols, filter=pc.field("raw_sha256").is_valid())
+                tables = [self._store_rows(store, parts), self._log_rows(store, parts)]
             except (OSError, pa.ArrowException) as e:  # the writer reports damaged parts itself
                 log.warning("%s: cannot read stored raw hashes (%s); every page is parsed again",
                             store.articles_dir, str(e).splitlines()[0])
-        if table is None:
-            table = pa.table({c: pa.array([], pa.string()) for c in cols})
+                tables = []
+        schema = pa.schema([("raw", pa.string()), ("url", pa.string()), ("id", pa.string()),
+                            ("canonical", pa.bool_())])
+        table = pa.concat_tables([t.cast(schema) for t in tables]) if tables else schema.empty_table()
         table = table.combine_chunks()
-        raw = table["raw_sha256"]
+        raw = table["raw"]
         keys = np.empty(len(raw), dtype=np.uint64)
         step = 65_536
         for start in range(0, len(raw), step):
             vals = raw.slice(start, step).to_pylist()
-            keys[start:start + len(vals)] = [int(v[:16], 16) if _HEX.fullmatch(v) else 0 for v in vals]
+            keys[start:start + len(vals)] = [int(v[:16], 16) if v and _HEX.fullmatch(v) else 0 for v in vals]
         order = np.argsort(keys, kind="stable")
         self._keys, self._rows, self._table = keys[order], order, table
 
     def find(self, raw_sha256: str, url: str | None = None) -> tuple[str, str | None] | None:
-        """``(id, canonical URL)`` of a stored article made from these raw bytes (and, when ``url`` is given,
-        at its canonical URL), else ``None``."""
+        """``(id, URL)`` of a known article made from these raw bytes (and, when ``url`` is given,
+        at the same canonical URL), else ``None``."""
         import numpy as np
 
         if not raw_sha256 or not _HEX.fullmatch(raw_sha256):
@@ -202,11 +244,14 @@ class RawIndex:
         t = self._table
         for i in range(lo, hi):
             row = int(self._rows[i])
-            if t["raw_sha256"][row].as_py() != raw_sha256:
+            if t["raw"][row].as_py() != raw_sha256:
                 continue
-            if url and t["canonical_url"][row].as_py() != canon:
-                continue
-            return t["id"][row].as_py(), t["canonical_url"][row].as_py()
+            row_url = t["url"][row].as_py()
+            if url:
+                row_canon = row_url if t["canonical"][row].as_py() else canonicalize(row_url)
+                if row_canon != canon:
+                    continue
+            return t["id"][row].as_py(), row_url
         return None
 
 
@@ -342,7 +387,7 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
             hit = raw_index.find(raw_sha256, url)
             if hit is None:
                 return False
-            errors.append(Unchanged(origin=origin, url=url or hit[1], id=hit[0]))
+            errors.append(Unchanged(origin=origin, url=url or hit[1], id=hit[0], raw_sha256=raw_sha256))
             return True
 
         kwargs["skip"] = skip

@@ -427,3 +427,31 @@ def test_url_rerun_is_logged_unchanged(tmp_path, news_server):
     again = ingest(urls, data_dir=tmp_path, delay=0, progress=False)
     assert (again.added, again.duplicate) == (0, 2)
     assert _unchanged(read_ingest_log(tmp_path).iloc[2:]) == ["url", "url"]
+
+
+def test_items_found_duplicate_are_skipped_next_time_but_not_once_the_store_is_gone(tmp_path):
+    import shutil
+
+    from test_sources import write_warc
+
+    from opslens.ingest import ingest
+
+    store = tmp_path / "store"
+    body = SAVED.format(t="Ferry resumed", slug="ferry", d=14,
+                        lead="The river ferry resumed crossings after the mine clearance finished.").encode()
+    _saved_pages(tmp_path / "pages", {"ferry": "The river ferry resumed crossings after the mine clearance finished."})
+    ingest([tmp_path / "pages"], data_dir=store, progress=False)
+    # a capture of the same story on a mirror, with other bytes (another date in the markup)
+    warc = tmp_path / "mirror.warc.gz"
+    write_warc(warc, [("https://mirror.example.org/ferry", body.replace(b"2024-02-14", b"2024-02-15"), "200 OK",
+                       "text/html")])
+    first = ingest([warc], data_dir=store, progress=False)
+    assert (first.added, first.duplicate) == (0, 1) and _unchanged(read_ingest_log(store).iloc[1:]) == []
+    second = ingest([warc], data_dir=store, progress=False)
+    assert second.duplicate == 1 and len(_unchanged(read_ingest_log(store).iloc[2:])) == 1, \
+        "a page already found to be a duplicate is not parsed again"
+
+    shutil.rmtree(store / "articles")  # the log stays, the articles are gone: nothing may be skipped
+    third = ingest([tmp_path / "pages", warc], data_dir=store, progress=False)
+    assert third.added == 1 and third.duplicate == 1
+    assert _unchanged(read_ingest_log(store).iloc[3:]) == []
