@@ -14,6 +14,12 @@ Attacks (``drone_attack``, ``missile_attack``, ``ground_assault``; blocked by ty
 * same Kyiv day. A ``week``/``month`` precision mention joins the one compatible day event inside
   its week/month, if there is exactly one; otherwise it stays a coarse event of its own;
 * weapons equal, or one of them null (``null`` is compatible with anything);
+* reporting windows (:func:`reporting_window`: ``night``, ``day``, ``evening``, ``total``, read
+  from the evidence sentence: "overnight", "from 15:00 to 18:30", "late on Friday", "over the
+  past day") equal when both texts name one: the Air Force reported the night, the day and the
+  evening of a Kyiv day apart, and the official day is their sum, so two windows of the same
+  claimant and day are two events, while a re-report of the same window is the same event
+  whatever its figures (the spread is kept). A mention naming no window joins the closest event;
 * regional figures close enough (``|a - b| <= max(abs_tol, rel_tol * max(a, b))`` for each of
   launched/destroyed/count both state); national totals of one day are one event whatever the
   figures (a national total stands for that night; the spread is kept as a range) ...
@@ -47,6 +53,7 @@ import csv
 import hashlib
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -59,7 +66,7 @@ from .schema import EVENT_CONTRACT_FIELDS, QUANTITY_FIELDS, events_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["merge_events", "claimant_authority", "MergeOptions", "AID_TYPES", "ATTACK_TYPES"]
+__all__ = ["merge_events", "claimant_authority", "reporting_window", "WINDOWS", "MergeOptions", "AID_TYPES", "ATTACK_TYPES"]
 
 AID_TYPES = ("aid_announcement", "procurement")
 ATTACK_TYPES = ("drone_attack", "missile_attack", "ground_assault")
@@ -120,6 +127,73 @@ def claimant_authority(claimed_by: str | None) -> int:
     return UNKNOWN_AUTHORITY
 
 
+# --- reporting windows -------------------------------------------------------------------------
+
+#: reporting windows of a Kyiv day, in day order; ``total`` = a figure for the whole day
+WINDOWS = ("night", "day", "evening", "total")
+_CLOCK = r"(\d{1,2})[:.](\d{2})"
+_RANGE_RE = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s*(?:to|and|till|until|-|–)\s*{_CLOCK}", re.I)
+_SINCE_RE = re.compile(rf"\bsince\s+{_CLOCK}", re.I)
+_AT_RE = re.compile(rf"\bat\s+(?:about\s+|around\s+|approximately\s+)?{_CLOCK}", re.I)
+
+
+@lru_cache(maxsize=1)
+def _window_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    ref = resources.files("opslens") / "data" / "reporting_windows.csv"
+    with ref.open("r", encoding="utf-8") as f:
+        return tuple((re.compile(r["pattern"], re.I), r["window"]) for r in csv.DictReader(f))
+
+
+def _window_of_hours(start: int, end: int | None = None) -> str | None:
+    if not 0 <= start <= 24 or (end is not None and not 0 <= end <= 24):
+        return None
+    if end is not None and end < start:  # crosses midnight: the night window
+        return "night"
+    if start < 7:
+        return "night"
+    return "day" if start < 17 else "evening"
+
+
+@lru_cache(maxsize=65536)
+def reporting_window(text: str | None) -> str | None:
+    """The reporting window of a Kyiv day that an evidence sentence states, or ``None``.
+
+    ``night`` (overnight, early on, this morning, at night, from 03:30 to 06:50, since 18:00),
+    ``day`` (during the day, earlier today, in the afternoon, from 09:00 to 11:30), ``evening``
+    (in the evening, late on Friday, at about 21:00) or ``total`` (over the past day / 24
+    hours). Clock times decide first (start before 07:00 or a range across midnight = night,
+    before 17:00 = day, else evening); then the phrases of ``opslens/data/reporting_windows.csv``.
+    Sentences naming two different windows, or none, give ``None``.
+
+    >>> reporting_window("On 17 October, from 03:30 to 06:50, the enemy attacked with 15 drones.")
+    'night'
+    >>> reporting_window("Russia launched 8 drones at Ukraine on Monday evening."), reporting_window("8 drones.")
+    ('evening', None)
+    """
+    if not text or not isinstance(text, str):
+        return None
+    found: set[str] = set()
+    for m in _RANGE_RE.finditer(text):
+        w = _window_of_hours(int(m.group(1)), int(m.group(3)))
+        if w:
+            found.add(w)
+    for m in _SINCE_RE.finditer(text):
+        h = int(m.group(1))
+        w = "night" if h >= 17 else _window_of_hours(h)  # "since 18:00" (reported next morning)
+        if w:
+            found.add(w)
+    if not found:
+        for m in _AT_RE.finditer(text):
+            w = _window_of_hours(int(m.group(1)))
+            if w:
+                found.add(w)
+    if not found:
+        for rx, w in _window_rules():
+            if rx.search(text):
+                found.add(w)
+    return found.pop() if len(found) == 1 else None
+
+
 # --- input normalisation -----------------------------------------------------------------------
 
 def _as_frame(mentions: Any) -> pd.DataFrame:
@@ -178,6 +252,10 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     w["_country"] = _cat(country.mask(country == "").fillna("UA"))
     w["_admin1"] = _cat(_col(df, "admin1"))
     w["_weapon"] = _cat(_col(df, "weapon"))
+    ev_text = _col(df, "evidence_text")
+    uniq = pd.unique(ev_text.dropna().to_numpy(dtype=object))
+    win = {t: reporting_window(t) for t in uniq}
+    w["_win"] = _cat(ev_text.map(win))
     claimed = _col(df, "claimed_by")
     w["_claim"] = _cat(claimed)
     ranks = {c: claimant_authority(c) for c in pd.unique(claimed.dropna().to_numpy(dtype=object))}
@@ -223,6 +301,8 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
     admins, A = codes("_admin1")
     weapons, W = codes("_weapon")
     precs, P = codes("_prec")
+    wins, WN = codes("_win")
+    no_window = WN.index("") if "" in WN else -1
     national_code = A.index("") if "" in A else -1
     no_weapon = W.index("") if "" in W else -1
     day_code = P.index("day") if "day" in P else -1
@@ -297,9 +377,14 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
         wpn = weapons[i]
         row_vals = row_values[i]
         is_official = official[i]
+        win = wins[i]
         target, best = None, 2.0
         for cl in clusters:
             if wpn != no_weapon and cl[1] != no_weapon and cl[1] != wpn:
+                continue
+            if win != no_window and cl[4] != win:
+                # the text names its reporting window: only a report of the same window is the
+                # same event (labelled rows come first, so every cluster has its label by now)
                 continue
             if not national and not close(cl[2], row_vals):
                 continue
@@ -309,11 +394,12 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             if dist < best:
                 target, best = cl, dist
         if target is None:
-            target = [next_id, wpn, row_vals, {}]
+            target = [next_id, wpn, row_vals, {}, win]
             clusters.append(target)
             by_place_day[key].append((d, target))
-            keys.append((T[types[i]], C[countries[i]], A[admins[i]], iso(d), "day", W[wpn],
-                         sum(1 for c in clusters if c[1] == wpn) - 1))
+            k = (T[types[i]], C[countries[i]], A[admins[i]], iso(d), "day", W[wpn],
+                 sum(1 for c in clusters if c[1] == wpn and c[4] == win) - 1)
+            keys.append(k if win == no_window else (*k, WN[win]))
             next_id += 1
         else:
             if target[1] == no_weapon and wpn != no_weapon:
@@ -362,7 +448,7 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
             lst = own.setdefault(okey, [])
             target = next((cl for cl in lst if ok(cl)), None)
             if target is None:
-                target = [next_id, wpn, row_vals, {}]
+                target = [next_id, wpn, row_vals, {}, no_window]
                 lst.append(target)
                 keys.append((*okey, W[wpn], sum(1 for c in lst if c[1] == wpn) - 1))
                 next_id += 1
@@ -497,6 +583,8 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     admin1, place        string       canonical names (place of the most authoritative mention)
     lat, lon             Float64
     weapon               string       model, NA if no mention names one
+    window               string       reporting window its texts name (:func:`reporting_window`:
+                                      night, day, evening, total), NA if none does
     actor, donor, recipient, category   string
     items                object       list of ``{"name", "quantity"}`` (aid), else None
     value_amount         Float64      amount from the most authoritative mention
@@ -516,7 +604,7 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     ==================== ============ ======================================================
 
     ``links``, one row per mention: ``event_id``, ``mention`` (the input row's index label),
-    ``article_id``, ``type``, ``date``, ``admin1``, ``place``, ``weapon``, ``claimed_by``,
+    ``article_id``, ``type``, ``date``, ``admin1``, ``place``, ``weapon``, ``window``, ``claimed_by``,
     ``authority`` (0 = Air Force .. 5 = media/unknown), ``launched``, ``destroyed``, ``count``,
     ``killed``, ``injured`` (Int64, the mention's own figures), ``value_amount``,
     ``evidence_text``, ``evidence_start``, ``evidence_end`` and any of ``url``, ``source``,
@@ -542,7 +630,9 @@ def merge_events(mentions: pd.DataFrame | Iterable[dict[str, Any]],
     is_aid = np.asarray(w["_type"].isin(AID_TYPES), dtype=bool)
     w["_wnull"] = np.asarray(w["_weapon"] == "", dtype=bool)
     # canonical order: content only
-    attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_wnull", "_weapon", "_auth", "_qrank", "_neg", "_fp"],
+    w["_winnull"] = np.asarray(w["_win"] == "", dtype=bool)
+    attack = w[~is_aid].sort_values(["_type", "_country", "_admin1", "_day", "_prec", "_winnull", "_wnull", "_weapon", "_win", "_auth",
+                                     "_qrank", "_neg", "_fp"],
                                     kind="mergesort", na_position="last")
     aid = w[is_aid]
     if len(aid):
@@ -590,13 +680,14 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
         else:  # categorical: cheap to sort and group, whatever the string storage
             t[c] = src[c].astype("string").astype("category").array
     t["value_amount"] = _num_array(src, "value_amount")
+    t["window"] = pd.Series(w["_win"].astype(object).to_numpy()).replace("", None).astype("string").astype("category").array
     for q in QUANTITY_FIELDS:
         t[q] = figs[q]
     t["_neg"] = w["_neg"].to_numpy()
     t = t.sort_values(["_c", "_auth", "_qrank", "_neg", "_fp"], kind="mergesort")
     g = t.groupby("_c", sort=True)
     firsts = ["place", "admin1", "lat", "lon", "weapon", "actor", "donor", "recipient", "category",
-              "value_currency", "value_amount", "claimed_by", "_type", "_country", *QUANTITY_FIELDS]
+              "value_currency", "value_amount", "claimed_by", "window", "_type", "_country", *QUANTITY_FIELDS]
     ev = g[firsts].first()
     mins = g[[*QUANTITY_FIELDS, "value_amount"]].min()
     maxs = g[[*QUANTITY_FIELDS, "value_amount"]].max()
@@ -638,6 +729,7 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     out["lat"] = pd.to_numeric(ev["lat"], errors="coerce").astype("Float64")
     out["lon"] = pd.to_numeric(ev["lon"], errors="coerce").astype("Float64")
     out["weapon"] = ev["weapon"].astype("string").str.strip().replace("", pd.NA)
+    out["window"] = ev["window"].astype("string")
     for c in ("actor", "donor", "recipient", "category"):
         out[c] = ev[c].astype("string")
     out["items"] = ev["items"]
@@ -678,6 +770,7 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
     links["date"] = pd.to_datetime(w["_day"].to_numpy()[perm])
     for c in ("admin1", "place", "weapon", "claimed_by"):
         links[c] = src[c].astype("string").array.take(perm) if c in src.columns else pd.array([None] * n, dtype="string")
+    links["window"] = pd.Series(w["_win"].astype(object).to_numpy()[perm], dtype="string").replace("", pd.NA).array
     links["authority"] = w["_auth"].to_numpy()[perm]
     for q in QUANTITY_FIELDS:
         links[q] = pd.array(np.round(figs[q][perm]), dtype="Float64").astype("Int64")
@@ -692,11 +785,11 @@ def _aggregate(df: pd.DataFrame, w: pd.DataFrame, cid: np.ndarray, ids: np.ndarr
 
 EVENT_COLUMNS = (
     "event_id", "type", "date", "date_precision", "scope", "country", "admin1", "place", "lat", "lon", "weapon",
-    "actor", "donor", "recipient", "category", "items", "value_amount", "value_currency", "value_min", "value_max",
+    "window", "actor", "donor", "recipient", "category", "items", "value_amount", "value_currency", "value_min", "value_max",
     *(f"{q}_{s}" for q in QUANTITY_FIELDS for s in ("value", "min", "max")),
     "conflicts", "claimed_by", "claimants", "mentions", "articles", "article_ids", "part_of",
 )
-LINK_COLUMNS = ("event_id", "mention", "article_id", "type", "date", "admin1", "place", "weapon", "claimed_by",
+LINK_COLUMNS = ("event_id", "mention", "article_id", "type", "date", "admin1", "place", "weapon", "window", "claimed_by",
                 "authority", *QUANTITY_FIELDS, "value_amount", "evidence_text", "evidence_start", "evidence_end")
 
 

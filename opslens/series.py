@@ -4,7 +4,10 @@ with the official counts.
 The national estimate of a figure (launched, destroyed, count) for a Kyiv day and type is:
 
 * the sum of the day's *national* events (``admin1`` null) that state it, when there is one.
-  Regional reports of that day are its parts and are not added;
+  Regional reports of that day are its parts and are not added. The national events of a day
+  are its distinct reporting windows (night, day, evening: :func:`opslens.merge.reporting_window`),
+  whose figures add up to the official day; a national event whose text gives the figure for
+  the whole day (window ``total``, "over the past day") is used alone instead of the sum;
 * otherwise the sum of the day's distinct *regional* events that state it, flagged
   ``lower_bound`` (other regions may have been attacked without a report).
 
@@ -138,8 +141,15 @@ def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         return nat_ev[mask].groupby(keys, sort=True, dropna=False).size().reindex(out.index, fill_value=0)
 
     n_any = n_national(stated.any(axis=1))
+    window = ev["window"] if "window" in ev.columns else pd.Series(pd.NA, index=ev.index, dtype="string")
     for q in SERIES_FIGURES:
-        by = ev.groupby([*keys, "_national"], sort=True, dropna=False)
+        # a national figure stated for the whole day ("over the past day") stands for the day:
+        # the day's other national events (its reporting windows) are its parts, not added to it
+        total = (ev["_national"] & (window == "total").fillna(False).astype(bool) & ev[f"{q}_value"].notna())
+        has_total = total.groupby([ev[k] for k in keys], dropna=False).transform("any")
+        drop = has_total & ev["_national"] & ~total
+        evq = ev.assign(**{f"{q}_{s_}": ev[f"{q}_{s_}"].mask(drop) for s_ in ("value", "min", "max")})
+        by = evq.groupby([*keys, "_national"], sort=True, dropna=False)
         s = by[[f"{q}_value", f"{q}_min", f"{q}_max"]].sum(min_count=1)
         nat = s.xs(True, level="_national").reindex(out.index) if True in s.index.get_level_values("_national") else None
         reg = s.xs(False, level="_national").reindex(out.index) if False in s.index.get_level_values("_national") else None
