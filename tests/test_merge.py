@@ -6,7 +6,7 @@ import random
 import pandas as pd
 import pytest
 
-from opslens.merge import MergeOptions, claimant_authority, merge_events
+from opslens.merge import MergeOptions, claimant_authority, merge_events, reporting_window
 from opslens.schema import empty_event, events_frame, quantity
 
 
@@ -286,3 +286,79 @@ def test_two_air_force_statements_of_one_day_are_two_windows():
     # by default a national total stands for the day: one event, the range kept
     events, _ = merge_events(events_frame(ms))
     assert len(events) == 1 and (events.loc[0, "launched_min"], events.loc[0, "launched_max"]) == (9, 11)
+
+
+# --- reporting windows -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, window", [
+    ("On 17 October, from 03:30 to 06:50, the enemy attacked with 15 drones.", "night"),  # starts before 07:00
+    ("from 22:00 to 01:00 the enemy attacked with 9 drones", "night"),                   # crosses midnight
+    ("Since 18:00 on 16 October the enemy launched 23 drones", "night"),                 # reported next morning
+    ("On 6 October, from 09:00 to 11:30, the enemy attacked with 2 drones.", "day"),
+    ("On 17 October at about 21:00, the enemy attacked with eight drones.", "evening"),
+    ("Seven drones were downed over the Odesa region overnight.", "night"),
+    ("shot down 4 drones early on Wednesday", "night"),
+    ("shot down one drone over the region earlier today", "day"),
+    ("Russia launched 13 drones at the Kyiv region on Tuesday evening", "evening"),
+    ("three drones attacked the south late on Friday", "evening"),
+    ("Over the past day, air defence destroyed 34 drones", "total"),
+    ("shot down 8 drones overnight and 3 more in the evening", None),  # two windows: unknown
+    ("17.10.22 13:26 - Drone attack on Kyiv", None),                    # a time stamp, not a window
+    ("Russia launched 8 drones at Ukraine on Monday", None),
+])
+def test_reporting_window_read_from_the_sentence(text, window):
+    assert reporting_window(text) == window
+
+
+AF = "Ukrainian Air Force"
+# 2022-10-17 as the Air Force reported it: the night (15) and the evening (8), each re-reported by
+# the media; the official day is 15 + 8 = 23
+WINDOWS_DAY = [
+    mention("af-night", "drone_attack", "2022-10-17", launched=q(15), claimed_by=AF,
+            evidence="On 17 October, from 03:30 to 06:50, the enemy attacked with 15 Shahed drones."),
+    mention("wire-night", "drone_attack", "2022-10-17", launched=q(15), destroyed=q(15), claimed_by=AF,
+            evidence="Air defences destroyed all 15 drones Russia launched early on Monday, the Air Force said."),
+    mention("paper-night", "drone_attack", "2022-10-17", destroyed=q(13),
+            evidence="Thirteen drones were shot down overnight."),
+    mention("af-evening", "drone_attack", "2022-10-17", launched=q(8), claimed_by=AF,
+            evidence="On 17 October at about 21:00, the enemy attacked with eight Geran-2 drones."),
+    mention("paper-undated", "drone_attack", "2022-10-17", launched=q(8), destroyed=q(8),
+            evidence="Russia launched eight drones at Ukraine on Monday, all shot down."),
+]
+
+
+def test_two_reporting_windows_of_one_claimant_are_two_events_and_a_same_window_report_joins():
+    events, links = merge_events(WINDOWS_DAY)
+    # night: af-night, wire-night, paper-night (13 vs 15 destroyed: same window, kept as a range);
+    # evening: af-evening, and paper-undated (no window; its figures 8/8 equal the evening's)
+    assert len(events) == 2
+    by_window = events.set_index("window")
+    assert by_window.loc["night", "mentions"] == 3 and by_window.loc["evening", "mentions"] == 2
+    assert by_window.loc["night", "launched_value"] == 15
+    assert (by_window.loc["night", "destroyed_min"], by_window.loc["night", "destroyed_max"]) == (13, 15)
+    assert by_window.loc["night", "conflicts"] == "destroyed"
+    assert by_window.loc["evening", "launched_value"] == 8
+    assert set(links.loc[links["article_id"] == "paper-undated", "event_id"]) == {
+        events.loc[events["window"] == "evening", "event_id"].iloc[0]}
+    assert links.set_index("article_id").loc["af-night", "window"] == "night"
+    assert pd.isna(links.set_index("article_id").loc["paper-undated", "window"])
+
+
+def test_windows_are_order_independent():
+    a, la = merge_events(WINDOWS_DAY)
+    rows = WINDOWS_DAY[:]
+    random.Random(5).shuffle(rows)
+    b, lb = merge_events(rows[::-1])
+    assert a["event_id"].tolist() == b["event_id"].tolist()
+    assert sorted(zip(la["article_id"], la["event_id"])) == sorted(zip(lb["article_id"], lb["event_id"]))
+
+
+def test_same_figures_in_two_named_windows_stay_two_events():
+    # 2022-10-11: 13 drones in the day window and 13 again in the evening: two attacks, 26
+    rows = [mention("a", "drone_attack", "2022-10-11", launched=q(13), claimed_by=AF,
+                    evidence="On 11 October, from 07:00 to 13:00, the enemy attacked with 13 drones."),
+            mention("b", "drone_attack", "2022-10-11", launched=q(13), claimed_by=AF,
+                    evidence="Russia launched 13 drones at the Kyiv region on Tuesday evening.")]
+    events, _ = merge_events(rows)
+    assert sorted(events["window"].tolist()) == ["day", "evening"]
+    assert events["launched_value"].tolist() == [13, 13]

@@ -218,3 +218,29 @@ def test_national_figure_missing_from_one_national_event_is_a_lower_bound():
     r = daily_series(events_frame(ms)).iloc[0]
     assert (r["launched"], r["destroyed"], r["destroyed_lower"]) == (9, 1, 1)
     assert pd.isna(r["destroyed_upper"]) and pd.isna(r["launched_upper"]) and r["lower_bound"]
+
+
+def _w(article, launched, evidence, claimed_by="Ukrainian Air Force"):
+    ev = m(article, "drone_attack", "2022-10-17", launched=launched, claimed_by=claimed_by)
+    ev["evidence"] = {"text": evidence, "start": 0, "end": len(evidence)}
+    return ev
+
+
+def test_national_windows_of_a_day_are_summed():
+    # night 15 + day 11 + evening 8 = 34 (the official 2022-10-17); the media re-report of the
+    # night (15) is the same window and is not added
+    rows = [_w("n", 15, "On 17 October, from 03:30 to 06:50, the enemy attacked with 15 drones."),
+            _w("n2", 15, "Russia launched 15 drones overnight, the Air Force said.", claimed_by=None),
+            _w("d", 11, "On 17 October, from 07:00 to 10:00, the enemy attacked with 11 drones."),
+            _w("e", 8, "On 17 October at about 21:00, the enemy attacked with eight drones.")]
+    s = daily_series(rows, type="drone_attack")
+    assert s[["launched", "events", "articles", "national"]].values.tolist() == [[34, 3, 4, True]]
+
+
+def test_a_whole_day_figure_stands_for_its_windows():
+    # "over the past day" 34: the windows 15 + 8 are its parts, not added (34, not 57)
+    rows = [_w("n", 15, "On 17 October, from 03:30 to 06:50, the enemy attacked with 15 drones."),
+            _w("e", 8, "On 17 October at about 21:00, the enemy attacked with eight drones."),
+            _w("t", 34, "Over the past day, the enemy attacked with 34 drones.")]
+    s = daily_series(rows, type="drone_attack")
+    assert s[["launched", "events", "national"]].values.tolist() == [[34, 3, True]]
