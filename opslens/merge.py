@@ -18,8 +18,9 @@ Attacks (``drone_attack``, ``missile_attack``, ``ground_assault``; blocked by ty
   from the evidence sentence: "overnight", "from 15:00 to 18:30", "late on Friday", "over the
   past day") equal when both texts name one: the Air Force reported the night, the day and the
   evening of a Kyiv day apart, and the official day is their sum, so two windows of the same
-  claimant and day are two events, while a re-report of the same window is the same event
-  whatever its figures (the spread is kept). A mention naming no window joins the closest event;
+  claimant and day are two events, while a re-report of the same window (same place or
+  national) is the same event whatever its figures (the spread is kept). A mention naming no
+  window joins the closest event;
 * regional figures close enough (``|a - b| <= max(abs_tol, rel_tol * max(a, b))`` for each of
   launched/destroyed/count both state); national totals of one day are one event whatever the
   figures (a national total stands for that night; the spread is kept as a range) ...
@@ -386,7 +387,7 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
                 # the text names its reporting window: only a report of the same window is the
                 # same event (labelled rows come first, so every cluster has its label by now)
                 continue
-            if not national and not close(cl[2], row_vals):
+            if not national and win == no_window and not close(cl[2], row_vals):
                 continue
             if is_official and other_statement(cl, claims[i], row_vals):
                 continue

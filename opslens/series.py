@@ -7,7 +7,9 @@ The national estimate of a figure (launched, destroyed, count) for a Kyiv day an
   Regional reports of that day are its parts and are not added. The national events of a day
   are its distinct reporting windows (night, day, evening: :func:`opslens.merge.reporting_window`),
   whose figures add up to the official day; a national event whose text gives the figure for
-  the whole day (window ``total``, "over the past day") is used alone instead of the sum;
+  the whole day (window ``total``, "over the past day") is used alone instead of the sum. When
+  every national event of the day names its window, the regional reports of a window no national
+  event tells are added for that window (the row is then a lower bound);
 * otherwise the sum of the day's distinct *regional* events that state it, flagged
   ``lower_bound`` (other regions may have been attacked without a report).
 
@@ -149,6 +151,13 @@ def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         has_total = total.groupby([ev[k] for k in keys], dropna=False).transform("any")
         drop = has_total & ev["_national"] & ~total
         evq = ev.assign(**{f"{q}_{s_}": ev[f"{q}_{s_}"].mask(drop) for s_ in ("value", "min", "max")})
+        # a window no national event of the day tells (all of them name their window): its
+        # regional reports stand in for it, added to the national sum (a lower bound then)
+        add = _uncovered_regional_windows(evq, keys, q, window)
+        if add.any():
+            evq = evq.assign(_national=evq["_national"] | add)
+        added = (evq[add].groupby(keys, sort=True, dropna=False).size().reindex(out.index, fill_value=0) > 0) \
+            if add.any() else pd.Series(False, index=out.index)
         by = evq.groupby([*keys, "_national"], sort=True, dropna=False)
         s = by[[f"{q}_value", f"{q}_min", f"{q}_max"]].sum(min_count=1)
         nat = s.xs(True, level="_national").reindex(out.index) if True in s.index.get_level_values("_national") else None
@@ -167,7 +176,7 @@ def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         out[q] = value.astype("Float64").round().astype("Int64")
         out[f"{q}_lower"] = lower.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
         out[f"{q}_upper"] = upper.where(~agree.fillna(False).astype(bool) & value.notna()).astype("Float64").round().astype("Int64")
-        lower_bound |= (use_reg | partial).fillna(False).astype(bool)
+        lower_bound |= (use_reg | partial | (use_nat & added)).fillna(False).astype(bool)
         national |= use_nat.fillna(False).astype(bool)
     out["lower_bound"] = lower_bound.astype("boolean")
     out["national"] = national.astype("boolean")
@@ -177,6 +186,34 @@ def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     out = out.astype({"type": "string", "weapon": "string", "events": "Int64", "articles": "Int64"})
     out["date"] = pd.to_datetime(out["date"])
     return out[cols]
+
+
+def _uncovered_regional_windows(ev: pd.DataFrame, keys: list[str], q: str, window: pd.Series) -> pd.Series:
+    """Regional events stating ``q`` whose reporting window no national event of their group
+    (day, type[, weapon]) covers, in groups where every national event stating ``q`` names its
+    window (a national event without a window may be any window, so nothing is added then)."""
+    res = pd.Series(False, index=ev.index)
+    stated = ev[f"{q}_value"].notna()
+    nat = ev[ev["_national"] & stated]
+    reg = ev[~ev["_national"] & stated & window.notna()]
+    if nat.empty or reg.empty:
+        return res
+    covered: dict[tuple, set | None] = {}
+    for key, w in zip(zip(*(nat[k] for k in keys)), window[nat.index]):
+        key = tuple(None if pd.isna(x) else x for x in key)
+        cur = covered.setdefault(key, set())
+        if cur is None:
+            continue
+        if pd.isna(w):
+            covered[key] = None
+        else:
+            cur.add(w)
+    for i, key, w in zip(reg.index, zip(*(reg[k] for k in keys)), window[reg.index]):
+        key = tuple(None if pd.isna(x) else x for x in key)
+        cov = covered.get(key)
+        if cov is not None and w not in cov:
+            res[i] = True
+    return res
 
 
 def compare_series(media: pd.DataFrame, official: pd.DataFrame, tolerance: float = 0.1) -> pd.DataFrame:

@@ -244,3 +244,36 @@ def test_a_whole_day_figure_stands_for_its_windows():
             _w("t", 34, "Over the past day, the enemy attacked with 34 drones.")]
     s = daily_series(rows, type="drone_attack")
     assert s[["launched", "events", "national"]].values.tolist() == [[34, 3, True]]
+
+
+def _r(article, launched, evidence, admin1=None, claimed_by="Ukrainian Air Force"):
+    ev = m(article, "drone_attack", "2022-10-19", admin1=admin1, launched=launched, claimed_by=claimed_by)
+    ev["evidence"] = {"text": evidence, "start": 0, "end": len(evidence)}
+    return ev
+
+
+NIGHT_ONLY_REGIONAL = [
+    _r("af-night", 13, "On the night of 19 October, the enemy attacked the Mykolaiv region with 13 drones.",
+       admin1="Mykolaiv Oblast"),
+    _r("oma", 5, "Air defence units shot down 5 of the drones over the Mykolaiv region early on Wednesday.",
+       admin1="Mykolaiv Oblast", claimed_by="Mykolaiv Oblast Military Administration"),
+]
+
+
+def test_a_window_told_only_by_regions_is_added_to_the_national_windows():
+    # 2022-10-19: the Air Force's national report covers the day window (10); the night was told
+    # only for the Mykolaiv region, by the Air Force (13) and the regional administration (5): one
+    # regional event (same place, same window), value 13 (the Air Force outranks the region).
+    # National estimate = 10 + 13 = 23, a lower bound (a regional part stands in for the night).
+    rows = [_r("af-day", 10, "On 19 October, from 12:00 to 15:30, the enemy attacked with 10 drones."),
+            *NIGHT_ONLY_REGIONAL]
+    s = daily_series(rows, type="drone_attack")
+    assert s[["launched", "launched_lower", "events", "lower_bound", "national"]].values.tolist() == [
+        [23, 15, 2, True, True]]
+
+
+def test_no_regional_window_is_added_when_a_national_report_names_no_window():
+    # "10 drones on Wednesday" may be the whole day or the night: the regional night is not added
+    rows = [_r("paper", 10, "Russia launched 10 drones at Ukraine on Wednesday."), *NIGHT_ONLY_REGIONAL]
+    s = daily_series(rows, type="drone_attack")
+    assert s[["launched", "lower_bound", "national"]].values.tolist() == [[10, False, True]]
