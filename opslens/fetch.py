@@ -366,7 +366,7 @@ class Fetcher:
 
         host = urlsplit(url).netloc.lower()
         delay = max(self.delay, min(self._crawl_delay(url), self.max_retry_after))
-        last_problem = "no attempt made"
+        last_problem, last_hint = "no attempt made", _HINT_DOWN
         attempts = self.retries + 1
         for attempt in range(attempts):
             self._wait_for_host(host, delay)
@@ -378,8 +378,9 @@ class Fetcher:
                                  "the site keeps redirecting; open it in a browser or save the page and ingest the HTML file") from e
             except requests.Timeout:
                 last_problem = f"timed out (connect {self.timeout[0]}s / read {self.timeout[1]}s)"
+                last_hint = _HINT_DOWN
             except requests.ConnectionError as e:
-                last_problem = f"connection failed ({_short(e)})"
+                last_problem, last_hint = f"cannot connect ({_network_cause(e)})", _HINT_CONNECT
             except requests.RequestException as e:
                 raise FetchError(url, f"request failed ({_short(e)})", "check the URL") from e
             else:
@@ -388,6 +389,7 @@ class Fetcher:
                     if status == 429 or 500 <= status < 600:
                         retry_after = resp.headers.get("Retry-After")
                         last_problem = f"HTTP {status} {resp.reason or ''}".strip()
+                        last_hint = _HINT_RATE if status == 429 else _HINT_DOWN
                     elif status >= 400:
                         hint = "the page does not exist; check the URL" if status in (404, 410) else "the server refused the request"
                         raise FetchError(url, f"HTTP {status} {resp.reason or ''}".strip(), hint)
@@ -397,10 +399,11 @@ class Fetcher:
                         try:
                             body = self._read_body(resp)
                         except requests.RequestException as e:
-                            last_problem = f"truncated response ({_short(e)})"
+                            last_problem, last_hint = f"truncated response ({_network_cause(e)})", _HINT_TRUNCATED
                         else:
                             if declared and declared.isdigit() and len(body) < int(declared) and not resp.headers.get("Content-Encoding"):
                                 last_problem = f"truncated response (got {len(body)} of {declared} bytes)"
+                                last_hint = _HINT_TRUNCATED
                             else:
                                 self._check_type(url, ctype, body, expect)
                                 return self._store(url, resp, body)
@@ -409,8 +412,7 @@ class Fetcher:
                 log.info("%s: %s; retry %d/%d in %.2fs", url, last_problem, attempt + 1, self.retries, wait)
                 if wait > 0:
                     time.sleep(wait)
-        raise FetchError(url, f"{last_problem} after {attempts} attempt{'s' if attempts > 1 else ''}",
-                         "the server may be down or rate-limiting; try again later or raise --retries")
+        raise FetchError(url, f"{last_problem} after {attempts} attempt{'s' if attempts > 1 else ''}", last_hint)
 
     def _get_following_redirects(self, url: str):
         """GET ``url`` (streamed), following redirects one hop at a time: robots.txt of every
@@ -527,6 +529,26 @@ class Fetcher:
         except Exception:  # robotparser raises on odd files; a delay is optional
             d = None
         return float(d or 0.0)
+
+
+_HINT_DOWN = "the server may be down or overloaded; try again later"
+_HINT_RATE = "the server is rate-limiting; try again later, or with a longer --delay between requests"
+_HINT_CONNECT = "check that the server is up and that the URL's host and port are right; try again later"
+_HINT_TRUNCATED = "the connection dropped before the whole page arrived; try again later"
+
+
+def _network_cause(e: BaseException) -> str:
+    """The root cause of a ``requests`` network error, without urllib3's wrapper text:
+    ``Connection refused``, ``Name or service not known``, ``got 1234 of 3468 bytes`` ..."""
+    s = str(e)
+    m = re.search(r"IncompleteRead\((\d+) bytes read, (\d+) more expected\)", s)
+    if m:
+        got = int(m.group(1))
+        return f"got {got} of {got + int(m.group(2))} bytes"
+    m = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", s) or re.search(r"Error\(-?\d+, '([^']+)'\)", s)
+    if m:
+        return m.group(1).strip()
+    return _short(e)
 
 
 def _short(e: BaseException) -> str:

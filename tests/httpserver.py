@@ -19,7 +19,7 @@ follows them (``<file>`` is any served path):
 ``/charset/wrong/<file>``               ``Content-Type: text/html; charset=iso-8859-1`` on UTF-8 bytes
 ``/charset/missing/<file>``             ``Content-Type: text/html`` without charset
 ``/charset/none/<file>``                no Content-Type header at all
-``/truncated/<file>``                   ``Content-Length`` 1000 bytes larger than the body sent
+``/truncated/<file>``                   half the file, with ``Content-Length`` of the whole file + 1000
 ``/type/<main>/<sub>/<file>``           the file with ``Content-Type: <main>/<sub>`` (e.g. application/pdf)
 ``/private/<file>``                     the file, but ``robots.txt`` disallows ``/private/``
 =====================================  ==========================================================

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import time
 
 import pytest
@@ -247,3 +248,44 @@ def test_redirect_within_a_host_to_a_disallowed_path_is_refused(fetcher, http_se
     with pytest.raises(FetchError, match="disallowed by robots.txt"):
         fetcher.fetch(http_server.url("redirect/private/date_meta.html"))
     assert http_server.hits_for("private/date_meta.html") == 0
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_dead_host_names_the_refusal_and_what_to_do(tmp_settings):
+    url = f"http://127.0.0.1:{_closed_port()}/news/1"
+    with Fetcher(tmp_settings, **FAST) as f:
+        with pytest.raises(FetchError) as err:
+            f.fetch(url)
+    msg = str(err.value)
+    assert msg.startswith(url + ": ")
+    assert "connection refused" in msg.lower()  # the cause, not urllib3's wrapper text
+    assert "HTTPConnectionPool" not in msg and "Max retries" not in msg
+    assert "after 3 attempts" in msg and "check that the server is up" in msg
+
+
+def test_rate_limit_hint_names_an_option_that_exists(fetcher, http_server):
+    from opslens.cli import build_parser
+
+    with pytest.raises(FetchError, match=r"HTTP 429 .*after 3 attempts") as err:
+        fetcher.fetch(http_server.url("always/429/x"))
+    options = set(re.findall(r"--[a-z-]+", err.value.hint or ""))
+    assert options, "a rate-limited user is told which option slows OpsLens down"
+    ingest_help = build_parser()._subparsers._group_actions[0].choices["ingest"].format_help()
+    assert all(o in ingest_help for o in options), f"{options} not options of opslens ingest"
+
+
+def test_truncated_body_says_how_much_arrived(fetcher, http_server, html_fixtures):
+    size = len((html_fixtures / "article_basic.html").read_bytes())
+    with pytest.raises(FetchError) as err:
+        fetcher.fetch(http_server.url("truncated/article_basic.html"))
+    got = re.search(rf"truncated response \(got (\d+) of {size + 1000} bytes\)", str(err.value))
+    assert got and int(got.group(1)) < size
+    assert "IncompleteRead" not in str(err.value)
