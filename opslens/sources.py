@@ -143,6 +143,24 @@ def _sniff(p: Path) -> str:
                      "name the file .html, .html.gz, .warc(.gz), .xml/.rss/.atom, .jsonl, .csv or .txt (URL list)")
 
 
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def _read_text(p: Path, hint: str) -> str:
+    """The text of a text input (export, URL list): un-gzipped, UTF-8 with a BOM dropped and
+    undecodable bytes replaced. Raises :class:`InputError` naming the file when it cannot be read
+    or holds binary data (control bytes no text file has, e.g. a spreadsheet saved as ``.csv``);
+    ``hint`` says what to pass instead."""
+    try:
+        raw = _open_bytes(p)
+    except OSError as e:
+        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
+    m = _CONTROL.search(raw, 0, 65536)
+    if m:
+        raise InputError(p, f"not a text file (binary data at byte {m.start()})", hint)
+    return raw.decode("utf-8-sig", errors="replace")
+
+
 def _open_bytes(p: Path) -> bytes:
     with open(p, "rb") as f:
         data = f.read()
@@ -248,10 +266,7 @@ def _iter_url(url: str, *, fetcher, extractor, on_error, settings, origin: str =
 
 def _iter_url_list(path: str, *, fetcher, extractor, on_error, settings, skip: Skip | None = None) -> Iterator[dict]:
     p = Path(path)
-    try:
-        lines = _open_bytes(p).decode("utf-8-sig", errors="replace").splitlines()
-    except OSError as e:
-        raise InputError(p, f"cannot read ({e})", "check the path") from e
+    lines = _read_text(p, "pass a text file with one http(s) URL per line").splitlines()
     for n, line in enumerate(lines, 1):
         s = line.strip()
         if not s or s.startswith("#"):
@@ -693,12 +708,8 @@ def _export_or_report(row: Mapping[str, Any], mapping: Mapping[str, str], p: Pat
 
 def _iter_jsonl(path: str, *, mapping, on_error) -> Iterator[dict]:
     p = Path(path)
-    try:
-        raw = _open_bytes(p)
-    except OSError as e:
-        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
+    lines = _read_text(p, "pass a UTF-8 JSON Lines export: one article object per line").splitlines()
     read_at = _now()
-    lines = raw.decode("utf-8-sig", errors="replace").splitlines()
     good = 0
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -724,11 +735,7 @@ def _iter_jsonl(path: str, *, mapping, on_error) -> Iterator[dict]:
 
 def _iter_csv(path: str, *, mapping, on_error) -> Iterator[dict]:
     p = Path(path)
-    try:
-        raw = _open_bytes(p)
-    except OSError as e:
-        raise InputError(p, f"cannot read ({e.strerror or e})", "check the path") from e
-    text = raw.decode("utf-8-sig", errors="replace")
+    text = _read_text(p, "pass a UTF-8 CSV export with a header line (save a spreadsheet as CSV first)")
     if not text.strip():
         raise InputError(p, "empty CSV file", "the first line must be a header naming the columns")
     delimiter = "\t" if p.name.lower().endswith((".tsv", ".tsv.gz")) else ","

@@ -369,3 +369,19 @@ def test_opslens_parse_output_reads_back_without_its_derived_fields_in_extra(tmp
     recs, errors = collect([str(exp)], tmp_settings, mapping="desk=title")
     assert errors == [] and recs[0]["extra"] == {"desk": "east"} and recs[0]["title"] == "T"
     assert recs[0]["canonical_url"] == "https://e.org/a" and recs[0]["authors"] == ["A"]
+
+
+# a spreadsheet's binary format (xlsx is a zip) or a random file saved under an export's name
+_BINARY = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)) * 8
+
+
+@pytest.mark.parametrize("name", ["export.csv", "export.jsonl", "urls.txt"])
+def test_binary_file_named_like_a_text_input_is_one_clear_error(tmp_path, tmp_settings, name):
+    bad = tmp_path / name
+    bad.write_bytes(_BINARY)
+    with pytest.raises(InputError) as e:
+        recs, errors = collect([str(bad)], tmp_settings)
+        pytest.fail(f"no InputError; {len(errors)} per-line errors instead, e.g. {errors[:1]}")
+    msg = str(e.value)
+    assert msg.startswith(f"{bad}: not a text file (binary data at byte ")
+    assert "\ufffd" not in msg and "\x00" not in msg  # no mojibake echoed back
