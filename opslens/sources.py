@@ -220,8 +220,13 @@ def _iter_html(path: str, *, extractor: str | None, on_error: OnError, skip: Ski
             origin, sha = f"html:{p}", sha256_hex(body)
             if skip is not None and skip(origin, None, sha):
                 continue
-            yield parse_html(body, None, extractor=extractor, fetched_at=_mtime_iso(p), origin=origin,
+            rec = parse_html(body, None, extractor=extractor, fetched_at=_mtime_iso(p), origin=origin,
                              raw_sha256=sha)
+            if not rec["text"] and not rec["url"]:
+                raise InputError(p, "no article text and no URL found in the page",
+                                 "check that it is a saved news article page (not an image, a script or "
+                                 "an empty file); the file is skipped")
+            yield rec
         except InputError as e:
             on_error(e)
 

@@ -385,3 +385,14 @@ def test_binary_file_named_like_a_text_input_is_one_clear_error(tmp_path, tmp_se
     msg = str(e.value)
     assert msg.startswith(f"{bad}: not a text file (binary data at byte ")
     assert "\ufffd" not in msg and "\x00" not in msg  # no mojibake echoed back
+
+
+@pytest.mark.parametrize("content", [b"<html><body></body></html>", b"\x89PNG\r\n\x1a\n" + bytes(range(256))])
+def test_saved_page_without_text_or_url_is_an_error_naming_the_file(tmp_path, tmp_settings, content):
+    page = tmp_path / "blank.html"
+    page.write_bytes(content)
+    recs, errors = collect([str(page)], tmp_settings)
+    assert recs == []
+    assert [str(e) for e in errors] == [
+        f"{page}: no article text and no URL found in the page; check that it is a saved news "
+        "article page (not an image, a script or an empty file); the file is skipped"]
