@@ -102,3 +102,10 @@ def test_the_share_for_ukraine_and_a_named_part():
 def test_an_assumed_count_of_an_item():
     assert counts("Of the 40 vehicles, we assume 15 are ambulances.")[-1] == ("ambulance", 15)
     assert counts("In 2022 are ambulances needed.") == [("ambulance", None)]
+
+
+def test_maybe_number_is_a_superset_test():
+    from opslens.extract.items import maybe_number
+    assert maybe_number("It sent 3 tanks.") and maybe_number("Dozens of drones") and maybe_number("EIGHT howitzers")
+    assert maybe_number("twenty-one trucks")
+    assert not maybe_number("The ministry sent tanks and someone said nothing.")

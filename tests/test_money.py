@@ -63,3 +63,10 @@ def test_bare_dollar_is_flagged_and_can_be_localised():
     assert local_dollar(m.money, "United Kingdom") == {"amount": 47_000_000, "currency": "USD"}
     (e,) = find_money("EUR 5 million")
     assert not e.bare_dollar
+
+
+def test_currency_prefilter_keeps_multiword_names_and_rules_out_plain_figures():
+    # a multi-word currency name broken over a line still counts (the cheap prefilter looks at its last word)
+    assert [m.money for m in find_money("It gives 3 billion Swedish\nkronor.")] == [{"amount": 3_000_000_000, "currency": "SEK"}]
+    assert [m.money for m in find_money("and 800000EUR more")] == [{"amount": 800_000, "currency": "EUR"}]
+    assert find_money("In 2014 Russia seized Crimea and 40 villages.") == []

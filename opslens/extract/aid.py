@@ -50,9 +50,9 @@ from importlib import resources
 from typing import Any
 
 from ..schema import empty_event
-from .actors import ActorMatch, find_actors, find_claimant
+from .actors import ActorMatch, find_actors
 from .base import Document, Sentence, register
-from .items import find_items, merge_generic_items
+from .items import find_items, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
 __all__ = ["AidExtractor", "sentence_cues", "Cues"]
@@ -411,24 +411,41 @@ _TO_BUY = re.compile(r"\b(?:to|for\s+the|for)\s+(?:buy|purchase|procure|acquire|
                      r"\bpurchase\s+of\b|\bbuy\s+(?:back)\b", re.IGNORECASE)
 
 
+_TRAIN_PEOPLE = re.compile(r"\btrain(?:s|ed|ing)?\b[^.]{0,40}\b(?:soldiers|troops|servicemen|personnel|forces|pilots|"
+                           r"crews|specialists|officers|military)\b", re.IGNORECASE)
+_PERFECT = re.compile(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
+                      r"contributed|pledged|committed|transferred)\b", re.IGNORECASE)
+_FRESH_WORD = re.compile(r"\b(?:new|additional|further|another|latest|next|extra)\b", re.IGNORECASE)
+_BOUGHT_TO_GIVE = re.compile(r"\b(?:to|in\s+order\s+to)\s+(?:give|support|help|send|donate|supply|aid|transfer|hand)\b|"
+                             r"\bfor\s+(?:the\s+)?(?:Ukrain|Kyiv|Kiev)", re.IGNORECASE)
+_ARMS = re.compile(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", re.IGNORECASE)
+_TO_FOR_IN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:to|for|in)\b", re.IGNORECASE)
+_UKRAINE_OR_FOR = re.compile(r"\bUkrain|\bfor\b")
+
+
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
-    cues = sentence_cues(t, None if hits is None else hits + _cue_hits(t, True))
+    if hits is None:
+        hits = _cue_hits(t, False)
+    cues = sentence_cues(t, hits + _cue_hits(t, True))
     money = find_money(t)
-    items = find_items(t, exclude=[(m.start, m.end) for m in money])
+    # the lexicon's names are cues of the document pass: without one, and without any number,
+    # the sentence names no item (find_items would find nothing)
+    items = find_items(t, exclude=[(m.start, m.end) for m in money]) \
+        if money or maybe_number(t) or any(h[2] == "item" for h in hits) else []
     a = _Analysis(sent, cues, None, money, items)
     # procurement: a finite buy/sell verb, not "funds to buy"
     buy = [s for s in cues.buy if not _TO_BUY.search(t[max(0, s[0] - 12):s[1] + 4])]
     sell = cues.sell
-    if buy and re.search(r"\b(?:to|in\s+order\s+to)\s+(?:give|support|help|send|donate|supply|aid|transfer|hand)\b|"
-                         r"\bfor\s+(?:the\s+)?(?:Ukrain|Kyiv|Kiev)", t, re.I):
+    if buy and _BOUGHT_TO_GIVE.search(t):
         buy = []  # bought to be given: aid
         cues.give.append(cues.buy[0])
-    a.is_procurement = not cues.attack and bool((buy or sell) and (any(i.head for i in items) or money or re.search(r"\b(?:weapons?|arms|equipment|jets?|planes?|drones?|missiles?)\b", t, re.I))
+    a.is_procurement = not cues.attack and bool((buy or sell) and (any(i.head for i in items) or money or _ARMS.search(t))
                             and not (cues.give and not buy and not sell))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
-    if _SINCE_TOTAL.search(t):
+    low = t.lower()
+    if "since" in low and _SINCE_TOTAL.search(t):
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
     cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
@@ -449,26 +466,20 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles", "shell a humanitarian convoy"
     # "£10 million to the Ukraine Energy Support Fund", "$2 million for technical support to Ukraine"
     if not a.is_aid and money and not cues.buy and not cues.sell and not cues.attack and \
-            any(re.match(r"\s*(?:\([^)]*\)\s*)?(?:to|for|in)\b", t[m.end:m.end + 30]) for m in money) and \
-            re.search(r"\bUkrain|\bfor\b", t):
+            any(_TO_FOR_IN.match(t, m.end, m.end + 30) for m in money) and _UKRAINE_OR_FOR.search(t):
         a.is_aid = True
     # "is to train Ukrainian soldiers"
-    if not a.is_aid and not cues.attack and re.search(r"\btrain(?:s|ed|ing)?\b[^.]{0,40}\b(?:soldiers|troops|servicemen|personnel|forces|pilots|"
-                                  r"crews|specialists|officers|military)\b", t, re.I):
+    if not a.is_aid and not cues.attack and "train" in low and _TRAIN_PEOPLE.search(t):
         a.is_aid = True
     # "gives you the latest developments" is not a gift
     neg_hits = [n for n in cues.negative if not _negative_exempt(t, n) and _same_clause(t, n, cues)]
-    perfect = re.search(r"\b(?:has|have|had)\s+(?:\w+\s+)?(?:provided|sent|given|delivered|allocated|supplied|donated|"
-                        r"contributed|pledged|committed|transferred)\b", t, re.I)
-    fresh = re.search(r"\b(?:new|additional|further|another|latest|next|extra)\b", t, re.I)
-    low = t.lower()
     if "sanction" in low and "package" in low:
         neg_hits.append((0, 0))  # a sanctions package is not an aid package
     a.is_negated = bool(neg_hits)
     a.is_request = any(re.match(r"(?:ask|request|propos|call|urg|seek|appeal|plead|demand)", t[n0:n1], re.I)
                        for n0, n1 in neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
-        bool(cues.total_soft) and (not (money or items) or (bool(perfect) and not fresh)))
+        bool(cues.total_soft) and (not (money or items) or (bool(_PERFECT.search(t)) and not _FRESH_WORD.search(t))))
     gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
     a.give_at = gv[0][0] if gv else None
     if a.is_procurement:
@@ -787,6 +798,17 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
     return None
 
 
+def _counted_items(doc: Document, a: _Analysis) -> list[Any]:
+    """Counted items of one sentence (cached per document)."""
+    cache = doc.cache.setdefault("aid_counted", {})
+    if id(a) not in cache:
+        money = a.money if a.cues is not _NO_CUES else find_money(a.sent.text)
+        cache[id(a)] = [it for it in (a.items if a.cues is not _NO_CUES else
+                                      find_items(a.sent.text, exclude=[(m.start, m.end) for m in money]))
+                        if it.quantity is not None]
+    return cache[id(a)]
+
+
 def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = False) -> dict[str, Any]:
     from .dates import resolve_date
 
@@ -806,10 +828,8 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         for a in doc.cache.get("aid_analyses") or []:
             if id(a) in own or a.is_negated or not _DIGIT.search(a.sent.text):
                 continue
-            money = a.money if a.cues is not _NO_CUES else find_money(a.sent.text)
-            for it in find_items(a.sent.text, exclude=[(m.start, m.end) for m in money]):
-                if it.quantity is not None:
-                    raw_items.append({"name": it.name, "quantity": it.quantity})
+            for it in _counted_items(doc, a):
+                raw_items.append({"name": it.name, "quantity": it.quantity})
     ev["items"] = merge_generic_items(raw_items)
     if kind == "aid_announcement":
         ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
@@ -817,10 +837,16 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     ev["value"] = _pick_value(doc, d, taken) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
     # date: announcement day unless the text dates the announcement itself
     text = first.sent.text
-    pub_day, _ = resolve_date("", doc.published)
+    dates = doc.cache.setdefault("aid_dates", {})  # sentence text -> resolved date, once per document
+    if "" not in dates:
+        dates[""] = resolve_date("", doc.published)
+    pub_day, _ = dates[""]
     day, prec = None, None
     for p in [first] + [p for p in d.parts if p is not first] + _before(doc, first, 1) + _after(doc, first, 1):
-        day, prec = resolve_date(p.sent.text, doc.published, default=False)
+        key = p.sent.text
+        if key not in dates:
+            dates[key] = resolve_date(key, doc.published, default=False)
+        day, prec = dates[key]
         if day is not None and prec in ("week", "month") and _FUTURE.search(p.sent.text):
             day, prec = None, None
         if day is not None and pub_day is not None and day > pub_day:
@@ -831,7 +857,8 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         day, prec = pub_day, ("day" if pub_day else None)
     ev["date"] = day.isoformat() if isinstance(day, date) else None
     ev["date_precision"] = prec if ev["date"] else None
-    ev["claimed_by"] = find_claimant(text)
+    ev["claimed_by"] = next((m.name for m in (first.actors if first.cues is not _NO_CUES else find_actors(text))
+                             if m.kind == "claimant"), None)
     if title_evidence:
         ev["evidence"] = {"text": doc.title, "in": "title"}
     else:

@@ -101,6 +101,11 @@ def _singular_phrase(phrase: str) -> str:
     return " ".join(words[:-1] + [singular(words[-1])])
 
 
+#: "fuel prices", "food security", "gas supplies were cut": the market, not goods
+_NOT_GOODS_AFTER = re.compile(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
+                              r"inflation|supplies\s+were|supply\s+chains?)\b")
+
+
 class _Lexicon:
     def __init__(self, rows: list[dict[str, str]]):
         import ahocorasick
@@ -128,11 +133,7 @@ class _Lexicon:
                 if low.startswith(suf, end) and (end + len(suf) == len(low) or not low[end + len(suf)].isalnum()):
                     end += len(suf)
                     break
-            if re.match(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
-                        r"inflation|supplies\s+were|supply\s+chains?)\b", low[end:end + 24]):
-                continue
-            if re.match(r"\s+(?:prices?|costs?|shortages?|crisis|security|production|exports?|imports?|markets?|industry|"
-                        r"inflation|supplies\s+were|supply\s+chains?)\b", low[end:end + 24]):
+            if _NOT_GOODS_AFTER.match(low, end, end + 24):
                 continue
             # a variant number: "Brimstone-1", "Leopard-2" (not "tank-killer")
             v = _VARIANT.match(low, end)
@@ -163,13 +164,22 @@ _YEARLIKE = re.compile(r"(?<![\w.,$€£-])((?:19|20)\d\d)(?=\s+[a-z])")
 
 
 #: cheap test before the full quantity parser: a digit or a number word
-_MAYBE_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-                           r"eighty|ninety|hundreds?|thousands?|dozens?|scores|tens)\b", re.IGNORECASE)
+_NUMBER_WORDS = frozenset("""
+one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen
+nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands dozen dozens scores tens
+""".split())
+_ANY_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def maybe_number(text: str) -> bool:
+    """Could ``text`` hold a quantity (a digit or a number word)? A fast superset test (a word
+    scan, not an alternation tried at every character)."""
+    return bool(_ANY_DIGIT.search(text)) or not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
-    if not _MAYBE_NUMBER.search(text):
+    if not maybe_number(text):
         return []
     qs = [(q.start, q.end, q.quantity) for q in find_quantities(text)]
     # "2000 rounds": a year-like number followed by a lowercase noun is a count

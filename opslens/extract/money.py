@@ -144,9 +144,26 @@ def _amount(n: float, scale: str | None) -> int | float:
 _ANY_DIGIT = re.compile(r"\d")
 
 
+@lru_cache(maxsize=1)
+def _hint_automaton() -> Any:
+    """Every currency alias (and the last word of each multi-word alias), lowercased: a figure is
+    money only where one of them occurs, so most sentences are ruled out by one cheap scan."""
+    import ahocorasick
+
+    cs, ci = _currencies()
+    auto = ahocorasick.Automaton()
+    for alias in list(cs) + list(ci):
+        for key in {alias.lower(), alias.lower().split()[-1]}:
+            auto.add_word(key, key)
+    auto.make_automaton()
+    return auto
+
+
 def find_money(text: str) -> list[MoneyMatch]:
     """Every money phrase in ``text``, left to right, with character offsets."""
     if not text or (not _ANY_DIGIT.search(text) and "illion" not in text):
+        return []
+    if next(_hint_automaton().iter(text.lower()), None) is None:
         return []
     out: list[MoneyMatch] = []
     for m in _pattern().finditer(text):
