@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="opslens", description="Follow military operations through the news.")
     p.add_argument("--version", action="version", version=f"opslens {__version__}")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output, including the parsing libraries' own (-vv for debug)")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     for name, module in COMMANDS.items():
@@ -65,9 +65,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+#: parsing libraries whose own log lines ("discarding data", "empty HTML tree") repeat, in
+#: their words, a problem OpsLens reports itself; shown only with -v
+QUIET_LIBRARIES = ("trafilatura", "htmldate", "newspaper", "justext", "courlan", "readability",
+                   "charset_normalizer", "urllib3")
+
+
+def _from_quiet_library(record: logging.LogRecord) -> bool:
+    return record.name.split(".", 1)[0] in QUIET_LIBRARIES
+
+
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if verbose == 0:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: not _from_quiet_library(record))
     if quiet:
         import os
 

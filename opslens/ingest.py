@@ -324,7 +324,7 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
                 if isinstance(item, BaseException):
                     stats.errors.append(item)
                     ilog.write([_error_entry(item)])
-                    log.info("%s", item)  # the caller lists stats.errors
+                    log.debug("%s", item)  # the caller lists stats.errors (the CLI prints them)
                     continue
                 w.add(item)
         except BaseException:  # Ctrl-C or a failing input: keep what was read before it

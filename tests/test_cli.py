@@ -206,3 +206,19 @@ def test_export_mapping_with_lines_that_already_have_the_field(tmp_path, capsys)
 
     df = load_articles(data_dir=store).sort_values("url")
     assert df["text"].str[:9].tolist() == ["Own text:", "Body only"]
+
+
+def test_each_problem_is_told_once_without_third_party_log_noise(tmp_path):
+    """A user reading stderr sees each bad input once, in OpsLens's words; the parsing
+    libraries' own complaints (trafilatura's 'discarding data', 'empty HTML tree') stay out
+    unless -v asks for them."""
+    good = write_pages(tmp_path / "pages")[0]
+    blank = tmp_path / "blank.html"
+    blank.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("OPSLENS_")}
+    env["TQDM_DISABLE"] = "1"
+    r = subprocess.run([sys.executable, "-m", "opslens", "ingest", str(good), str(blank),
+                        "--data", str(tmp_path / "store")], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count(f"{blank}: no article text") == 1, r.stderr
+    assert "trafilatura" not in r.stderr and "newspaper" not in r.stderr, r.stderr
