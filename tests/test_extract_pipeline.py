@@ -182,3 +182,36 @@ def test_document_with_missing_values_from_a_dataframe():
     doc = build_document({"id": "m", "text": DRONES, "published_raw": pd.NA,
                           "published": pd.Timestamp("2024-02-19T06:00:00Z")})
     assert doc.published.date().isoformat() == "2024-02-19"
+
+
+def test_first_char_gate_finds_the_same_matches():
+    import re
+
+    from opslens.extract.base import first_char_gate
+
+    texts = ["Air defence shot down 12 drones over Kyiv.", "SHOT DOWN", "ſhot down", "no match here", "",
+             "the 5th wave", "  leading spaces then downed", "Ukraine's drones hit Belgorod"]
+    for pat in [r"\b(?:shot\s+down|down(?:ed|s)?|wave)\b", r"\d+\s+drones", r"^\s+\w+", r"(?<!the\s)\b(?:5th|hit)\b",
+                r"Ukrain\w*|Belgorod"]:
+        for flags in (0, re.IGNORECASE):
+            p = re.compile(pat, flags)
+            g = first_char_gate(p)
+            assert g.pattern.startswith("(?=[")
+            for t in texts:
+                assert [m.span() for m in g.finditer(t)] == [m.span() for m in p.finditer(t)], (pat, flags, t)
+
+
+def test_first_char_gate_leaves_unbounded_patterns_alone():
+    import re
+
+    from opslens.extract.base import first_char_gate
+
+    for pat in [r"\w+", r"a?", r"[^a]b", r".x", r"(?i)kyiv"]:
+        p = re.compile(pat)
+        assert first_char_gate(p) is p
+
+
+def test_sentence_split_at_line_breaks_and_after_long_words_only():
+    text = "Approx. 20 drones were seen.  Then silence!\n\nA new paragraph ends here. Mr. Smith agreed."
+    assert [s.text for s in split_sentences(text)] == [
+        "Approx. 20 drones were seen.", "Then silence!", "A new paragraph ends here.", "Mr. Smith agreed."]

@@ -56,7 +56,9 @@ _ABBREV = {
 }
 _WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZА-ЯІЇЄ0-9—–-])|\n+")
+#: a sentence end: ``.!?…`` (and closing quotes) before whitespace and a capital or digit, or line
+#: breaks; written to start with one character class so the regex engine skips ahead at C speed
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)\n*|[.!?…]*[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-ZА-ЯІЇЄ0-9—–-]))")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -65,24 +67,46 @@ def split_sentences(text: str) -> list[Sentence]:
     A rule splitter (no model): a boundary is ``.``/``!``/``?`` (and closing quotes) before
     whitespace and a capital or digit, or a line break; common abbreviations ("U.S.", "Gen.",
     "Jan.", "a.m.") and single initials do not end a sentence. Surrounding whitespace is trimmed.
+
+    One pass of one compiled regex over the text; the word before a full stop is only looked at
+    when it could be an abbreviation (a run of 7+ ASCII letters before the dot never is).
     """
     out: list[Sentence] = []
     if not text:
         return out
+    append = out.append
     start = 0
     for m in _BOUNDARY.finditer(text):
-        end = m.end()
-        if m.group(0)[0] == ".":
+        j = m.start()
+        if text[j] == ".":
             # the word before the dot: an abbreviation or an initial does not end a sentence
-            j = m.start()
-            w = _WORD_BEFORE.search(text, max(start, j - 24), j)
-            word = w.group(0).lower() if w else ""
-            if word and (word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word)):
-                continue
-        _add(out, text, start, end)
+            lo = j - _LONG_WORD
+            if lo < start or not _is_long_word(text[lo:j]):
+                w = _WORD_BEFORE.search(text, max(start, j - 24), j)
+                if w:
+                    word = w.group(0).lower()
+                    if word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word):
+                        continue
+        end = m.end()
+        seg = text[start:end]
+        body = seg.strip()
+        if body:
+            s = start + (len(seg) - len(seg.lstrip()))
+            if len(body) > MAX_SENTENCE:
+                _add(out, text, s, s + len(body))
+            else:
+                append(Sentence(body, s, s + len(body)))
         start = end
     _add(out, text, start, len(text))
     return out
+
+
+#: a run of this many ASCII letters before a full stop is longer than any abbreviation
+_LONG_WORD = 1 + max(len(a) for a in _ABBREV)
+
+
+def _is_long_word(s: str) -> bool:
+    return s.isalpha() and s.isascii()
 
 
 #: longer runs without a sentence end (tables, run-on scraped text) are cut at a space

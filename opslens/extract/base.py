@@ -7,14 +7,14 @@ extractor over every article.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, NamedTuple, Protocol
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of ``Document.text``: ``text == doc.text[start:end]``."""
+class Sentence(NamedTuple):
+    """A sentence of ``Document.text``: ``text == doc.text[start:end]`` (a named tuple: cheap to make)."""
 
     text: str
     start: int
@@ -61,3 +61,84 @@ def register(cls: type) -> type:
 
 def registered() -> dict[str, Callable[[], Extractor]]:
     return dict(EXTRACTORS)
+
+
+# --- fast regexes ---------------------------------------------------------------------------------
+
+def first_char_gate(pattern: "re.Pattern[str]") -> "re.Pattern[str]":
+    """The same regex, with a one-character look-ahead in front: the characters a match can start with.
+
+    Extractor patterns are long alternations of words (``\\b(?:shot|downed|destroyed|...)``); the
+    regex engine tries every alternative at every word start. The look-ahead, computed from the
+    parsed pattern, rejects most positions with one character test, so ``search``/``finditer``/
+    ``match`` are 1.5-3x faster and find exactly the same matches (same flags, the look-ahead is
+    implied by the pattern). Patterns whose start cannot be bounded (``.``, ``\\w``, negated
+    classes, a pattern that can match the empty string) are returned unchanged.
+    """
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    cats = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s"}
+
+    def seq(items: Any) -> tuple[set[str] | None, bool]:
+        out: set[str] = set()
+        for op, av in items:
+            f, nullable = one(op, av)
+            if f is None:
+                return None, False
+            out |= f
+            if not nullable:
+                return out, False
+        return out, True
+
+    def one(op: Any, av: Any) -> tuple[set[str] | None, bool]:
+        if op is C.LITERAL:
+            return {re.escape(chr(av))}, False
+        if op is C.IN:
+            s: set[str] = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    s.add(re.escape(chr(a)))
+                elif o is C.RANGE:
+                    s.add(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+                elif o is C.CATEGORY and a in cats:
+                    s.add(cats[a])
+                else:  # negated sets, \w, ...: unbounded
+                    return None, False
+            return s, False
+        if op is C.BRANCH:
+            s, nullable = set(), False
+            for alt in av[1]:
+                f, n = seq(alt)
+                if f is None:
+                    return None, False
+                s |= f
+                nullable = nullable or n
+            return s, nullable
+        if op is C.SUBPATTERN:
+            return seq(av[-1])
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            f, n = seq(av[2])
+            return (None, False) if f is None else (f, av[0] == 0 or n)
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):  # zero-width: the next item consumes the first character
+            return set(), True
+        return None, False
+
+    try:
+        first, nullable = seq(P.parse(pattern.pattern, pattern.flags))
+    except Exception:  # pragma: no cover - a private parser API changed: keep the plain pattern
+        return pattern
+    if first is None or nullable or not first:
+        return pattern
+    try:
+        return re.compile(f"(?=[{''.join(sorted(first))}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:  # e.g. inline global flags, which must open the pattern
+        return pattern
+
+
+def gate_patterns(namespace: dict[str, Any]) -> None:
+    """Replace every compiled regex in a module namespace by its :func:`first_char_gate` version
+    (call at the end of an extractor module: ``gate_patterns(globals())``)."""
+    for name, value in list(namespace.items()):
+        if isinstance(value, re.Pattern) and not value.pattern.startswith("(?=["):
+            namespace[name] = first_char_gate(value)

@@ -31,6 +31,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from .base import gate_patterns
+
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date"]
 
 _MONTHS = {
@@ -260,3 +262,6 @@ def resolve_date(sentence_text: str, published: Any, *, context: str | list[str]
     if default and pub is not None:
         return pub, "day"
     return None, None
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
-from .base import Document, register
+from .base import Document, gate_patterns, register
 from .numbers import find_quantities
 from .places import find_places, locate
 
@@ -236,3 +236,6 @@ class GroundAssaultExtractor:
             ev["confidence"] = 0.5 + (0.2 if cnt else 0) + (0.1 if ev["admin1"] else 0) + (0.1 if lead["repel"] else 0)
             events.append(ev)
         return events
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

@@ -85,11 +85,47 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(full, re.IGNORECASE), re.compile(rf"^(?:{number})$", re.IGNORECASE)
 
 
+def _trie_regex(words: list[str]) -> str:
+    """An alternation of ``words`` as a character trie (one branch per first letter: fast to scan)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        d = trie
+        for ch in w:
+            d = d.setdefault(ch, {})
+        d[""] = {}
+
+    def emit(d: dict[str, Any]) -> str:
+        alts = [re.escape(k) + emit(v) for k, v in sorted(d.items()) if k]
+        if not alts:
+            return ""
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if "" in d else body
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=1)
+def _starts() -> re.Pattern[str]:
+    """Where a quantity phrase can begin: a digit or the first word of a hedge, range or number word
+    at a word start (the same left boundary as the full pattern). The full pattern is only tried there."""
+    first = set(_UNITS) | set(_TENS) | set(_VAGUE) | {"hundred", "thousand", "million", "billion", "half", "between"}
+    for h in (_AT_LEAST_PLUS, _AT_LEAST, _AT_MOST, _AT_MOST_MINUS, _APPROX):
+        first.update(re.match(r"[a-z]+", alt).group(0) for alt in h.split("|"))  # type: ignore[union-attr]
+    return re.compile(rf"(?<![\w.,:/-])(?:\d|{_trie_regex(sorted(first))}\b)", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def _gate() -> re.Pattern[str]:
     """Cheap test for 'could hold a number' (a digit or a number word) before the full pattern."""
     words = "|".join(sorted(set(_CARDINALS) | set(_VAGUE) | {"dozen", "hundred", "thousand", "million"}, key=len, reverse=True))
     return re.compile(rf"\d|\b(?:{words})", re.IGNORECASE)
+
+
+_DIGITS_SCALE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|k)?")
+_WORD_SPLIT = re.compile(r"[\s-]+")
+_SPACES = re.compile(r"\s+")
+_YEAR = re.compile(r"(19|20)\d\d")
+_YEAR_RANGE = re.compile(r"\d{4}\s*[-–]\s*\d{2,4}")
 
 
 def word_to_int(text: str) -> int | None:
@@ -104,7 +140,7 @@ def word_to_int(text: str) -> int | None:
         return 12
     if t == "half a dozen":
         return 6
-    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|k)?", t)
+    m = _DIGITS_SCALE.fullmatch(t)
     if m:
         num = float(m.group(1).replace(",", "").replace(" ", ""))
         if m.group(2):
@@ -113,7 +149,7 @@ def word_to_int(text: str) -> int | None:
             return None  # a bare decimal is not a count
         return int(round(num))
     total, current, seen = 0, 0, False
-    for tok in re.split(r"[\s-]+", t):
+    for tok in _WORD_SPLIT.split(t):
         if tok == "and":
             continue
         if tok in _UNITS:
@@ -133,7 +169,7 @@ def word_to_int(text: str) -> int | None:
 
 def _build(m: re.Match[str]) -> dict[str, Any] | None:
     hedge = (m.group("hedge") or "").lower()
-    hedge = re.sub(r"\s+", " ", hedge)
+    hedge = _SPACES.sub(" ", hedge) if hedge else hedge
     if m.group("vague"):
         v = m.group("vague").lower()
         base = _VAGUE[v.split()[0]]
@@ -181,9 +217,9 @@ def _plausible(m: re.Match[str], text: str) -> bool:
         if low in ("a", "an", "no"):
             return False
         # years and clock times are not counts
-        if re.fullmatch(r"(19|20)\d\d", num):
+        if len(num) == 4 and _YEAR.fullmatch(num):
             return False
-    if m.group("r1") and re.fullmatch(r"\d{4}\s*[-–]\s*\d{2,4}", raw.strip()):
+    if m.group("r1") and _YEAR_RANGE.fullmatch(raw.strip()):
         return False  # "2022-23"
     return True
 
@@ -193,8 +229,19 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     if not text or not _gate().search(text):
         return []
     pat, _ = _patterns()
+    match = pat.match
     out: list[QuantityMatch] = []
-    for m in pat.finditer(text):
+    last = 0
+    # the same matches as ``pat.finditer(text)`` (leftmost, non-overlapping), but the pattern is
+    # only tried where a quantity can start
+    for c in _starts().finditer(text):
+        p = c.start()
+        if p < last:
+            continue
+        m = match(text, p)
+        if m is None:
+            continue
+        last = m.end()
         if not _plausible(m, text):
             continue
         q = _build(m)
