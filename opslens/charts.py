@@ -310,7 +310,8 @@ def assaults_by_direction(events: "pd.DataFrame", *, ax: "Axes | None" = None, t
     """
     import pandas as pd
 
-    ax = _axes(ax, figsize=(7, 3.2))
+    n_places = events["place"].nunique() if events is not None and len(events) and "place" in events else 1
+    ax = _axes(ax, figsize=(7, 1.2 + 0.4 * min(max(n_places, 1), top)))
     if events is None or len(events) == 0:
         return _no_data(ax, title)
     df = events.copy()
@@ -320,7 +321,12 @@ def assaults_by_direction(events: "pd.DataFrame", *, ax: "Axes | None" = None, t
         return _no_data(ax, title, "no direction named")
     n = pd.to_numeric(df.get("count_value"), errors="coerce").astype("float64").fillna(1.0)
     agg = n.groupby(df["place"].astype(str)).sum().sort_values().tail(top)
-    ax.barh(list(agg.index), list(agg.values), color=DESTROYED_COLOR)
+    bars = ax.barh(list(agg.index), list(agg.values), color=DESTROYED_COLOR, height=0.6)
+    ax.bar_label(bars, labels=[f"{v:g}" for v in agg.values], padding=3, fontsize="small")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(x=0.08)
     ax.set_xlabel("assaults (sum of reported counts)")
     ax.spines[["top", "right"]].set_visible(False)
     if title:
@@ -334,8 +340,9 @@ def aid_timeline(events: "pd.DataFrame", *, week: Any = None, start: Any = None,
 
     ``start``/``end`` fix the date axis (e.g. the report window); ``week`` is shaded.
 
-    ``events``: aid events with ``date``, ``donor``, ``category`` and optional ``value_amount``
-    (marker area grows with the value; packages without a value get the smallest marker).
+    ``events``: aid events with ``date``, ``donor`` and ``category``. Every marker has the same
+    size: values come in many currencies and are not converted, so marker areas would compare
+    kronor with pounds; the report's package table gives the values.
     Only the ``top`` donors with most packages get a row.
     """
     import numpy as np
@@ -354,8 +361,7 @@ def aid_timeline(events: "pd.DataFrame", *, week: Any = None, start: Any = None,
     order = df["donor"].value_counts().head(top).index.tolist()[::-1]
     df = df[df["donor"].isin(order)]
     ypos = {d: i for i, d in enumerate(order)}
-    amount = pd.to_numeric(df.get("value_amount"), errors="coerce").astype("float64")
-    size = 30 + 220 * np.sqrt(amount.fillna(0) / max(float(amount.max() or 0) if amount.notna().any() else 1, 1))
+    size = np.full(len(df), 60.0)
     _shade_week(ax, week)
     cats = df["category"].astype("string").fillna("other")
     for cat in sorted(cats.unique()):

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "IsoWeek", "ReportParams", "WeekData", "parse_week", "latest_complete_week", "resolve_week",
     "validate_parameters", "load_week", "snapshot_hash", "provenance", "html_table", "Output",
-    "week_totals", "weapon_breakdown", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
+    "week_totals", "format_week_change", "weapon_breakdown", "assaults_per_day", "admin1_counts", "aid_packages", "currency_totals",
     "evidence_table", "disagreements", "day_evidence_links", "daily_table", "store_span",
     "summary_section", "attacks_section", "where_section", "ground_section", "aid_section",
     "procurement_section", "evidence_section", "provenance_section", "week_articles_table", "linked_mentions",
@@ -273,6 +273,25 @@ class WeekData:
         return self._in_week(self.events, "date")
 
     @property
+    def event_labels(self) -> dict[str, str]:
+        """Event id -> a short label for reading ("E1", "E2", ...), numbered in the order of the
+        evidence table (date, type, id) over the week's events. Tables show the label and link
+        to the event's rows in the evidence table; the CSV files keep the ids."""
+        cache = self.__dict__.get("_labels")
+        if cache is None:
+            we = self.week_events
+            cache = {}
+            if we is not None and len(we) and "event_id" in we:
+                import pandas as pd
+
+                order = pd.DataFrame({"d": pd.to_datetime(we["date"], errors="coerce"),
+                                      "t": we["type"].astype(str), "id": we["event_id"].astype(str)})
+                for i, eid in enumerate(order.sort_values(["d", "t", "id"])["id"].drop_duplicates(), start=1):
+                    cache[eid] = f"E{i}"
+            self.__dict__["_labels"] = cache
+        return cache
+
+    @property
     def empty(self) -> bool:
         """No article published and no event dated in the report week."""
         return len(self.week_articles) == 0 and len(self.week_events) == 0
@@ -400,6 +419,38 @@ def week_totals(series: "pd.DataFrame", week: IsoWeek) -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["measure", "previous", "this_week", "change", "change_pct"])
 
 
+#: Below this many in the week before, a percentage change says more about the small base than
+#: about the war (6 -> 25 drones is "+317%"); the report then shows the absolute change only.
+SMALL_BASE = 10
+
+_MEASURE_WORDS = {"launched": "launched", "destroyed": "shot down", "events": "merged events"}
+
+
+def format_week_change(totals: "pd.DataFrame") -> "pd.DataFrame":
+    """:func:`week_totals` for reading: ``measure`` (words), ``week before``, ``this week``,
+    ``change`` ("+19", "-3", "no change") and ``relative`` ("+25%"; "small base: n/a" when the
+    week before had fewer than :data:`SMALL_BASE`; "none the week before" when it had 0)."""
+    import pandas as pd
+
+    rows = []
+    for r in totals.to_dict(orient="records"):
+        a, b, ch, pct = r["previous"], r["this_week"], r["change"], r["change_pct"]
+        if pd.isna(ch):
+            change, rel = "", ""
+        else:
+            change = "no change" if ch == 0 else f"{int(ch):+d}"
+            if not pd.isna(a) and a == 0:
+                rel = "none the week before"
+            elif not pd.isna(a) and a < SMALL_BASE:
+                rel = f"small base ({int(a)}): n/a"
+            else:
+                rel = "" if pd.isna(pct) else f"{pct:+.0f}%"
+        rows.append({"measure": _MEASURE_WORDS.get(r["measure"], r["measure"]),
+                     "week before": "" if pd.isna(a) else str(int(a)),
+                     "this week": "" if pd.isna(b) else str(int(b)), "change": change, "relative": rel})
+    return pd.DataFrame(rows, columns=["measure", "week before", "this week", "change", "relative"])
+
+
 def weapon_breakdown(series: "pd.DataFrame") -> "pd.DataFrame":
     """Totals per weapon model from a ``by_weapon=True`` daily series of one type: ``weapon``,
     ``launched``, ``destroyed`` (Int64). What the all-weapons rows hold beyond the named models
@@ -525,6 +576,7 @@ def currency_totals(packages: "pd.DataFrame") -> "pd.DataFrame":
 
 
 _FIGURES = ("launched", "destroyed", "count", "killed", "injured")
+_QUAL_SIGN = {"at_least": "≥", "at_most": "≤", "approx": "~"}
 
 
 def _num(row: Mapping[str, Any], *names: str) -> Any:
@@ -544,7 +596,7 @@ def _mention_figures(row: Mapping[str, Any]) -> str:
         v = _num(row, q, f"{q}_value")
         if v is not None:
             qual = row.get(f"{q}_qualifier")
-            pre = {"at_least": "≥", "at_most": "≤", "approx": "~"}.get(qual if isinstance(qual, str) else "", "")
+            pre = _QUAL_SIGN.get(qual if isinstance(qual, str) else "", "")
             parts.append(f"{q} {pre}{int(v)}")
     amt = _num(row, "value_amount")
     if amt is not None:
@@ -588,7 +640,9 @@ def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.
     na = pd.Series(pd.NA, index=m.index, dtype="string")
     where = m.get("place", na).astype("string").fillna(m.get("admin1", na).astype("string")).fillna("national")
     if "event_id" in ev_all.columns and {"donor", "recipient"} <= set(ev_all.columns):
-        parties = ev_all.set_index("event_id")[["donor", "recipient"]].astype("string").fillna("?")
+        parties = ev_all.set_index("event_id")[["donor", "recipient"]].astype("string")
+        parties = parties.assign(donor=parties["donor"].fillna("donor not named"),
+                                 recipient=parties["recipient"].fillna("recipient not named"))
         arrow = (parties["donor"] + " → " + parties["recipient"]).reindex(m["event_id"].to_numpy()).to_numpy()
         is_deal = m["type"].isin(["aid_announcement", "procurement"]).to_numpy()
         where = where.where(~is_deal, pd.Series(arrow, index=m.index, dtype="string"))
@@ -608,11 +662,13 @@ def evidence_table(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.
 
 def disagreements(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.DataFrame":
     """Figures on which the articles of one event disagree: ``event_id``, ``type``, ``date``,
-    ``figure``, ``values`` ("40 (ukrinform.net, Air Force); 35 (kyivindependent.com)"),
-    ``min``, ``max``."""
+    ``figure``, ``values`` ("35 (kyivindependent.com) | 40 (ukrinform.net, citing Air Force)",
+    with the qualifier of a bound: "≥91"), ``min``, ``max`` and ``kind``: "conflict" when two
+    exact figures differ, "bound" when every differing figure is a bound ("more than 90")
+    that the exact figures satisfy, so the sources do not contradict each other."""
     import pandas as pd
 
-    cols = ["event_id", "type", "date", "figure", "values", "min", "max"]
+    cols = ["event_id", "type", "date", "figure", "values", "min", "max", "kind"]
     m = linked_mentions(data, events)
     if m.empty:
         return pd.DataFrame(columns=cols)
@@ -625,17 +681,26 @@ def disagreements(data: WeekData, events: "pd.DataFrame | None" = None) -> "pd.D
             v = pd.to_numeric(g[col], errors="coerce")
             if v.nunique(dropna=True) < 2:
                 continue
+            qcol = f"{q}_qualifier"
+            qual = (g[qcol].astype("string").fillna("exact") if qcol in g
+                    else pd.Series("exact", index=g.index, dtype="string"))
             said = []
-            for val, sub in g[v.notna()].groupby(v[v.notna()]):
+            sel = g[v.notna()]
+            for (val, ql), sub in sel.groupby([v[v.notna()], qual[v.notna()]], sort=True):
                 who = []
                 for r in sub.to_dict(orient="records"):
                     src, claim = r.get("source"), r.get("claimed_by")
                     src = str(src) if isinstance(src, str) else "unknown outlet"
                     who.append(f"{src}, citing {claim}" if isinstance(claim, str) and claim else src)
-                said.append(f"{val:g} ({'; '.join(sorted(set(who)))})")
+                said.append(f"{_QUAL_SIGN.get(str(ql), '')}{val:g} ({'; '.join(sorted(set(who)))})")
+            exact = v[v.notna() & (qual == "exact")]
+            bounds = [(float(x), str(ql)) for x, ql in zip(v[v.notna()], qual[v.notna()]) if ql != "exact"]
+            fits = exact.nunique() <= 1 and all(
+                all({"at_least": e >= x, "at_most": e <= x}.get(ql, True) for e in exact) for x, ql in bounds)
             rows.append({"event_id": str(eid), "type": g["type"].iloc[0],
                          "date": pd.to_datetime(g["date"].iloc[0], errors="coerce").date(), "figure": q,
-                         "values": " | ".join(said), "min": v.min(), "max": v.max()})
+                         "values": " | ".join(said), "min": v.min(), "max": v.max(),
+                         "kind": "bound" if fits else "conflict"})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -721,17 +786,21 @@ def _link(url: Any, text: str) -> str:
 
 def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
                anchors: Mapping[str, str] | None = None, refs: str | None = None,
+               ref_labels: Mapping[str, str] | None = None, hide: Sequence[str] = (),
                caption: str | None = None, max_rows: int | None = None, css_class: str = "opslens-table") -> str:
     """Render ``df`` as an HTML table with every cell escaped.
 
     ``links``: column -> column holding its URL (``{"outlet": "url"}`` makes the outlet a link;
     the URL column itself is not shown); only ``http(s)`` URLs become links.
     ``anchors``: column -> id prefix; each first row of a value gets ``id="<prefix><value>"``.
-    ``refs``: a column holding lists of event ids, rendered as links to ``#ev-<id>``.
+    ``refs``: a column holding lists of event ids, rendered as links to ``#ev-<id>``, each
+    shown as its label from ``ref_labels`` ("E3") when it has one, else as the id.
+    ``hide``: columns not shown (still usable as ``anchors``; the CSV keeps them).
     """
     links = dict(links or {})
     anchors = dict(anchors or {})
-    hidden = set(links.values())
+    hidden = set(links.values()) | set(hide)
+    labels = dict(ref_labels or {})
     cols = [c for c in df.columns if c not in hidden]
     out = [f'<table class="{html.escape(css_class)}">']
     if caption:
@@ -755,7 +824,7 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
                 ids = list(v) if isinstance(v, (list, tuple)) else []
                 tds.append(" ".join(
                     f'<a href="#ev-{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", str(i)), quote=True)}">'
-                    f"{html.escape(str(i))}</a>" for i in ids))
+                    f"{html.escape(labels.get(str(i), str(i)))}</a>" for i in ids))
             else:
                 tds.append(html.escape(_cell(v)))
         out.append(f"<tr{rid}>" + "".join(f"<td>{t}</td>" for t in tds) + "</tr>")
@@ -807,12 +876,14 @@ class Output:
         _display_png(png, alt or name.replace("_", " "))
         return png
 
-    def table(self, df: "pd.DataFrame", name: str, *, show: bool = True, **html_kw: Any) -> str:
-        """Show ``df`` as an escaped HTML table (see :func:`html_table`) and save it as CSV."""
+    def table(self, df: "pd.DataFrame", name: str, *, show: bool = True, csv: "pd.DataFrame | None" = None,
+              **html_kw: Any) -> str:
+        """Show ``df`` as an escaped HTML table (see :func:`html_table`) and save it as CSV
+        (``csv``: another frame to save instead, e.g. the numbers behind a formatted table)."""
         if self.out_dir is not None:
             p = self.out_dir / "tables" / f"{_slug(name)}.csv"
             p.parent.mkdir(parents=True, exist_ok=True)
-            flat = df.copy()
+            flat = (df if csv is None else csv).copy()
             for c in flat.columns:
                 if flat[c].dtype == object and flat[c].map(lambda v: isinstance(v, (list, tuple))).any():
                     flat[c] = flat[c].map(lambda v: " ".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
@@ -934,8 +1005,9 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
     ax = charts.daily_attacks(series, week=p.week, start=p.start, end=p.end,
                               title=f"{word.capitalize()}s: launched and shot down per day (national, merged)")
     out.figure(ax, f"{word}_daily")
-    out.table(week_totals(series, p.week), f"{word}_week_change",
-              caption=f"{word.capitalize()}s: {p.week} against {p.week.shift(-1)}")
+    totals = week_totals(series, p.week)
+    out.table(format_week_change(totals), f"{word}_week_change", csv=totals,
+              caption=f"{word.capitalize()}s: {p.week} against {p.week.shift(-1)} (national, merged)")
     ev = data.events_of(type_)
     wk = series[(series["date"] >= _ts(p.week.start)) & (series["date"] <= _ts(p.week.end))]
     by_weapon = data.series(type_, by_weapon=True)
@@ -945,7 +1017,7 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
     if len(mix):
         out.figure(charts.weapon_mix(mix, title=f"{word.capitalize()}s by model, {p.week}"), f"{word}_weapons")
         out.table(mix, f"{word}_weapons", caption=f"{word.capitalize()}s by model in {p.week}")
-    out.table(daily_table(wk, ev), f"{word}_daily", refs="evidence",
+    out.table(daily_table(wk, ev), f"{word}_daily", refs="evidence", ref_labels=data.event_labels,
               caption=f"{word.capitalize()}s per day in {p.week}; evidence links go to the articles below")
 
 
@@ -971,7 +1043,7 @@ def where_section(data: WeekData, out: Output) -> None:
     refs = {a: list(g["event_id"].astype(str)) for a, g in ev[ev["admin1"].notna()].groupby("admin1")} \
         if "event_id" in ev else {}
     counts = counts.assign(evidence=[refs.get(a, []) for a in counts["admin1"]])
-    out.table(counts, "where", refs="evidence", caption="Events per oblast (national totals not included)")
+    out.table(counts, "where", refs="evidence", ref_labels=data.event_labels, caption="Events per oblast (national totals not included)")
 
 
 def ground_section(data: WeekData, out: Output) -> None:
@@ -998,7 +1070,7 @@ def ground_section(data: WeekData, out: Output) -> None:
     wk["evidence"] = [refs.get(_ts(d), []) for d in wk["date"]]
     wk["date"] = wk["date"].dt.date
     wk["at_least"] = ["yes" if b else "" for b in wk.pop("lower_bound")]
-    out.table(wk[["date", "assaults", "at_least", "events", "evidence"]], "ground_daily", refs="evidence",
+    out.table(wk[["date", "assaults", "at_least", "events", "evidence"]], "ground_daily", refs="evidence", ref_labels=data.event_labels,
               caption="Ground assaults per day (at_least: sum of direction reports, no national figure)")
 
 
@@ -1021,8 +1093,9 @@ def aid_section(data: WeekData, out: Output) -> None:
     if pk.empty:
         out.note(f"No aid announcement is dated in {p.week}.", kind="empty")
         return
-    out.table(pk.rename(columns={"event_id": "evidence"}).assign(evidence=[[e] for e in pk["event_id"]]),
-              "aid_packages", refs="evidence", caption=f"Aid packages announced in {p.week}")
+    pk = pk.assign(donor=pk["donor"].astype("string").fillna("(not named)"))
+    out.table(pk.drop(columns=["event_id"]).assign(evidence=[[e] for e in pk["event_id"]]),
+              "aid_packages", refs="evidence", ref_labels=data.event_labels, caption=f"Aid packages announced in {p.week}")
     out.table(currency_totals(pk), "aid_totals", caption="Announced value per currency (not converted)")
 
 
@@ -1037,8 +1110,8 @@ def procurement_section(data: WeekData, out: Output) -> None:
         out.note(f"No procurement deal is dated in {p.week}.", kind="empty")
         return
     pk = pk.rename(columns={"donor": "seller", "recipient": "buyer"}).drop(columns=["category"])
-    out.table(pk.rename(columns={"event_id": "evidence"}).assign(evidence=[[e] for e in pk["event_id"]]),
-              "procurement", refs="evidence", caption=f"Procurement deals in {p.week}")
+    out.table(pk.drop(columns=["event_id"]).assign(evidence=[[e] for e in pk["event_id"]]),
+              "procurement", refs="evidence", ref_labels=data.event_labels, caption=f"Procurement deals in {p.week}")
 
 
 def evidence_section(data: WeekData, out: Output) -> None:
@@ -1047,15 +1120,19 @@ def evidence_section(data: WeekData, out: Output) -> None:
     if ev.empty:
         out.note("No events this week, so no evidence to show.", kind="empty")
         return
-    out.table(ev, "evidence", links={"outlet": "url"}, anchors={"event_id": "ev-"},
-              caption="Each event (id) with every article that reported it: outlet (link), claimant, sentence")
+    labels = data.event_labels
+    ev.insert(0, "ref", [labels.get(e, e) for e in ev["event_id"]])
+    out.table(ev, "evidence", links={"outlet": "url"}, anchors={"event_id": "ev-"}, hide=["event_id"],
+              caption="Each event (ref) with every article that reported it: outlet (link), claimant, sentence")
     dis = disagreements(data)
     if dis.empty:
         out.note("No disagreements: every article behind an event gave the same figures.")
     else:
         dis = dis.assign(evidence=[[e] for e in dis["event_id"]]).drop(columns=["event_id"])
-        out.table(dis, "disagreements", refs="evidence",
-                  caption="Figures on which sources disagree (the report uses the merged value; all are kept here)")
+        out.table(dis, "disagreements", refs="evidence", ref_labels=data.event_labels,
+                  caption="Figures on which sources disagree (the report uses the merged value; all are kept "
+                          "here). kind: conflict = exact figures differ; bound = a 'more than'/'at least' "
+                          "figure the exact one satisfies")
 
 
 def week_articles_table(data: WeekData) -> "pd.DataFrame":

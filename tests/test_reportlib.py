@@ -233,3 +233,46 @@ def test_corpus_parameters_are_checked(kw, msg, tmp_path):
 
     with pytest.raises(ParameterError, match=re.escape(msg)):
         validate_corpus_parameters(data_dir=str(tmp_path), **kw)
+
+
+# --- reading aids: relative change, bounds, short evidence labels ---------------------------------
+
+def test_week_change_gives_no_percentage_on_a_small_base():
+    t = pd.DataFrame({"measure": ["launched", "destroyed", "events"], "previous": [6, 0, 40],
+                      "this_week": [25, 5, 50], "change": [19, 5, 10], "change_pct": [316.7, pd.NA, 25.0]})
+    from opslens.reportlib import format_week_change
+
+    f = format_week_change(t).set_index("measure")
+    assert f.loc["launched", ["change", "relative"]].tolist() == ["+19", "small base (6): n/a"]
+    assert f.loc["shot down", "relative"] == "none the week before"
+    assert f.loc["merged events", ["week before", "this week", "relative"]].tolist() == ["40", "50", "+25%"]
+
+
+def test_a_lower_bound_below_the_exact_figure_is_not_a_conflict(tmp_path):
+    def ev(aid, n, qual):
+        e = {**empty_event(aid, "missile_attack"), "date": "2022-11-15", "date_precision": "day", "country": "UA",
+             "launched": quantity(n, lower=n, qualifier=qual),
+             "evidence": {"text": f"{n} missiles", "start": 0, "end": 10}}
+        return e
+
+    mentions = events_frame([ev("a1", 96, "exact"), ev("a2", 91, "at_least")])
+    mentions["source"], mentions["url"], mentions["title"] = ["one.example", "two.example"], "https://x.example/", "t"
+    events, links = merge_events(mentions)
+    params = ReportParams(week=IsoWeek(2022, 46), data_dir=tmp_path, out_dir=None, context_weeks=1,
+                          event_types=EVENT_TYPES, outlets=())
+    d = disagreements(WeekData(params, pd.DataFrame(columns=["day"]), mentions, events, links))
+    assert d["values"].tolist() == ["≥91 (two.example) | 96 (one.example)"]
+    assert d["kind"].tolist() == ["bound"]
+
+
+def test_disagreement_of_exact_figures_is_a_conflict(week_data):
+    assert disagreements(week_data)["kind"].tolist() == ["conflict"]
+
+
+def test_tables_show_short_labels_that_link_to_the_evidence_rows(week_data):
+    labels = week_data.event_labels
+    assert sorted(labels.values()) == ["E1", "E2"]
+    national = week_data.events[week_data.events["admin1"].isna()]["event_id"].item()
+    assert labels[national] == "E1"  # 2022-11-15 comes before the Kyiv report of 2022-11-16
+    h = html_table(pd.DataFrame({"evidence": [[national]]}), refs="evidence", ref_labels=labels)
+    assert f'<a href="#ev-{national}">E1</a>' in h
