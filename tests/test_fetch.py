@@ -70,7 +70,7 @@ def test_retry_after_is_capped(tmp_settings, http_server):
     with Fetcher(tmp_settings, delay=0, timeout=(2, 2), retries=1, backoff=0.001, max_retry_after=0.2) as f:
         t0 = time.monotonic()
         res = f.fetch(http_server.url("retry-after/1/3600/date_meta.html"))
-    assert res.status == 200 and time.monotonic() - t0 < 5
+    assert res.status == 200 and time.monotonic() - t0 < 60  # waited the 0.2 s cap, not an hour
 
 
 def test_500_then_200_is_retried(fetcher, http_server):

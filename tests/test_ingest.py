@@ -80,7 +80,8 @@ def _batches(data: Path) -> int:
 
 def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path):
     n, batch = 300, 10
-    p = _writer(tmp_path, n, pause=0.01, batch=batch)
+    # 9 s of writing if never killed: ample margin for the kill after 3 batches (~1 s) on a loaded machine
+    p = _writer(tmp_path, n, pause=0.03, batch=batch)
     deadline = time.time() + 60
     while _batches(tmp_path) < 3 and time.time() < deadline and p.poll() is None:
         time.sleep(0.01)
@@ -109,7 +110,7 @@ def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path
 
 def test_reader_sees_whole_batches_while_a_writer_writes(tmp_path):
     n, batch = 400, 20
-    p = _writer(tmp_path, n, pause=0.005, batch=batch)
+    p = _writer(tmp_path, n, pause=0.01, batch=batch)  # 4 s: many reads overlap it even when loaded
     seen = []
     try:
         while p.poll() is None:
