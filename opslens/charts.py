@@ -264,6 +264,8 @@ def tile_map(counts: Any, *, ax: "Axes | None" = None, title: str | None = None,
     ax.set_ylim(-0.1, n_rows + 0.1)
     ax.set_aspect("equal")
     ax.set_axis_off()
+    if not any(v == v and v > 0 for k, v in vals.items() if k in known):
+        ax.text(0.5, -0.05, "no data", transform=ax.transAxes, ha="center", va="top", color="#777777")
     if outside:
         note = "outside Ukraine: " + ", ".join(f"{k} {v:g}" for k, v in sorted(outside.items()))
         ax.text(0, -0.05, note, transform=ax.transAxes, fontsize=8, va="top")

@@ -56,6 +56,9 @@ def test_daily_attacks_ignores_per_weapon_rows_when_totals_exist():
 def test_every_chart_accepts_empty_data_and_an_ax(fn):
     _fig, ax = plt.subplots()
     assert fn(pd.DataFrame(), ax=ax) is ax
+    said = [t.get_text() for t in ax.texts if t.get_text()]
+    # says so instead of empty axes (the tile map keeps its unit labels)
+    assert said == ["no data"] if fn is not charts.tile_map else said.count("no data") == 1
 
 
 def test_tilemap_layout_covers_the_27_units_once():
@@ -84,6 +87,14 @@ def test_tile_map_labels_counts_and_lists_units_outside_ukraine():
     assert len(ax.patches) == 27
 
 
+def test_direction_bars_are_labelled_with_their_counts():
+    ev = pd.DataFrame({"place": ["Bakhmut", "Avdiivka", "Bakhmut", None], "count_value": [11, 4, 3, 60]})
+    ax = charts.assaults_by_direction(ev)
+    bars = {t.get_text(): p.get_width() for t, p in zip(ax.get_yticklabels(), ax.patches)}
+    assert bars == {"Avdiivka": 4, "Bakhmut": 14}  # the national 60 has no direction
+    assert sorted(t.get_text() for t in ax.texts) == ["14", "4"]
+
+
 def test_ground_assaults_hatches_lower_bounds():
     per_day = pd.DataFrame({"date": pd.to_datetime(["2022-11-14", "2022-11-15"]), "assaults": [61, 7],
                             "lower_bound": [False, True]})
@@ -108,4 +119,6 @@ def test_aid_timeline_one_marker_per_package():
     ax = charts.aid_timeline(ev)
     n = sum(len(c.get_offsets()) for c in ax.collections)
     assert n == 3
+    # values in different currencies are not compared by marker size
+    assert {float(s) for c in ax.collections for s in c.get_sizes()} == {60.0}
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Germany", "United States"]

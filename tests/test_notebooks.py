@@ -141,6 +141,13 @@ def test_weekly_report_on_sample_shows_merged_drone_figures(executed):
     daily = pd.read_csv(out / "tables" / "drone_daily.csv")
     assert len(daily) >= 1 and daily["launched"].notna().any()
     assert (daily["events"] >= 1).all()
+    # the truth the sample was written from (data/sample/manifest.csv): on 2022-11-17 the Air
+    # Force counted 5 Shahed drones, all destroyed; four outlets retell it and must count once
+    truth = pd.read_csv(SAMPLE / "manifest.csv")
+    t = truth[(truth["event_type"] == "drone_attack") & (truth["date"] == "2022-11-17")
+              & (truth["scope"] == "national")].drop_duplicates("fact_ids")
+    row = daily.set_index("date").loc["2022-11-17"]
+    assert [row["launched"], row["destroyed"]] == [t["launched"].sum(), t["destroyed"].sum()] == [5, 5]
     text = export_html(out / "weekly_report.ipynb").read_text()
     refs = set(re.findall(r'href="#(ev-[^"]+)"', text))
     anchors = set(re.findall(r'id="(ev-[^"]+)"', text))

@@ -2,6 +2,7 @@
 the report files, bad parameters, an empty week, a missing data directory, a failing cell."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from report_corpus import build_store, records
+from report_corpus import FIRST_DAY, build_store, records
 
 from opslens.errors import ParameterError, StoreError
 from opslens.reportlib import IsoWeek, latest_complete_week
@@ -114,6 +115,19 @@ def test_cli_writes_report_folder_and_prints_html_path(store, tmp_path):
     # the aid package written in the corpus: $400 million from the United States
     aid = (out / "tables" / "aid_packages.csv").read_text()
     assert "United States" in aid and "400000000" in aid.replace(".0", "")
+    # national drone figures as the corpus writes them (report_corpus.records: on every second
+    # day from 2022-10-24, "launched n", "shot down n - 2" with n = 10 + day index); the Kyiv
+    # City reports of the same days are regional parts of that total and must not be added
+    import pandas as pd
+
+    daily = pd.read_csv(out / "tables" / "drone_daily.csv").set_index("date")
+    for day in ("2022-11-15", "2022-11-17", "2022-11-19"):
+        n = 10 + (dt.date.fromisoformat(day) - FIRST_DAY).days
+        assert daily.loc[day, ["launched", "destroyed"]].tolist() == [n, n - 2], day
+    change = pd.read_csv(out / "tables" / "drone_week_change.csv").set_index("measure")
+    w45 = sum(10 + i for i in range(14, 21) if i % 2 == 0)  # 2022-11-07 .. 2022-11-13 = day 14 .. 20
+    w46 = sum(10 + i for i in range(21, 28) if i % 2 == 0)
+    assert change.loc["launched", ["previous", "this_week"]].tolist() == [w45, w46]
 
 
 @pytest.mark.slow
