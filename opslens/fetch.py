@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import threading
 import time
 import zlib
@@ -44,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from .errors import FetchError
+from .store import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -69,24 +69,6 @@ def sha256_hex(data: bytes) -> str:
 
 def _utcnow() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # --- charset ------------------------------------------------------------------------------------
@@ -181,7 +163,7 @@ class RawCache:
         sha = sha256_hex(body)
         path = self.object_path(sha)
         if not path.exists():
-            atomic_write(path, gzip.compress(body, compresslevel=6, mtime=0))
+            atomic_write_bytes(path, gzip.compress(body, compresslevel=6, mtime=0))
         return sha
 
     def get(self, sha256: str) -> bytes | None:
@@ -201,7 +183,7 @@ class RawCache:
 
     def put_entry(self, url: str, entry: dict[str, Any]) -> None:
         """Record ``url`` -> ``entry`` (must hold ``sha256``) in the index, atomically."""
-        atomic_write(self.index_path(url), json.dumps({"url": url, **entry}, ensure_ascii=False).encode("utf-8"))
+        atomic_write_bytes(self.index_path(url), json.dumps({"url": url, **entry}, ensure_ascii=False).encode("utf-8"))
 
     def get_entry(self, url: str) -> dict[str, Any] | None:
         """Index entry of ``url``; ``None`` when absent or unreadable (then deleted)."""

@@ -320,9 +320,9 @@ class FeedState:
 
     def save(self) -> None:
         """Write the state: temporary file in the same folder, then rename."""
-        from .fetch import atomic_write
+        from .store import atomic_write_bytes
 
-        atomic_write(self.path, json.dumps(self._load(), ensure_ascii=False, indent=0).encode("utf-8"))
+        atomic_write_bytes(self.path, json.dumps(self._load(), ensure_ascii=False, indent=0).encode("utf-8"))
 
 
 def _entry_key(entry) -> str | None:

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
@@ -72,12 +71,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out == "-":
         sys.stdout.write(data)
     else:
+        from ..store import atomic_write_bytes
+
         out = Path(args.out)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".tmp-", suffix=".jsonl")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
+        atomic_write_bytes(out, data.encode("utf-8"))
         log.info("wrote %d articles to %s", len(rows), out)
     if failed:
         log.error("%d input(s) could not be parsed", failed)
