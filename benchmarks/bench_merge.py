@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_merge.py [N ...]      (default: 100000 1000000)
 
-Mentions are generated with the columns of opslens.schema.events_frame that merging reads
+Mentions (each with its own evidence sentence, half of them naming a reporting window) are
+generated with the columns of opslens.schema.events_frame that merging reads
 (flat figures, no per-row dicts): ~3.5 years of days, 27 oblasts + national totals, 50% drone,
 30% missile, 12% ground, 8% aid/procurement, each happening told by ~1-8 outlets with figures
 that vary a little. Prints wall time, mentions/s, events found and the process's peak RSS
@@ -30,6 +31,8 @@ WEAPONS = {"drone_attack": ["Shahed-136/131", "Lancet", "Orlan-10"],
            "missile_attack": ["X-101/X-555", "Kalibr", "Iskander-M", "C-300"], "ground_assault": [None]}
 CLAIMANTS = [None, None, None, "Ukrainian Air Force", "General Staff", "Kyiv City Military Administration",
              "Odesa Oblast Military Administration", "Mayor of Kharkiv"]
+WINDOW_PHRASES = ["", "overnight", "on Monday evening", "from 03:30 to 06:50", "from 09:00 to 11:30", "over the past day",
+                  "at about 21:00"]
 DONORS = ["United States", "Germany", "United Kingdom", "Poland", "France", "Canada", "Netherlands", "Norway",
           "Sweden", "Denmark", "European Union", "Japan", "Italy", "Spain", "Czech Republic", "Lithuania"]
 
@@ -52,6 +55,12 @@ def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
     launched = np.where(rng.random(n) < 0.6, hbase[h] + noise, -1)
     destroyed = np.where(rng.random(n) < 0.8, np.maximum(0, hbase[h] - 3 + noise), -1)
     is_aid = np.isin(t, ["aid_announcement", "procurement"])
+    # an evidence sentence per mention, all distinct (the worst case for reading reporting
+    # windows); half the mentions name their happening's window, the others none
+    hwin = rng.choice(np.array(WINDOW_PHRASES, dtype=object), n_happenings)
+    says = np.where(rng.random(n) < 0.5, hwin[h], "")
+    evidence = [f"Air defences shot down {abs(int(d))} of {abs(int(x))} drones {w} in report {k}."
+                for k, (d, x, w) in enumerate(zip(destroyed.tolist(), launched.tolist(), says.tolist()))]
     df = pd.DataFrame({
         "article_id": pd.array([f"a{k}" for k in rng.integers(0, n // 3 + 1, n)], dtype="string"),
         "type": pd.array(t, dtype="string"),
@@ -69,6 +78,7 @@ def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
         "destroyed_value": pd.array(np.where(is_aid | (destroyed < 0), None, destroyed), dtype="Int64"),
         "count_value": pd.array(np.where(t == "ground_assault", hbase[h], None), dtype="Int64"),
         "evidence_start": pd.array(rng.integers(0, 5000, n), dtype="Int64"),
+        "evidence_text": pd.array(evidence, dtype="string"),
     })
     for q in ("killed", "injured"):
         df[f"{q}_value"] = pd.array([None] * n, dtype="Int64")

@@ -9,7 +9,11 @@
 3. ../shared/eval/score.py series on all days with an estimate and on the days where the news
    gives a national total (column ``national``), over the official days the news covers
    (2022-09-28 .. 2022-11-17, where RUWA ends); the same with the hand-labelled gold events of
-   events_dev in place of the extractor's, to separate extraction from merging.
+   events_dev in place of the extractor's, to separate extraction from merging;
+4. an upper bound no merging can beat: the official days on which some drone mention dated that
+   day (any place, any claimant) states a figure within 10 % of the official day total;
+5. the same pipeline on the bundled sample corpus (data/sample/html: `opslens parse`, `extract`,
+   `series`), scored over 2022-10-01 .. 2022-11-30.
 Prints the scorer's figures; nothing is written outside WORKDIR.
 """
 from __future__ import annotations
@@ -73,7 +77,7 @@ def gold_mentions(out: Path) -> int:
     return n
 
 
-def score(series: Path, national_only: bool) -> dict:
+def score(series: Path, national_only: bool, days: tuple[str, str] = RANGE) -> dict:
     pred = series
     if national_only:
         pred = series.with_name(series.stem + ".national.csv")
@@ -83,9 +87,34 @@ def score(series: Path, national_only: bool) -> dict:
             wr.writeheader()
             wr.writerows(r for r in rd if r.get("national") == "True")
     res = subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), "series", "--pred", str(pred),
-                          "--official", str(OFFICIAL), "--from", RANGE[0], "--to", RANGE[1], "--json"],
+                          "--official", str(OFFICIAL), "--from", days[0], "--to", days[1], "--json"],
                          capture_output=True, text=True, check=True)
     return json.loads(res.stdout)
+
+
+def reachable(mentions: Path, start: str, end: str) -> dict[str, int]:
+    """Official days in [start, end] on which some drone mention dated that day states launched /
+    destroyed within 10 % of the official day total (score.py's rule): what merging can reach."""
+    sys.path.insert(0, str(SHARED / "eval"))
+    from score import official_daily  # the scorer's own official totals
+
+    off = official_daily(OFFICIAL)
+    days = [d for d in off if start <= d <= end]
+    figs: dict[tuple[str, int], list[float]] = {}
+    for line in open(mentions, encoding="utf-8"):
+        r = json.loads(line)
+        if r.get("type") != "drone_attack" or not r.get("date"):
+            continue
+        for k, q in enumerate(("launched", "destroyed")):
+            v = (r.get(q) or {}).get("value")
+            if v is not None:
+                figs.setdefault((r["date"], k), []).append(float(v))
+    res = {"official_days": len(days)}
+    for k, q in enumerate(("launched", "destroyed")):
+        res[f"{q}_stated"] = sum(bool(figs.get((d, k))) for d in days)
+        res[f"{q}_reachable"] = sum(any(abs(v - off[d][k]) <= 0.1 * max(off[d][k], 1) for v in figs.get((d, k), []))
+                                    for d in days)
+    return res
 
 
 def main(argv: list[str]) -> None:
@@ -109,6 +138,19 @@ def main(argv: list[str]) -> None:
             cells = " ".join(f"{r.get(k, float('nan')):>22.3f}" if isinstance(r.get(k), float) else f"{r.get(k, '-'):>22}"
                              for k in keys)
             print(f"{label:<12} {'national' if nat else 'all':<9} {cells}")
+    print("days with some mention dated that day stating the figure / within 10% of the official total:")
+    for label, m in (("extractor", ev), ("gold labels", gold)):
+        print(f"  {label:<12}", reachable(m, *RANGE))
+    sample = work / "sample"
+    sample.mkdir(exist_ok=True)
+    subprocess.run([*opslens, "parse", str(ROOT / "data" / "sample" / "html"), "--out", str(sample / "articles.jsonl")], check=True)
+    subprocess.run([*opslens, "extract", str(sample / "articles.jsonl"), "--out", str(sample / "events.jsonl")], check=True)
+    subprocess.run([*opslens, "series", str(sample / "events.jsonl"), "--out", str(sample / "series.csv"), "--type", "drone_attack"],
+                   check=True)
+    r = score(sample / "series.csv", False, ("2022-10-01", "2022-11-30"))
+    print("sample corpus (data/sample/html), 2022-10-01 .. 2022-11-30:",
+          {k: round(v, 3) if isinstance(v, float) else v for k, v in r.items() if k in keys or k.endswith("_mae")})
+    print("  ", reachable(sample / "events.jsonl", "2022-10-01", "2022-11-30"))
 
 
 if __name__ == "__main__":

@@ -138,11 +138,16 @@ _SINCE_RE = re.compile(rf"\bsince\s+{_CLOCK}", re.I)
 _AT_RE = re.compile(rf"\bat\s+(?:about\s+|around\s+|approximately\s+)?{_CLOCK}", re.I)
 
 
+_ANY_CLOCK_RE = re.compile(r"\d[:.]\d\d")
+
+
 @lru_cache(maxsize=1)
-def _window_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _window_rules() -> tuple[tuple[str, re.Pattern[str], str], ...]:
+    """(keyword, pattern, window) per row of reporting_windows.csv; the pattern is tried only
+    when the lower-cased sentence contains the keyword (a substring test is ~100x cheaper)."""
     ref = resources.files("opslens") / "data" / "reporting_windows.csv"
     with ref.open("r", encoding="utf-8") as f:
-        return tuple((re.compile(r["pattern"], re.I), r["window"]) for r in csv.DictReader(f))
+        return tuple((r["keyword"].lower(), re.compile(r["pattern"], re.I), r["window"]) for r in csv.DictReader(f))
 
 
 def _window_of_hours(start: int, end: int | None = None) -> str | None:
@@ -174,23 +179,25 @@ def reporting_window(text: str | None) -> str | None:
     if not text or not isinstance(text, str):
         return None
     found: set[str] = set()
-    for m in _RANGE_RE.finditer(text):
+    clock = _ANY_CLOCK_RE.search(text) is not None
+    for m in (_RANGE_RE.finditer(text) if clock else ()):
         w = _window_of_hours(int(m.group(1)), int(m.group(3)))
         if w:
             found.add(w)
-    for m in _SINCE_RE.finditer(text):
+    for m in (_SINCE_RE.finditer(text) if clock else ()):
         h = int(m.group(1))
         w = "night" if h >= 17 else _window_of_hours(h)  # "since 18:00" (reported next morning)
         if w:
             found.add(w)
-    if not found:
+    if not found and clock:
         for m in _AT_RE.finditer(text):
             w = _window_of_hours(int(m.group(1)))
             if w:
                 found.add(w)
     if not found:
-        for rx, w in _window_rules():
-            if rx.search(text):
+        low = text.lower()
+        for keyword, rx, w in _window_rules():
+            if keyword in low and w not in found and rx.search(text):
                 found.add(w)
     return found.pop() if len(found) == 1 else None
 
@@ -253,7 +260,7 @@ def _prepare(df: pd.DataFrame) -> pd.DataFrame:
     w["_country"] = _cat(country.mask(country == "").fillna("UA"))
     w["_admin1"] = _cat(_col(df, "admin1"))
     w["_weapon"] = _cat(_col(df, "weapon"))
-    ev_text = _col(df, "evidence_text")
+    ev_text = _col(df, "evidence_text").where(~w["_type"].isin(AID_TYPES).to_numpy(), None)
     uniq = pd.unique(ev_text.dropna().to_numpy(dtype=object))
     win = {t: reporting_window(t) for t in uniq}
     w["_win"] = _cat(ev_text.map(win))
@@ -389,7 +396,7 @@ def _cluster_attacks(idx: np.ndarray, w: pd.DataFrame, figs: dict[str, np.ndarra
                 continue
             if not national and win == no_window and not close(cl[2], row_vals):
                 continue
-            if is_official and other_statement(cl, claims[i], row_vals):
+            if is_official and win == no_window and other_statement(cl, claims[i], row_vals):
                 continue
             dist = distance(cl[2], row_vals) if len(clusters) > 1 else 0.0
             if dist < best:
