@@ -56,13 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="opslens", description="Follow military operations through the news.")
     p.add_argument("--version", action="version", version=f"opslens {__version__}")
-    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output, including the parsing libraries' own (-vv for debug)")
-    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars")
+    _add_output_options(p, default=0)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
     for name, module in COMMANDS.items():
         mod = importlib.import_module(f".commands.{module}", __package__)
         mod.add_parser(sub)
+    for cmd in sub.choices.values():  # also after the command: `opslens ingest x.html -q`
+        _add_output_options(cmd, default=argparse.SUPPRESS)
     return p
+
+
+def _add_output_options(p: argparse.ArgumentParser, default) -> None:
+    """-v/-q; on a sub-command their default is SUPPRESS so that a flag given before the
+    command is not reset by the sub-command's defaults."""
+    g = p.add_argument_group("output")
+    g.add_argument("-v", "--verbose", action="count", default=default,
+                   help="more log output, including the parsing libraries' own (-vv for debug)")
+    quiet_default = argparse.SUPPRESS if default is argparse.SUPPRESS else False
+    g.add_argument("-q", "--quiet", action="store_true", default=quiet_default,
+                   help="only warnings and errors, no progress bars")
 
 
 #: parsing libraries whose own log lines ("discarding data", "empty HTML tree") repeat, in

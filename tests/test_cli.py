@@ -222,3 +222,23 @@ def test_each_problem_is_told_once_without_third_party_log_noise(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr.count(f"{blank}: no article text") == 1, r.stderr
     assert "trafilatura" not in r.stderr and "newspaper" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_and_verbose_work_before_or_after_the_command(tmp_path, capsys, where):
+    page = write_pages(tmp_path / "pages")[0]
+    args = ["ingest", str(page), "--data", str(tmp_path / "store")]
+    argv = ["-q", *args] if where == "before" else [*args, "-q"]
+    assert main(argv) == 0
+    assert "1 added" in capsys.readouterr().out
+    assert main([*args, "-v"] if where == "after" else ["-v", *args]) == 0
+
+
+def test_quiet_before_the_command_is_not_reset_by_the_command(tmp_path, capsys):
+    from opslens.cli import build_parser
+
+    page = write_pages(tmp_path / "pages")[0]
+    args = build_parser().parse_args(["-q", "-v", "ingest", str(page)])
+    assert args.quiet is True and args.verbose == 1
+    args = build_parser().parse_args(["ingest", str(page)])
+    assert args.quiet is False and args.verbose == 0
