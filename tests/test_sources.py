@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -396,3 +397,48 @@ def test_saved_page_without_text_or_url_is_an_error_naming_the_file(tmp_path, tm
     assert [str(e) for e in errors] == [
         f"{page}: no article text and no URL found in the page; check that it is a saved news "
         "article page (not an image, a script or an empty file); the file is skipped"]
+
+
+# --- a misbehaving server never costs what the store already holds ------------------------------
+
+@pytest.mark.parametrize("path, outcome", [
+    ("slow/0.2/date_time.html", "stored"),                    # slow, within the read timeout
+    ("slow/3/date_time.html", r"timed out .* after 2 attempts; the server may be down"),
+    ("retry-after/1/0.1/date_time.html", "stored"),           # 429 with Retry-After, then 200
+    ("always/429/x", r"HTTP 429 .* after 2 attempts; the server is rate-limiting.*--delay"),
+    ("flaky/1/date_time.html", "stored"),                     # 500, then 200
+    ("always/503/x", r"HTTP 503 .* after 2 attempts; the server may be down"),
+    ("redirect/date_time.html", "stored"),
+    ("loop/a", r"redirect loop .*save the page and ingest the HTML file"),
+    ("charset/wrong/date_time.html", "stored"),
+    ("charset/none/date_time.html", "stored"),
+    ("truncated/date_time.html", r"truncated response \(got \d+ of \d+ bytes\) after 2 attempts"),
+    ("type/application/pdf/date_time.html", r"not an HTML page \(Content-Type: application/pdf\)"),
+    ("missing.html", r"HTTP 404 Not Found; the page does not exist; check the URL"),
+    ("private/date_time.html", r"disallowed by robots.txt; .*ingest the HTML file instead"),
+])
+def test_misbehaving_server_ends_right_and_keeps_the_store(tmp_path, http_server, path, outcome):
+    from opslens.articles import load_articles
+    from opslens.ingest import ingest_records
+    from opslens.settings import get_settings
+
+    settings = get_settings(tmp_path / "store")
+    before = ingest_records([{"url": "https://kept.example.org/1", "title": "Kept", "published": "2024-02-02",
+                              "source": "kept.example.org", "origin": "url", "extra": {},
+                              "text": "An article stored before the misbehaving fetch, about bridge repairs."}],
+                            data_dir=settings, progress=False)
+    assert before.added == 1
+    url = http_server.url(path)
+    with Fetcher(settings, delay=0.0, timeout=(2, 1), retries=1, backoff=0.01, max_retry_after=1) as f:
+        errors: list[InputError] = []
+        stats = ingest_records(iter_records([url], settings=settings, fetcher=f, on_error=errors.append),
+                               data_dir=settings, progress=False)
+    titles = sorted(load_articles(data_dir=settings)["title"])
+    if outcome == "stored":
+        assert errors == [] and stats.added == 1
+        assert titles == ["Kept", "Shelling damages school in Kharkiv"]
+    else:
+        assert stats.added == 0 and len(errors) == 1
+        assert str(errors[0]).startswith(url + ": ")
+        assert re.search(outcome, str(errors[0])), str(errors[0])
+        assert titles == ["Kept"]
