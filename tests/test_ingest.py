@@ -456,3 +456,14 @@ def test_items_found_duplicate_are_skipped_next_time_but_not_once_the_store_is_g
     third = ingest([tmp_path / "pages", warc], data_dir=store, progress=False)
     assert third.added == 1 and third.duplicate == 1
     assert _unchanged(read_ingest_log(store).iloc[3:]) == []
+
+
+def test_ingest_shows_a_progress_bar_unless_disabled(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    ingest_records([story(i) for i in range(3)], data_dir=tmp_path / "a", progress=True)
+    err = capsys.readouterr().err
+    assert "ingest:" in err and "3article" in err.replace(" ", "")  # tqdm: "ingest: 3article [...]"
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    ingest_records([story(i) for i in range(3)], data_dir=tmp_path / "b", progress=True)
+    ingest_records([story(i) for i in range(3)], data_dir=tmp_path / "c", progress=False)
+    assert "ingest:" not in capsys.readouterr().err
