@@ -35,3 +35,17 @@ def test_models_found_with_offsets():
 def test_whole_words_only():
     assert not [w for w in find_weapons("The Lancetfish and dronesque art") if w.weapon]
     assert find_weapons("dronesque") == []
+
+
+def test_document_scan_finds_the_same_weapons_as_a_scan_of_its_own():
+    from opslens.extract import build_document
+    from opslens.extract.base import trigger_hits
+    from opslens.extract.weapons import doc_weapons
+
+    text = ("KYIV - Russia launched 16 Shahed drones and 3 Kh-101 cruise missiles; an ISKANDER and an Iskander-M "
+            "were fired too. Anti-drone guns and HIMARS launchers are not at issue. Drone-maker news.")
+    doc = build_document({"id": "w", "text": text})
+    assert [tuple(w) for w in doc_weapons(doc)] == [tuple(w) for w in find_weapons(text)]
+    assert "weapons" in doc.cache["trigger_hits"]  # scanned once, kept for every extractor
+    quiet = build_document({"id": "q", "text": "The council approved a budget for road repairs."})
+    assert doc_weapons(quiet) == [] and "weapons" not in trigger_hits(quiet)

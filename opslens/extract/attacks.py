@@ -32,7 +32,7 @@ from .base import Document, gate_patterns, register
 from .dates import explicit_date, resolve_date
 from .numbers import QuantityMatch, find_quantities
 from .places import find_places, locate, place_record
-from .weapons import WeaponMatch, find_weapons
+from .weapons import WeaponMatch, doc_weapons, find_weapons
 
 __all__ = ["DroneAttackExtractor", "MissileAttackExtractor", "attack_mentions", "casualties"]
 
@@ -377,7 +377,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
     if title:
         texts.append((-1, title, None, None))
     # one Aho-Corasick pass over the whole text, then the hits are shared out to sentences
-    hits = find_weapons(doc.text) if doc.text else []
+    hits = doc_weapons(doc)  # from the document's one trigger scan
     by_sent: dict[int, list[WeaponMatch]] = {}
     if hits:
         import bisect

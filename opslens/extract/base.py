@@ -142,3 +142,62 @@ def gate_patterns(namespace: dict[str, Any]) -> None:
     for name, value in list(namespace.items()):
         if isinstance(value, re.Pattern) and not value.pattern.startswith("(?=["):
             namespace[name] = first_char_gate(value)
+
+
+# --- one trigger scan per document ------------------------------------------------------------------
+
+#: trigger words of every extractor, by group name: a function giving the words (called once, lazily)
+_TRIGGERS: dict[str, Callable[[], Any]] = {}
+_AUTOMATON: list[Any] = []  # [automaton or None, the groups it was built from] once built
+
+
+def register_triggers(group: str, words: Callable[[], Any]) -> None:
+    """Add a group of trigger words to the one Aho-Corasick scan :func:`trigger_hits` makes per
+    document. ``words()`` (called once, on the first scan, so lexicons load lazily) gives the
+    words; they are matched lower-cased, as substrings (word boundaries are the caller's check)."""
+    _TRIGGERS[group] = words
+    _AUTOMATON.clear()
+
+
+def _automaton() -> tuple[Any, frozenset[str]]:
+    if not _AUTOMATON:
+        import ahocorasick
+
+        table: dict[str, list[str]] = {}
+        for group, fn in _TRIGGERS.items():
+            for w in {w.lower() for w in fn() if w}:
+                table.setdefault(w, []).append(group)
+        auto = ahocorasick.Automaton()
+        for w, groups in table.items():
+            auto.add_word(w, (w, tuple(groups)))
+        if table:
+            auto.make_automaton()
+        _AUTOMATON[:] = [auto if table else None, frozenset(_TRIGGERS)]
+    return _AUTOMATON[0], _AUTOMATON[1]
+
+
+def trigger_hits(doc: "Document") -> dict[str, list[tuple[int, str]]]:
+    """Every registered trigger word in ``doc.text`` (one pass over the lower-cased text, made
+    once per document and kept in ``doc.cache``): group -> ``[(end, word), ...]`` in text order,
+    ``end`` the offset of the word's last character in ``doc.cache["lower"]`` (the lower-cased
+    text). A group without hits is absent, so ``"weapons" not in trigger_hits(doc)`` skips a
+    document cheaply."""
+    cache = doc.cache
+    hits = cache.get("trigger_hits")
+    auto, groups = _automaton()
+    if hits is None or cache.get("trigger_groups") is not groups:
+        hits = {}
+        low = cache.get("lower")
+        if low is None:
+            low = cache["lower"] = doc.text.lower()
+        if auto is not None and low:
+            for end, (word, gs) in auto.iter(low):
+                for g in gs:
+                    lst = hits.get(g)
+                    if lst is None:
+                        hits[g] = [(end, word)]
+                    else:
+                        lst.append((end, word))
+        cache["trigger_hits"] = hits
+        cache["trigger_groups"] = groups
+    return hits

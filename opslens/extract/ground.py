@@ -15,12 +15,11 @@ none). Mentions merge per date and region like drone/missile attacks.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
 from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
-from .base import Document, gate_patterns, register
+from .base import Document, gate_patterns, register, register_triggers, trigger_hits
 from .numbers import find_quantities
 from .places import find_places, locate
 
@@ -64,15 +63,7 @@ _UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|tr
                         r"\bcounteroffensive\b|\bcounter-offensive\b|surrendered\s+(?:its|their)\s+positions\s+to\s+Ukrainian", _F)
 
 
-@lru_cache(maxsize=1)
-def _stem_automaton() -> Any:
-    import ahocorasick
-
-    auto = ahocorasick.Automaton()
-    for k in _STEMS:
-        auto.add_word(k, k)
-    auto.make_automaton()
-    return auto
+register_triggers("ground", lambda: _STEMS)
 
 
 _FUTURE = re.compile(r"\b(?:will|shall|going\s+to|in\s+order\s+to|to\s+continue|plans?\s+to|intends?\s+to|prepar\w+\s+to|"
@@ -101,11 +92,12 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     # one Aho-Corasick pass over the lower-cased text finds the sentences worth a regex
     import bisect
 
-    starts = [s.start for s in doc.sentences]
-    hit = {bisect.bisect_right(starts, end) - 1 for end, _ in _stem_automaton().iter(doc.text.lower())}
+    found = trigger_hits(doc).get("ground", ())  # the document's one trigger scan
     title_hit = bool(doc.title and _PREFILTER.search(doc.title))
-    if not hit and not title_hit:
+    if not found and not title_hit:
         return out
+    starts = [s.start for s in doc.sentences]
+    hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
     items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
     if title_hit:
         items.append((-1, doc.title, None, None))

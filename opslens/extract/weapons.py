@@ -17,9 +17,14 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-__all__ = ["Weapon", "WeaponMatch", "find_weapons", "canonical_weapon"]
+from .base import register_triggers, trigger_hits
+
+if TYPE_CHECKING:
+    from .base import Document
+
+__all__ = ["Weapon", "WeaponMatch", "find_weapons", "doc_weapons", "canonical_weapon"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,49 @@ def find_weapons(text: str) -> list[WeaponMatch]:
         s = end - len(a) + 1
         if _bounded(text, s, end + 1):
             hits.append((s, end + 1, text[s:end + 1], lex.folded[a]))
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[WeaponMatch] = []
+    last = -1
+    for s, e, a, w in hits:
+        if s < last:
+            continue
+        out.append(WeaponMatch(s, e, a, w.weapon, w.kind, w.actor, w.trigger))
+        last = e
+    return out
+
+
+def _trigger_words() -> list[str]:
+    lex = _lex()
+    return list(lex.exact) + list(lex.folded)
+
+
+register_triggers("weapons", _trigger_words)
+
+
+def doc_weapons(doc: Document) -> list[WeaponMatch]:
+    """:func:`find_weapons` of ``doc.text``, from the document's one shared trigger scan
+    (:func:`opslens.extract.base.trigger_hits`) instead of two passes of its own."""
+    text = doc.text
+    if not text:
+        return []
+    found = trigger_hits(doc).get("weapons")
+    if not found:
+        return []
+    if len(doc.cache["lower"]) != len(text):  # lower-casing changed offsets (rare letters): scan the text itself
+        return find_weapons(text)
+    lex = _lex()
+    hits: list[tuple[int, int, str, Weapon]] = []
+    for end, word in found:
+        s, e = end - len(word) + 1, end + 1
+        if not _bounded(text, s, e):
+            continue
+        seg = text[s:e]
+        w = lex.exact.get(seg)  # a case-sensitive alias, written as in the lexicon
+        if w is not None:
+            hits.append((s, e, seg, w))
+        w = lex.folded.get(word)
+        if w is not None:
+            hits.append((s, e, seg, w))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     out: list[WeaponMatch] = []
     last = -1
