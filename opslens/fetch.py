@@ -488,7 +488,7 @@ class Fetcher:
             else:
                 rp.parse(r.text.splitlines())
         except requests.RequestException as e:
-            log.warning("%s: robots.txt unreachable (%s); assuming crawling is allowed", robots_url, _short(e))
+            log.warning("%s: robots.txt unreachable (%s); assuming crawling is allowed", robots_url, _network_cause(e))
             rp = None
         with self._lock:
             self._robots[base] = rp

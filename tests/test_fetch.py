@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 import time
 
@@ -24,7 +25,7 @@ def test_fetch_returns_body_and_caches_it(fetcher, http_server, html_fixtures):
     res = fetcher.fetch(url)
     body = (html_fixtures / "article_basic.html").read_bytes()
     assert res.status == 200 and res.body == body and not res.from_cache
-    assert res.sha256 == sha256_hex(body) and res.final_url == url
+    assert res.sha256 == hashlib.sha256(body).hexdigest() and res.final_url == url
     assert res.fetched_at.endswith("Z")
     again = fetcher.fetch(url)
     assert again.from_cache and again.body == body and again.fetched_at == res.fetched_at
@@ -289,3 +290,12 @@ def test_truncated_body_says_how_much_arrived(fetcher, http_server, html_fixture
     got = re.search(rf"truncated response \(got (\d+) of {size + 1000} bytes\)", str(err.value))
     assert got and int(got.group(1)) < size
     assert "IncompleteRead" not in str(err.value)
+
+
+def test_unreachable_robots_warning_gives_the_cause_in_a_few_words(tmp_settings, caplog):
+    url = f"http://127.0.0.1:{_closed_port()}/news/1"
+    with Fetcher(tmp_settings, delay=0, timeout=(2, 2), retries=0) as f:
+        with pytest.raises(FetchError):
+            f.fetch(url)
+    warning = next(r.getMessage() for r in caplog.records if "robots.txt unreachable" in r.getMessage())
+    assert "(Connection refused)" in warning and "HTTPConnectionPool" not in warning, warning
