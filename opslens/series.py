@@ -409,14 +409,15 @@ def agreement_summary(days: pd.DataFrame) -> pd.DataFrame:
 
 def who_said_what(comparison: Comparison, status: Sequence[str] = ("disagree", "media only")) -> pd.DataFrame:
     """The mentions behind the media figure on days whose status is in ``status``: one row per
-    mention with ``date``, ``scope``, ``admin1``, ``event_id``, ``article_id``, ``source``,
+    mention with ``date``, ``scope``, ``admin1``, ``window`` (the reporting window its text names),
+    ``event_id``, ``article_id``, ``source``,
     ``claimed_by``, ``launched``, ``destroyed``, ``evidence_text`` (and ``url`` when known),
     sorted by day, national first, authority."""
     days = comparison.days
     chosen = days.loc[days["status"].isin(list(status)), "date"]
     ev = comparison.events[comparison.events["date"].isin(chosen)][["event_id", "date", "scope", "admin1"]]
     ln = comparison.links.drop(columns=["date", "admin1"]).merge(ev, on="event_id")
-    cols = [c for c in ("date", "scope", "admin1", "event_id", "article_id", "source", "claimed_by", "authority",
+    cols = [c for c in ("date", "scope", "admin1", "window", "event_id", "article_id", "source", "claimed_by", "authority",
                         "launched", "destroyed", "evidence_text", "url") if c in ln.columns]
     ln = ln.assign(_nat=ln["scope"] != "national")
     return ln.sort_values(["date", "_nat", "admin1", "authority", "article_id"], kind="mergesort")[cols].reset_index(drop=True)
