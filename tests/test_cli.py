@@ -242,3 +242,14 @@ def test_quiet_before_the_command_is_not_reset_by_the_command(tmp_path, capsys):
     assert args.quiet is True and args.verbose == 1
     args = build_parser().parse_args(["ingest", str(page)])
     assert args.quiet is False and args.verbose == 0
+
+
+def test_map_to_an_unknown_field_is_bad_usage_naming_the_fields(tmp_path, capsys):
+    exp = tmp_path / "e.jsonl"
+    exp.write_text('{"headline": "x", "body": "Some text about bridge repairs."}\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as e:
+        main(["ingest", str(exp), "--map", "headline=heading", "--data", str(tmp_path / "store")])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "--map headline=heading: unknown article field 'heading'" in err and "title" in err
+    assert not (tmp_path / "store").exists(), "nothing is done on bad usage"

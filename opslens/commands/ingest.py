@@ -10,11 +10,18 @@ MAX_ERRORS_SHOWN = 20
 
 
 def _mapping(items: list[str] | None, parser: argparse.ArgumentParser) -> dict[str, str]:
+    from ..errors import InputError
+    from ..sources import parse_mapping
+
     out: dict[str, str] = {}
     for item in items or []:
         col, sep, fld = item.partition("=")
         if not sep or not col.strip() or not fld.strip():
             parser.error(f"--map {item!r}: expected COLUMN=FIELD, e.g. --map headline=title")
+        try:
+            parse_mapping({col.strip(): fld.strip()})
+        except InputError as e:
+            parser.error(f"--map {col.strip()}={fld.strip()}: {e.problem}; {e.hint}")
         out[col.strip()] = fld.strip()
     return out
 
