@@ -982,7 +982,8 @@ def summary_section(data: WeekData, out: Output) -> bool:
     wa = data.week_articles
     we = data.week_events
     counts = we["type"].value_counts() if len(we) else {}
-    parts = [f"{int(counts.get(t, 0))} {_TYPE_WORDS[t]} events" for t in p.event_types]
+    parts = [f"{n} {_TYPE_WORDS[t]} event{'' if n == 1 else 's'}"
+             for t in p.event_types for n in [int(counts.get(t, 0))]]
     out.note(f"{p.week} ({p.week.start:%d %b} .. {p.week.end:%d %b %Y}): {len(wa)} articles from "
              f"{wa['source'].nunique() if len(wa) else 0} outlets; merged events: {', '.join(parts)}.")
     return True
