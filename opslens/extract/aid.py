@@ -228,11 +228,24 @@ _GLUED = re.compile(r"[.!?](?=[A-Z][a-z])")
 def _sentences(doc: Document) -> list[Sentence]:
     if doc.sentences:
         # scraped text often glues sentences ("the fighting.But local reports"): split them too
+        # (one scan of the whole text; a cut needs two lowercase letters before it and the capital
+        # word after it inside the same sentence)
+        text = doc.text or ""
+        starts = [x.start for x in doc.sentences]
+        cuts_of: dict[int, list[int]] = {}
+        for m in _GLUED.finditer(text):
+            p = m.start()
+            i = bisect_right(starts, p) - 1
+            if i < 0:
+                continue
+            snt = doc.sentences[i]
+            if p - snt.start >= 2 and m.end() + 2 <= snt.end and text[p - 2:p].isalpha() and text[p - 2:p].islower():
+                cuts_of.setdefault(i, []).append(m.end() - snt.start)
+        if not cuts_of:
+            return list(doc.sentences)
         out: list[Sentence] = []
-        for snt in doc.sentences:
-            t_ = snt.text
-            cuts = [m.end() for m in _GLUED.finditer(t_) if m.start() >= 2 and t_[m.start() - 2:m.start()].isalpha()
-                    and t_[m.start() - 2:m.start()].islower()]
+        for i, snt in enumerate(doc.sentences):
+            cuts = cuts_of.get(i)
             if not cuts:
                 out.append(snt)
                 continue
@@ -362,7 +375,7 @@ def _unique(xs: list[str]) -> list[str]:
     return out
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Analysis:
     """One sentence as the aid rules see it. Actors and parties are computed on first use."""
 
@@ -729,6 +742,10 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
     return out
 
 
+_PREFERRED_BEFORE = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
+                               r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
+
+
 def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | None:
     """The package's value: a figure tagged with the text's own entry code; else the last figure
     the text states it reports for this package ("Hence, we report ...", "Thus, the value equals
@@ -749,16 +766,17 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
                 if _code_tag(a.sent.text, money, k, own) == "own":
                     return _money_of(_equivalent(a.sent.text, money, k), d)
     stated = None
+    stmts = doc.cache.setdefault("aid_statements", {})  # id(analysis) -> (money, indices), once per document
     for a in analyses[lead_i:]:
-        money = _sent_money(doc, a)
-        if money and (id(a) in own_ids or id(a) not in taken):
-            ks = _statements(a.sent.text, money, own)
-            if ks:
-                stated = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
+        if id(a) not in stmts:
+            money = _sent_money(doc, a)
+            stmts[id(a)] = (money, _statements(a.sent.text, money, own) if money else [])
+        money, ks = stmts[id(a)]
+        if ks and (id(a) in own_ids or id(a) not in taken):
+            stated = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
     if stated is not None:
         return stated
-    preferred = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at|worth|amount(?:s|ing)? to|"
-                           r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
+    preferred = _PREFERRED_BEFORE
     candidates: list[tuple[int, int, dict[str, Any]]] = []
     pos = {id(a): i for i, a in enumerate(analyses)}
     for k, p in enumerate(d.parts):
@@ -927,6 +945,8 @@ def _shared_value(d: _Draft) -> bool:
 
 
 def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]:
+    if not any((a.is_aid if kind == "aid_announcement" else a.is_procurement) for a in analyses):
+        return []  # continuations only extend a draft
     drafts: list[_Draft] = []
     current: list[_Draft] = []
     last_idx = -10
