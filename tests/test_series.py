@@ -277,3 +277,20 @@ def test_no_regional_window_is_added_when_a_national_report_names_no_window():
     rows = [_r("paper", 10, "Russia launched 10 drones at Ukraine on Wednesday."), *NIGHT_ONLY_REGIONAL]
     s = daily_series(rows, type="drone_attack")
     assert s[["launched", "lower_bound", "national"]].values.tolist() == [[10, False, True]]
+
+
+def test_cli_split_official_statements(tmp_path):
+    # two Air Force statements on 2022-11-04 naming no window: 9 and 11 drones launched. Merged
+    # (default): one event, value 11 (same authority, exact: the larger figure). Split: 9 + 11 = 20.
+    src = tmp_path / "m.jsonl"
+    rows = [_r("a", 9, "The enemy attacked with 9 Shahed drones, the Air Force said."),
+            _r("b", 11, "The enemy attacked with 11 Shahed drones, the Air Force said.")]
+    for r in rows:
+        r["date"] = "2022-11-04"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    got = {}
+    for flag in ([], ["--split-official-statements"]):
+        out = tmp_path / f"s{len(flag)}.csv"
+        assert main(["-q", "series", str(src), "--out", str(out), "--type", "drone_attack", *flag]) == 0
+        got[bool(flag)] = [(r["launched"], r["events"]) for r in csv.DictReader(open(out, encoding="utf-8"))]
+    assert got == {False: [("11", "1")], True: [("20", "2")]}

@@ -30,6 +30,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--country", default="UA", help="ISO code of the country attacked (default UA; 'all' for every country)")
     p.add_argument("--events-out", metavar="EVENTS.jsonl", help="also write the merged events (JSON Lines)")
     p.add_argument("--links-out", metavar="LINKS.csv", help="also write the mention -> event links (CSV)")
+    p.add_argument("--split-official-statements", action="store_true",
+                   help="two exact claims of the same official claimant (Air Force, General Staff, MoD) on one day whose "
+                        "figures all differ and whose texts name no reporting window are two statements (two windows), "
+                        "summed (off by default: a figure put on the wrong day then counts twice)")
     p.add_argument("--official", action="store_true", help="write the official daily counts instead of merging EVENTS")
     p.set_defaults(func=run)
 
@@ -55,10 +59,10 @@ def run(args: argparse.Namespace) -> int:
     if args.official:
         series = official_series(args.start, args.end, by_weapon=args.by_weapon, type=args.type)
     else:
-        from ..merge import merge_events
+        from ..merge import MergeOptions, merge_events
 
         mentions = read_mentions(args.events)
-        events, links = merge_events(mentions)
+        events, links = merge_events(mentions, MergeOptions(split_official_statements=args.split_official_statements))
         log.info("%s: %d mentions -> %d events", args.events, len(mentions), len(events))
         if args.events_out:
             _write_events(events, args.events_out)
