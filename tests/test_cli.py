@@ -253,3 +253,11 @@ def test_map_to_an_unknown_field_is_bad_usage_naming_the_fields(tmp_path, capsys
     err = capsys.readouterr().err
     assert "--map headline=heading: unknown article field 'heading'" in err and "title" in err
     assert not (tmp_path / "store").exists(), "nothing is done on bad usage"
+
+
+@pytest.mark.parametrize("opt", ["--start", "--end"])
+def test_summary_with_a_date_that_is_not_a_date_is_bad_usage(tmp_path, capsys, opt):
+    with pytest.raises(SystemExit) as e:
+        main(["summary", "--data", str(tmp_path), opt, "last tuesday"])
+    assert e.value.code == 2
+    assert f"{opt} 'last tuesday': not a date" in capsys.readouterr().err

@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help="output folder (default: <reports>/corpus-summary)")
     p.add_argument("--start", metavar="DATE", help="first publication date included (ISO)")
     p.add_argument("--end", metavar="DATE", help="first publication date excluded (ISO)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, _parser=p)
 
 
 def write_summary(counts, out_dir: Path) -> tuple[Path, Path]:
@@ -61,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     from ..store import ArticleStore
     from ..settings import get_settings
 
+    from ..store import parse_published
+
+    for opt, value in (("--start", args.start), ("--end", args.end)):
+        if value is not None and parse_published(value) is None:
+            args._parser.error(f"{opt} {value!r}: not a date; give an ISO date such as 2022-10-10")
     settings = get_settings(args.data)
     if not ArticleStore(settings).exists():
         raise StoreError(f"{settings.articles_dir}: no article store here; run `opslens ingest` first "
