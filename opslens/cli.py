@@ -111,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     except OpsLensError as e:
         print(f"opslens: {e}", file=sys.stderr)
         return 1
+    except OSError as e:  # a path OpsLens must write or read is unusable (not a folder, no space, ...)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"opslens: {where}{e.strerror or e}; check that the folder exists and is writable "
+              "(store: --data DIR or OPSLENS_DATA_DIR; cache: OPSLENS_CACHE_DIR; reports: "
+              "OPSLENS_REPORTS_DIR)", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("opslens: interrupted", file=sys.stderr)
         return 130

@@ -261,3 +261,17 @@ def test_summary_with_a_date_that_is_not_a_date_is_bad_usage(tmp_path, capsys, o
         main(["summary", "--data", str(tmp_path), opt, "last tuesday"])
     assert e.value.code == 2
     assert f"{opt} 'last tuesday': not a date" in capsys.readouterr().err
+
+
+def test_an_unwritable_cache_is_a_message_naming_it_not_a_traceback(tmp_path, capsys, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("OPSLENS_CACHE_DIR", str(blocker / "cache"))
+    feed = ROOT / "data" / "sample" / "feed.xml"
+    assert main(["-q", "ingest", str(feed), "--data", str(tmp_path / "store")]) == 1
+    err = capsys.readouterr().err
+    assert f"opslens: {blocker / 'cache'}: Not a directory" in err
+    assert "OPSLENS_CACHE_DIR" in err and "Traceback" not in err
+    from opslens.articles import load_articles
+
+    assert len(load_articles(data_dir=tmp_path / "store")) > 0, "articles read before the failure are kept"
