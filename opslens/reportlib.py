@@ -273,6 +273,17 @@ class WeekData:
         return self._in_week(self.events, "date")
 
     @property
+    def coverage_start(self) -> dt.date:
+        """First day the charts show: the window start, or the first Kyiv day with an article in
+        the window when the store begins later (days before the store holds anything are not
+        "0 attacks", they are unknown, so they are not drawn)."""
+        arts = self.articles
+        if arts is None or arts.empty or "day" not in arts:
+            return self.params.start
+        first = arts["day"].min()
+        return max(self.params.start, first.date()) if first == first else self.params.start
+
+    @property
     def event_labels(self) -> dict[str, str]:
         """Event id -> a short label for reading ("E1", "E2", ...), numbered in the order of the
         evidence table (date, type, id) over the week's events. Tables show the label and link
@@ -802,6 +813,12 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
     hidden = set(links.values()) | set(hide)
     labels = dict(ref_labels or {})
     cols = [c for c in df.columns if c not in hidden]
+    import pandas as pd
+
+    # numbers right-aligned, dates and numbers never broken over two lines
+    klass = {c: (' class="num"' if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+                 else ' class="nw"' if str(c).lower() in ("date", "day", "first", "last", "ref") else "")
+             for c in cols}
     out = [f'<table class="{html.escape(css_class)}">']
     if caption:
         out.append(f"<caption>{html.escape(caption)}</caption>")
@@ -822,12 +839,15 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
                 tds.append(_link(rec.get(links[c]), _cell(v)))
             elif c == refs:
                 ids = list(v) if isinstance(v, (list, tuple)) else []
+                if labels:  # E2 before E10, in the order of the evidence table
+                    ids.sort(key=lambda i: (str(i) not in labels, len(labels.get(str(i), "")),
+                                            labels.get(str(i), ""), str(i)))
                 tds.append(" ".join(
                     f'<a href="#ev-{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", str(i)), quote=True)}">'
                     f"{html.escape(labels.get(str(i), str(i)))}</a>" for i in ids))
             else:
                 tds.append(html.escape(_cell(v)))
-        out.append(f"<tr{rid}>" + "".join(f"<td>{t}</td>" for t in tds) + "</tr>")
+        out.append(f"<tr{rid}>" + "".join(f"<td{klass[c]}>{t}</td>" for c, t in zip(cols, tds)) + "</tr>")
     out.append("</tbody></table>")
     if max_rows is not None and len(df) > max_rows:
         out.append(f"<p><em>{len(df) - max_rows} more rows in the CSV file.</em></p>")
@@ -986,6 +1006,9 @@ def summary_section(data: WeekData, out: Output) -> bool:
              for t in p.event_types for n in [int(counts.get(t, 0))]]
     out.note(f"{p.week} ({p.week.start:%d %b} .. {p.week.end:%d %b %Y}): {len(wa)} articles from "
              f"{wa['source'].nunique() if len(wa) else 0} outlets; merged events: {', '.join(parts)}.")
+    if data.coverage_start > p.start:
+        out.note(f"The store holds no article before {data.coverage_start:%Y-%m-%d}, so the charts start "
+                 f"there instead of {p.start:%Y-%m-%d} (earlier days are unknown, not zero).")
     return True
 
 
@@ -1003,7 +1026,7 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
     if series.empty:
         out.note(f"No {word} attacks were reported between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.", kind="empty")
         return
-    ax = charts.daily_attacks(series, week=p.week, start=p.start, end=p.end,
+    ax = charts.daily_attacks(series, week=p.week, start=data.coverage_start, end=p.end,
                               title=f"{word.capitalize()}s: launched and shot down per day (national, merged)")
     out.figure(ax, f"{word}_daily")
     totals = week_totals(series, p.week)
@@ -1060,7 +1083,7 @@ def ground_section(data: WeekData, out: Output) -> None:
         out.note(f"No ground assaults with a count were reported between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.",
                  kind="empty")
         return
-    out.figure(charts.ground_assaults(per_day, week=p.week, start=p.start, end=p.end,
+    out.figure(charts.ground_assaults(per_day, week=p.week, start=data.coverage_start, end=p.end,
                                       title="Ground assaults per day"), "ground_daily")
     wk_ev = data.events_of("ground_assault", week_only=True)
     if len(wk_ev) and wk_ev["place"].notna().any():
@@ -1088,7 +1111,7 @@ def aid_section(data: WeekData, out: Output) -> None:
     if ev is None or ev.empty:
         out.note(f"No aid announcements between {p.start:%Y-%m-%d} and {p.end:%Y-%m-%d}.", kind="empty")
         return
-    out.figure(charts.aid_timeline(ev, week=p.week, start=p.start, end=p.end,
+    out.figure(charts.aid_timeline(ev, week=p.week, start=data.coverage_start, end=p.end,
                                    title="Aid announcements by donor and category"), "aid_timeline")
     pk = aid_packages(data.events_of("aid_announcement", week_only=True))
     if pk.empty:

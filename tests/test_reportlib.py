@@ -70,7 +70,7 @@ def test_html_table_escapes_every_cell_and_links_only_http():
     assert "javascript:" not in h.split("bad")[0][-200:] and 'href="javascript' not in h
     assert ">bad<" in h  # shown as plain text
     assert "<th>url</th>" not in h  # the URL column is the link, not a column
-    assert re.search(r"<td>2.50</td>", h) and "<td></td>" in h
+    assert '<td class="num">2.50</td>' in h and '<td class="num"></td>' in h  # numbers right-aligned
 
 
 def test_html_table_anchor_ids_are_attribute_safe():
@@ -276,3 +276,17 @@ def test_tables_show_short_labels_that_link_to_the_evidence_rows(week_data):
     assert labels[national] == "E1"  # 2022-11-15 comes before the Kyiv report of 2022-11-16
     h = html_table(pd.DataFrame({"evidence": [[national]]}), refs="evidence", ref_labels=labels)
     assert f'<a href="#ev-{national}">E1</a>' in h
+
+
+def test_evidence_labels_are_listed_in_number_order():
+    labels = {f"id{i}": f"E{i}" for i in range(1, 12)}
+    h = html_table(pd.DataFrame({"evidence": [["id10", "id2", "unknown"]]}), refs="evidence", ref_labels=labels)
+    assert re.findall(r">([^<>]+)</a>", h) == ["E2", "E10", "unknown"]
+
+
+def test_charts_start_where_the_store_begins(week_data):
+    # week_data's window starts 2022-11-07 (one context week); its only article is of 2022-11-15
+    week_data.articles = pd.DataFrame({"day": pd.to_datetime(["2022-11-15"]), "source": ["one.example"]})
+    assert week_data.coverage_start == dt.date(2022, 11, 15)
+    week_data.articles = pd.DataFrame({"day": pd.to_datetime(["2022-11-01"]), "source": ["one.example"]})
+    assert week_data.coverage_start == dt.date(2022, 11, 7)
