@@ -357,7 +357,7 @@ def aid_timeline(events: "pd.DataFrame", *, week: Any = None, start: Any = None,
     df = events.copy()
     df["date"] = _to_day(df["date"]).to_numpy()
     df = df[df["date"].notna()]
-    df["donor"] = df["donor"].astype("string").fillna("unnamed donor")
+    df["donor"] = df["donor"].astype("string").fillna("(donor not named)")
     if df.empty:
         return _no_data(ax, title)
     order = df["donor"].value_counts().head(top).index.tolist()[::-1]

@@ -822,7 +822,8 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
     out = [f'<table class="{html.escape(css_class)}">']
     if caption:
         out.append(f"<caption>{html.escape(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{html.escape(str(c))}</th>" for c in cols) + "</tr></thead><tbody>")
+    out.append("<thead><tr>" + "".join(f"<th>{html.escape(str(c).replace('_', ' '))}</th>" for c in cols)
+               + "</tr></thead><tbody>")
     seen: set[str] = set()
     rows = df if max_rows is None else df.head(max_rows)
     for rec in rows.to_dict(orient="records"):
@@ -956,10 +957,11 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
     """National daily totals of one type with the ids of the events behind each day:
     ``date``, ``launched``, ``destroyed``, ``range`` ("30-40" where sources disagree),
     ``at_least`` ("yes" when the day has no national total and regional reports were summed),
-    ``events``, ``articles``, ``evidence`` (list of event ids; links to the evidence table)."""
+    ``events``, ``articles``, ``note`` ("no figure given" for a day whose reports named no
+    number), ``evidence`` (list of event ids; links to the evidence table)."""
     import pandas as pd
 
-    cols = ["date", "launched", "destroyed", "range", "at_least", "events", "articles", "evidence"]
+    cols = ["date", "launched", "destroyed", "range", "at_least", "events", "articles", "note", "evidence"]
     if series is None or series.empty:
         return pd.DataFrame(columns=cols)
     s = series.copy()
@@ -986,6 +988,8 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
         "articles": s["articles"].astype("Int64") if "articles" in s else pd.NA,
         "evidence": [refs.get(pd.Timestamp(d), []) for d in s.index],
     })
+    out["note"] = ["no figure given" if pd.isna(a) and pd.isna(b) else ""
+                   for a, b in zip(out["launched"], out["destroyed"])]
     return out[cols].reset_index(drop=True)
 
 
@@ -1146,7 +1150,8 @@ def evidence_section(data: WeekData, out: Output) -> None:
         return
     labels = data.event_labels
     ev.insert(0, "ref", [labels.get(e, e) for e in ev["event_id"]])
-    out.table(ev, "evidence", links={"outlet": "url"}, anchors={"event_id": "ev-"}, hide=["event_id"],
+    shown = ev.assign(type=ev["type"].astype("string").str.replace("_", " "))
+    out.table(shown, "evidence", csv=ev, links={"outlet": "url"}, anchors={"event_id": "ev-"}, hide=["event_id"],
               caption="Each event (ref) with every article that reported it: outlet (link), claimant, sentence")
     dis = disagreements(data)
     if dis.empty:
