@@ -23,9 +23,13 @@ How a document is read:
 4. Sentences about the same donor's package merge into one event (one per donor and recipient):
    items (:mod:`opslens.extract.items`, a counted generic noun folded into the named model:
    "Abrams tanks ... 31 tanks" -> M1 Abrams tank x31), the value (:mod:`opslens.extract.money`, in
-   the stated currency; a bare "$" is the donor's own dollar for Canada/Australia/New Zealand; the
-   text's own statement of the reported figure first -- "Hence, we report ... AUD 12 million" --,
-   then new money over background and totals; a joint package's sum is given to no donor), and the
+   the stated currency, or its euro equivalent given in brackets; a bare "$" is the donor's own
+   dollar for Canada/Australia/New Zealand; a figure tagged with the text's own tracker entry code
+   first, then the text's last statement of the figure it reports -- "Hence, we report ... AUD 12
+   million", "..., add X and count Y", "Thus, the value equals Y", "only Y go to Ukraine", "increased
+   the fund to Y" (not "we do not count", "previously reported", "a total of") --, then new money
+   over background and totals, figures tagged with another entry's code last; a joint package's
+   sum is given to no donor), and the
    category (an explicit "military/humanitarian/financial aid" phrase in the lead, else weighted
    cue counts and item categories; humanitarian when nothing says).
 5. Dates follow section 7: the announcement is the publication day unless the package's sentences
@@ -651,10 +655,11 @@ _STATE_UPDATE = re.compile(
 _STATE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:" + _ACCOUNT_BEFORE.pattern + r")", re.IGNORECASE)
 _NEGATED_MID = re.compile(r"\bnot\b|n't\b|\bnever\b|\bpreviously\b|\bcannot\b|\bno longer\b", re.IGNORECASE)
 _TOTAL_OF = re.compile(r"\b(?:a|the)\s+total\s+(?:\w+\s+)?of\s+$|\btotal\s+$", re.IGNORECASE)
-#: tracker entry codes ("ITF1", "see UKF5", "EEM1-5"): a figure tagged with another entry's code
-#: belongs to that entry, a figure tagged with this text's own code is the one it reports
-_ENTRY_CODE = re.compile(r"\b[A-Z]{2}[A-Z]\d{1,3}\b")
-_OWN_CODE = re.compile(r"(?:^|[^A-Za-z0-9])([A-Z]{2}[A-Z]\d{1,3})$")
+#: tracker entry codes (country, M/H/F for military/humanitarian/financial, number: "ITF1", "see UKF5",
+#: "EEM1-5"): a figure tagged with another entry's code belongs to that entry, a figure tagged with
+#: this text's own code (the article id ends with it) is the one it reports
+_ENTRY_CODE = re.compile(r"\b[A-Z]{2}[MHF]\d{1,3}\b")
+_OWN_CODE = re.compile(r"(?:^|[^A-Za-z0-9])([A-Z]{2}[MHF]\d{1,3})$")
 #: a figure followed by its equivalent in euros in brackets: "DKK 300 million (EUR 42.8 million)"
 _EQUIV_GAP = re.compile(r"\s*\(\s*(?:approx(?:\.|imately)?|about|around|roughly|ca\.|circa|equivalent\s+to|~|=)?\s*$", re.IGNORECASE)
 
