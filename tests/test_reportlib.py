@@ -290,3 +290,10 @@ def test_charts_start_where_the_store_begins(week_data):
     assert week_data.coverage_start == dt.date(2022, 11, 15)
     week_data.articles = pd.DataFrame({"day": pd.to_datetime(["2022-11-01"]), "source": ["one.example"]})
     assert week_data.coverage_start == dt.date(2022, 11, 7)
+
+
+def test_daily_table_says_when_a_day_has_no_figure():
+    s = _series([("2022-11-15", None, 20, 18, 1, 2), ("2022-11-16", None, None, None, 1, 1)])
+    t = daily_table(s, pd.DataFrame())
+    assert t["note"].tolist() == ["", "no figure given"]
+    assert t["launched"].tolist()[0] == 20 and pd.isna(t["launched"].tolist()[1])
