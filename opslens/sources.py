@@ -57,6 +57,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FetchError, InputError
+from .fetch import _short, sha256_hex
+from .fetch import _utcnow as _now
 from .parse import RECORD_FIELDS, empty_record, parse_html
 from .pubdate import normalize_date
 from .urls import canonicalize, is_http_url, source_domain
@@ -78,10 +80,6 @@ _MIN_FEED_CONTENT = 500
 OnError = Callable[[InputError], Any]
 #: ``skip(origin, url, raw_sha256) -> bool``: asked before a raw page is parsed (see iter_records)
 Skip = Callable[[str, "str | None", str], bool]
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # --- kinds --------------------------------------------------------------------------------------
@@ -210,8 +208,6 @@ def _mtime_iso(p: Path) -> str:
 
 
 def _iter_html(path: str, *, extractor: str | None, on_error: OnError, skip: Skip | None = None) -> Iterator[dict]:
-    from .fetch import sha256_hex
-
     for p in html_files(path):
         try:
             body = read_html_file(p)
@@ -583,8 +579,6 @@ def _warc_record(record, body: bytes, p: Path, offset: int, extractor, skip: Ski
     if not body.strip():
         raise InputError(f"{p}#{offset}", "empty HTML response record", "the record is skipped")
     warc_date = normalize_date(record.rec_headers.get_header("WARC-Date"))
-    from .fetch import sha256_hex
-
     origin, sha = f"warc:{p}#{offset}", sha256_hex(body)
     if skip is not None and skip(origin, url if is_http_url(url) else None, sha):
         return None
@@ -856,8 +850,3 @@ def iter_records(inputs: Iterable[str | os.PathLike[str]] | str, *, settings=Non
     finally:
         if own_fetcher is not None:
             own_fetcher.close()
-
-
-def _short(e: object) -> str:
-    s = re.sub(r"\s+", " ", str(e))
-    return s if len(s) < 160 else s[:157] + "..."
