@@ -519,7 +519,12 @@ class StoreWriter:
         except OSError as e:
             raise StoreError(f"{store.data_dir}: cannot write the article store here ({e.strerror or e}); "
                              "choose a writable folder with --data DIR or OPSLENS_DATA_DIR") from e
-        fcntl.flock(self._lock_f.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self._lock_f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("%s: another process is writing to this store; waiting for it to finish",
+                     store.data_dir)
+            fcntl.flock(self._lock_f.fileno(), fcntl.LOCK_EX)
         self._closed = False
         self.manifest = store.read_manifest()
         self._cleanup_debris()

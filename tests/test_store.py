@@ -313,3 +313,25 @@ def test_has_url_knows_stored_and_pending_articles(tmp_path):
         assert w.has_url("https://a.example.com/stored")
         assert w.has_url("https://a.example.com/pending")
         assert not w.has_url("https://a.example.com/other")
+
+
+def test_a_writer_that_must_wait_says_so(tmp_path, caplog):
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom opslens.store import ArticleStore\n"
+            f"with ArticleStore({str(tmp_path)!r}).writer() as w:\n"
+            "    print('locked', flush=True)\n    sys.stdin.readline()\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "locked"
+        import threading
+
+        t = threading.Timer(0.5, lambda: (p.stdin.write("go\n"), p.stdin.flush()))
+        t.start()
+        with caplog.at_level(logging.INFO, logger="opslens.store"):
+            add_all(tmp_path, [rec("https://a.example.com/1", other_story(1))])
+        t.join()
+    finally:
+        p.wait(timeout=60)
+    assert f"{tmp_path}: another process is writing to this store; waiting for it to finish" in caplog.text
