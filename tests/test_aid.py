@@ -278,3 +278,16 @@ def test_a_package_description_told_as_a_running_total_is_still_the_package():
     # with a headline (news), a running total is background, not an event
     assert aid("Slovenia has provided 12 million EUR in military aid since the beginning of the war.",
                title="Slovenian defence budget debated") == []
+
+
+def test_a_running_count_without_donor_and_money_stays_background():
+    assert aid_id("Officials say war crimes were committed in the town, where 40 bodies have been exhumed so far.", "t4") == []
+
+
+def test_a_statement_in_another_package_text_does_not_set_this_value():
+    text = ("Canada announced 40 million CAD in military aid for Ukraine. "
+            "Separately, Sweden pledged SEK 500 million in humanitarian aid. "
+            "Thus, the Swedish contribution is SEK 450 million.")
+    evs = {e["donor"]: e["value"] for e in aid_id(text, "t5")}
+    assert evs["Canada"] == {"amount": 40_000_000, "currency": "CAD"}
+    assert evs["Sweden"] == {"amount": 450_000_000, "currency": "SEK"}

@@ -772,7 +772,13 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
                     return _money_of(_equivalent(a.sent.text, money, k), d)
     stated = None
     stmts = doc.cache.setdefault("aid_statements", {})  # id(analysis) -> (money, indices), once per document
-    for a in analyses[lead_i:]:
+    # the package's own stretch of text: up to the sentence where another package's text begins
+    pos_of = {id(a): i for i, a in enumerate(analyses)}
+    stop = min([pos_of[id(p)] for other in doc.cache.get("aid_drafts", []) if other is not d for p in other.parts
+                if id(p) in pos_of and pos_of[id(p)] > lead_i and id(p) not in own_ids] or [len(analyses)])
+    for a in analyses[lead_i:stop]:
+        if a.cues is not _NO_CUES and d.donor is not None and a.donors and d.donor not in a.donors:
+            continue  # a statement about another donor's package
         if id(a) not in stmts:
             money = _sent_money(doc, a)
             stmts[id(a)] = (money, _statements(a.sent.text, money, own) if money else [])
@@ -1175,10 +1181,10 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
         # a package description that only tells the package as a running total ("X has provided
         # 448 million BGN since the beginning of the war") still describes that package
         tot = next((a for a in analyses if a.is_aid and a.is_excluded and not a.is_negated and not a.is_procurement
-                    and (a.money or a.items)), None)
+                    and a.money and [x for x in a.donors if x not in ("Ukraine", "Russia")]), None)
         if tot is not None:
             donors = [x for x in tot.donors if x not in ("Ukraine", "Russia")]
-            d = _Draft(donors[0] if donors else None, tot.recipient or RECIPIENT_DEFAULT, [tot])
+            d = _Draft(donors[0], tot.recipient or RECIPIENT_DEFAULT, [tot])
             doc.cache["aid_drafts"] = [d]
             ev = _event_dict(doc, d, kind)
             ev["confidence"] = 0.35
