@@ -287,7 +287,7 @@ def test_a_running_count_without_donor_and_money_stays_background():
 def test_a_statement_in_another_package_text_does_not_set_this_value():
     text = ("Canada announced 40 million CAD in military aid for Ukraine. "
             "Separately, Sweden pledged SEK 500 million in humanitarian aid. "
-            "Thus, the Swedish contribution is SEK 450 million.")
+            "Thus, the figure we count equals SEK 450 million.")
     evs = {e["donor"]: e["value"] for e in aid_id(text, "t5")}
     assert evs["Canada"] == {"amount": 40_000_000, "currency": "CAD"}
     assert evs["Sweden"] == {"amount": 450_000_000, "currency": "SEK"}
