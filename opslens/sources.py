@@ -208,7 +208,12 @@ def _mtime_iso(p: Path) -> str:
 
 
 def _iter_html(path: str, *, extractor: str | None, on_error: OnError, skip: Skip | None = None) -> Iterator[dict]:
-    for p in html_files(path):
+    files = html_files(path)
+    if not files:
+        raise InputError(path, "no saved HTML pages (.html, .htm, .html.gz) in this folder",
+                         "a folder is read for saved pages only; pass WARC, feed, JSON Lines and CSV "
+                         "files by name")
+    for p in files:
         try:
             body = read_html_file(p)
             if not body.strip():

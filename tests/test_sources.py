@@ -442,3 +442,13 @@ def test_misbehaving_server_ends_right_and_keeps_the_store(tmp_path, http_server
         assert str(errors[0]).startswith(url + ": ")
         assert re.search(outcome, str(errors[0])), str(errors[0])
         assert titles == ["Kept"]
+
+
+def test_folder_without_saved_pages_is_an_error_naming_it(tmp_path, tmp_settings):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "crawl.warc.gz").write_bytes(b"")
+    with pytest.raises(InputError) as e:
+        collect([str(folder)], tmp_settings)
+    assert str(e.value).startswith(f"{folder}: no saved HTML pages (.html, .htm, .html.gz) in this folder")
+    assert "by name" in str(e.value)
