@@ -110,7 +110,7 @@ def test_kill_9_during_ingest_loses_nothing_committed_and_rerun_resumes(tmp_path
 
 def test_reader_sees_whole_batches_while_a_writer_writes(tmp_path):
     n, batch = 400, 20
-    p = _writer(tmp_path, n, pause=0.01, batch=batch)  # 4 s: many reads overlap it even when loaded
+    p = _writer(tmp_path, n, pause=0.0075, batch=batch)  # 3 s: many reads overlap it even when loaded
     seen = []
     try:
         while p.poll() is None:
