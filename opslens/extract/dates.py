@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .base import gate_patterns
+from .base import first_char_gate, gate_patterns
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date"]
 
@@ -103,7 +103,7 @@ def _rx() -> dict[str, re.Pattern[str]]:
     mon = "|".join(sorted(_MONTHS, key=len, reverse=True))
     wd = "|".join(_WEEKDAYS)
     f = re.IGNORECASE
-    return {
+    return {k: first_char_gate(p) for k, p in {
         # "April 21", "April 20-21", "April 21, 2022", "Apr. 21"
         "md": re.compile(rf"\b(?P<m>{mon})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*[-–/]\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?(?!\d)(?:,?\s+(?P<y>(?:19|20)\d\d))?", f),
         # "21 April", "20-21 April", "21st of April 2022"
@@ -126,7 +126,7 @@ def _rx() -> dict[str, re.Pattern[str]]:
         "lastmonth": re.compile(r"\blast\s+month\b", f),
         "thismonth": re.compile(r"\b(?:this|past)\s+month\b", f),
         "inmonth": re.compile(rf"\b(?:in|since|during|throughout|early|late|mid|mid-|end\s+of|beginning\s+of)\s+(?:early\s+|late\s+|mid-?)?(?P<m>january|february|march|april|may|june|july|august|september|october|november|december)\b(?!\s+\d)(?:\s+(?P<y>(?:19|20)\d\d))?", f),
-    }
+    }.items()}
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:
