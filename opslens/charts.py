@@ -415,7 +415,7 @@ def articles_per_day(articles: "pd.DataFrame", *, by: str = "source", top: int =
     ax.set_ylabel("articles")
     _integer_y(ax)
     _date_axis(ax)
-    ax.legend(loc="upper left", fontsize="x-small", frameon=False, ncols=4)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="x-small", frameon=False)  # beside, not on the bars
     ax.spines[["top", "right"]].set_visible(False)
     if title:
         ax.set_title(title, loc="left")

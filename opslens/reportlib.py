@@ -1306,8 +1306,9 @@ def corpus_summary_section(corpus: Corpus, out: Output) -> None:
         return
     out.note(f"{len(a)} dated articles from {a['source'].nunique()} outlets, published "
              f"{a['day'].min():%Y-%m-%d} .. {a['day'].max():%Y-%m-%d} (Kyiv days); {len(corpus.undated)} undated.")
-    out.table(a.groupby(a["source"].astype(str)).size().rename("articles").reset_index()
-              .sort_values("articles", ascending=False), "corpus_outlets", caption="Articles per outlet")
+    out.table(a.groupby(a["source"].astype(str)).size().rename("articles").rename_axis("outlet").reset_index()
+              .sort_values(["articles", "outlet"], ascending=[False, True]), "corpus_outlets",
+              caption="Articles per outlet")
 
 
 def corpus_daily_section(corpus: Corpus, out: Output) -> None:
