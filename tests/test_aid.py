@@ -291,3 +291,16 @@ def test_a_statement_in_another_package_text_does_not_set_this_value():
     evs = {e["donor"]: e["value"] for e in aid_id(text, "t5")}
     assert evs["Canada"] == {"amount": 40_000_000, "currency": "CAD"}
     assert evs["Sweden"] == {"amount": 450_000_000, "currency": "SEK"}
+
+
+def test_making_it_a_total_is_the_package_new_size():
+    text = ("Belgium announced a new contribution of 30 million euros for winter aid in Ukraine. A later source says "
+            "this amount will be raised by 20 million euros, making it 50 million euros in total. Thus, EUR 25 million "
+            "went through the World Bank.")
+    assert value_of(text) == {"amount": 50_000_000, "currency": "EUR"}
+
+
+def test_the_figure_finally_contributed():
+    text = ("Austria has provided EUR 12 million in budget support to Ukraine. According to a later report, "
+            "EUR 11 million have been finally contributed through the World Bank.")
+    assert value_of(text) == {"amount": 11_000_000, "currency": "EUR"}

@@ -653,6 +653,13 @@ _STATE_UPDATE = re.compile(
     r"(?:fund|package|contribution|amount|pledge|budget|aid|assistance|support|donation)\s+to|\bmaking\s+it)\s+$", re.IGNORECASE)
 #: "X, which is reported in this entry", "X, which we report"
 _STATE_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?,?\s*(?:" + _ACCOUNT_BEFORE.pattern + r")", re.IGNORECASE)
+_MAKING_IT = re.compile(r"\bmaking\s+it\s+$", re.IGNORECASE)
+#: the figure that was finally given: "CHF 22 million have been finally contributed", "was finally worth X"
+_FINALLY_BEFORE = re.compile(r"\bfinally\s+(?:worth|amounted\s+to|amounting\s+to|valued\s+at|came\s+to|totall?ed)\s+$",
+                             re.IGNORECASE)
+_FINALLY_AFTER = re.compile(r"\s+(?:have|has|had|was|were)\s+(?:been\s+)?(?:finally|eventually|ultimately)\s+"
+                            r"(?:been\s+)?(?:contributed|disbursed|delivered|paid|provided|allocated|transferred|spent)\b",
+                            re.IGNORECASE)
 _NEGATED_MID = re.compile(r"\bnot\b|n't\b|\bnever\b|\bpreviously\b|\bcannot\b|\bno longer\b", re.IGNORECASE)
 _TOTAL_OF = re.compile(r"\b(?:a|the)\s+total\s+(?:\w+\s+)?of\s+$|\btotal\s+$", re.IGNORECASE)
 #: tracker entry codes (country, M/H/F for military/humanitarian/financial, number: "ITF1", "see UKF5",
@@ -720,9 +727,12 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
             before_local = t[money[k - 1].end:m.start]
         else:
             before_local = before
-        if _TOTAL_OF.search(before_local[-30:]) or re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40]):
-            continue
+        if _TOTAL_OF.search(before_local[-30:]) or (
+                re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40]) and not _MAKING_IT.search(before_local)):
+            continue  # a total ("making it X in total" is this package's new size)
         hit = False
+        if _FINALLY_BEFORE.search(before_local) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
+            hit = True  # "X have finally been contributed", "was finally worth X"
         v = _STATE_VERB.search(before_local)
         if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or re.search(r"\bwe\b", t[:m.start], re.I)):
             hit = True
