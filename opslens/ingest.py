@@ -341,7 +341,7 @@ def ingest_records(records: Iterable[Mapping[str, Any] | BaseException], *,
 def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
            data_dir: str | os.PathLike[str] | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
            extractor: str | None = None, delay: float = 1.0, mapping: Mapping[str, str] | None = None,
-           progress: bool = True, reparse: bool = False) -> IngestStats:
+           progress: bool = True, reparse: bool = False, refresh: bool = False) -> IngestStats:
     """Ingest URLs, feeds, saved HTML files/folders, WARC files and JSON Lines/CSV exports.
 
     Args:
@@ -354,6 +354,9 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
         progress: show a tqdm progress bar (also off with ``TQDM_DISABLE=1``).
         reparse: parse every page even when its raw bytes are already stored (see module doc:
             needed after changing ``extractor``); by default such pages are skipped.
+        refresh: download URLs again instead of reading them from the raw cache, to catch
+            articles changed since (a changed page becomes a new version; unchanged ones stay
+            duplicates). By default a URL is downloaded once.
 
     Returns:
         :class:`IngestStats`; per-item problems are in ``stats.errors`` and the ingest log.
@@ -391,7 +394,7 @@ def ingest(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
             return True
 
         kwargs["skip"] = skip
-    with Fetcher(settings, delay=delay) as fetcher:
+    with Fetcher(settings, delay=delay, use_cache=not refresh) as fetcher:
 
         def items():
             for inp in inputs:

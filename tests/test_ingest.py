@@ -467,3 +467,50 @@ def test_ingest_shows_a_progress_bar_unless_disabled(tmp_path, capsys, monkeypat
     ingest_records([story(i) for i in range(3)], data_dir=tmp_path / "b", progress=True)
     ingest_records([story(i) for i in range(3)], data_dir=tmp_path / "c", progress=False)
     assert "ingest:" not in capsys.readouterr().err
+
+
+def test_refresh_downloads_again_and_a_changed_page_becomes_a_new_version(tmp_path):
+    """Without refresh a cached URL is read from the raw cache (never re-downloaded); with it the
+    page is fetched again and, when its text changed, stored as version 2 next to version 1."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from opslens.ingest import ingest
+
+    state = {"n": 20, "hits": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path != "/news/1":
+                self.send_response(404)
+                self.end_headers()
+                return
+            state["hits"] += 1
+            body = PAGE.format(t="Heating restored", d=11, n=state["n"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.server_address[1]}/news/1"
+    try:
+        assert ingest([url], data_dir=tmp_path, delay=0, progress=False).added == 1
+        state["n"] = 35  # the outlet corrects the story
+        again = ingest([url], data_dir=tmp_path, delay=0, progress=False)
+        assert (again.duplicate, state["hits"]) == (1, 1), "without refresh the cached copy is used"
+        fresh = ingest([url], data_dir=tmp_path, delay=0, progress=False, refresh=True)
+        assert (fresh.new_version, state["hits"]) == (1, 2)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+    every = load_articles(data_dir=tmp_path, latest=False).sort_values("version")
+    assert every["version"].tolist() == [1, 2]
+    assert ["to 20 apartment" in t for t in every["text"]] == [True, False]
+    assert every["fetched_at"].iloc[1] >= every["fetched_at"].iloc[0]
+    assert load_articles(data_dir=tmp_path)["version"].tolist() == [2]

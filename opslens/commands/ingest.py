@@ -51,6 +51,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reparse", action="store_true",
                    help="parse every page again, even pages whose raw bytes are already stored "
                         "(they are skipped by default; use after changing --extractor)")
+    p.add_argument("--refresh", action="store_true",
+                   help="download URLs again instead of using the raw cache, to catch updated articles "
+                        "(a changed page becomes a new version)")
     p.set_defaults(func=run, _parser=p)
 
 
@@ -72,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         parser.error("--delay must not be negative")
     stats = ingest(args.inputs, data_dir=args.data, batch_size=args.batch, extractor=args.extractor,
                    delay=args.delay, mapping=mapping, progress=not args.quiet,
-                   reparse=args.reparse)
+                   reparse=args.reparse, refresh=args.refresh)
     shown: dict[str, int] = {}
     for e in stats.errors:
         msg = str(e)
