@@ -277,11 +277,21 @@ class WeekData:
         """First day the charts show: the window start, or the first Kyiv day with an article in
         the window when the store begins later (days before the store holds anything are not
         "0 attacks", they are unknown, so they are not drawn)."""
-        arts = self.articles
-        if arts is None or arts.empty or "day" not in arts:
-            return self.params.start
-        first = arts["day"].min()
-        return max(self.params.start, first.date()) if first == first else self.params.start
+        cached = self.__dict__.get("_coverage_start")
+        if cached is not None:
+            return cached
+        first: dt.date | None = None
+        try:  # the store's first publication day, from its manifest
+            first = store_span(self.params.data_dir)[0]
+        except Exception:  # noqa: BLE001 - no readable store (hand-made data)
+            first = None
+        if first is None:  # then the window's articles tell where the data begins
+            arts = self.articles
+            if arts is not None and len(arts) and "day" in arts and arts["day"].notna().any():
+                first = arts["day"].min().date()
+        start = max(self.params.start, first) if first else self.params.start
+        self.__dict__["_coverage_start"] = start
+        return start
 
     @property
     def event_labels(self) -> dict[str, str]:
@@ -1021,6 +1031,8 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
     against the previous week, weapon mix of the week, daily table with evidence links."""
     from . import charts
 
+    import pandas as pd
+
     word = _TYPE_WORDS[type_]
     p = data.params
     if type_ not in p.event_types:
@@ -1034,7 +1046,13 @@ def attacks_section(data: WeekData, type_: str, out: Output) -> None:
                               title=f"{word.capitalize()}s: launched and shot down per day (national, merged)")
     out.figure(ax, f"{word}_daily")
     totals = week_totals(series, p.week)
-    out.table(format_week_change(totals), f"{word}_week_change", csv=totals,
+    shown = format_week_change(totals)
+    prev = p.week.shift(-1)
+    if data.coverage_start > prev.start:  # the store begins inside or after the week before
+        totals = totals.assign(previous=pd.NA, change=pd.NA, change_pct=pd.NA)
+        shown = format_week_change(totals).assign(relative=f"{prev} not (fully) in the store, which begins "
+                                                           f"{data.coverage_start:%Y-%m-%d}")
+    out.table(shown, f"{word}_week_change", csv=totals,
               caption=f"{word.capitalize()}s: {p.week} against {p.week.shift(-1)} (national, merged)")
     ev = data.events_of(type_)
     wk = series[(series["date"] >= _ts(p.week.start)) & (series["date"] <= _ts(p.week.end))]

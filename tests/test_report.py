@@ -206,3 +206,19 @@ def test_rerun_clears_figures_and_tables_of_the_previous_run(tmp_path):
         (tmp_path / rel).write_text("x")
     _clear_previous_outputs(tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == ["notes.txt"]
+
+
+def test_week_before_the_store_begins_is_unknown_not_zero(store, tmp_path):
+    # the corpus begins on 2022-10-24, the Monday of 2022-W43: W42 is not in the store
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from opslens.reportlib import Output, attacks_section, load_week, validate_parameters
+
+    data = load_week(validate_parameters(week="2022-W43", data_dir=str(store), out_dir=str(tmp_path)))
+    attacks_section(data, "drone_attack", Output(tmp_path))
+    change = pd.read_csv(tmp_path / "tables" / "drone_week_change.csv").set_index("measure")
+    assert change["previous"].isna().all() and change["change_pct"].isna().all()
+    assert change.loc["launched", "this_week"] == sum(10 + i for i in range(0, 7) if i % 2 == 0)
