@@ -215,3 +215,12 @@ def test_sentence_split_at_line_breaks_and_after_long_words_only():
     text = "Approx. 20 drones were seen.  Then silence!\n\nA new paragraph ends here. Mr. Smith agreed."
     assert [s.text for s in split_sentences(text)] == [
         "Approx. 20 drones were seen.", "Then silence!", "A new paragraph ends here.", "Mr. Smith agreed."]
+
+
+def test_sentences_are_split_on_first_use_and_can_be_set():
+    doc = build_document({"id": "lazy", "text": "Drones hit Kyiv. Nobody was hurt."})
+    assert doc._sentences is None  # nothing split yet
+    assert [s.text for s in doc.sentences] == ["Drones hit Kyiv.", "Nobody was hurt."]
+    assert doc.sentences is doc.sentences  # split once
+    doc.sentences = split_sentences("One. Two.")
+    assert [s.text for s in doc.sentences] == ["One.", "Two."]

@@ -183,8 +183,7 @@ def build_document(record: dict[str, Any]) -> Document:
         source=_str_or_none(record.get("source")),
         url=_str_or_none(record.get("url")),
     )
-    doc.sentences = split_sentences(text)
-    return doc
+    return doc  # sentences are split when an extractor first asks for them
 
 
 # --- running extractors -------------------------------------------------------------------------

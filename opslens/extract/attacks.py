@@ -371,23 +371,24 @@ def attack_mentions(doc: Document) -> list[Mention]:
     """Every drone/missile event mention in the document's sentences and title."""
     mentions: list[Mention] = []
     title = doc.title or ""
-    sents = doc.sentences
-    # oblasts named anywhere help resolve ambiguous place names
-    texts = [(i, s.text, s.start, s.end) for i, s in enumerate(sents)]
-    if title:
-        texts.append((-1, title, None, None))
-    # one Aho-Corasick pass over the whole text, then the hits are shared out to sentences
+    # one Aho-Corasick pass over the whole text, then the hits are shared out to sentences; only
+    # sentences with a hit are looked at (and the text is split only when there is one)
     hits = doc_weapons(doc)  # from the document's one trigger scan
     by_sent: dict[int, list[WeaponMatch]] = {}
+    texts: list[tuple[int, str, int | None, int | None]] = []
     if hits:
         import bisect
 
+        sents = doc.sentences
         starts = [s.start for s in sents]
         for h in hits:
             k = bisect.bisect_right(starts, h.start) - 1
             if k >= 0 and h.end <= sents[k].end:
                 s0 = sents[k].start
                 by_sent.setdefault(k, []).append(h._replace(start=h.start - s0, end=h.end - s0))
+        texts = [(k, sents[k].text, sents[k].start, sents[k].end) for k in sorted(by_sent)]
+    if title:
+        texts.append((-1, title, None, None))
     for i, text, start, end in texts:
         ws = by_sent.get(i, []) if i >= 0 else find_weapons(text)
         if not ws:

@@ -25,7 +25,8 @@ class Sentence(NamedTuple):
 class Document:
     """One article as extractors see it.
 
-    ``published`` is tz-aware (or None); ``sentences`` cover ``text``; the title is kept
+    ``published`` is tz-aware (or None); ``sentences`` cover ``text`` (split on first use, so an
+    article no extractor looks into is never split; assign a list to set them); the title is kept
     apart (evidence offsets always point into ``text``; a title-only event uses
     ``{"text": title, "in": "title"}`` as evidence).
     """
@@ -36,9 +37,22 @@ class Document:
     published: datetime | None = None
     source: str | None = None
     url: str | None = None
-    sentences: list[Sentence] = field(default_factory=list)
     #: scratch space for shared components (e.g. cached gazetteer hits), per document
     cache: dict[str, Any] = field(default_factory=dict)
+    _sentences: list[Sentence] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        """The sentences of ``text`` (:func:`opslens.extract.split_sentences`), split once, when first asked for."""
+        if self._sentences is None:
+            from . import split_sentences
+
+            self._sentences = split_sentences(self.text or "")
+        return self._sentences
+
+    @sentences.setter
+    def sentences(self, value: list[Sentence]) -> None:
+        self._sentences = list(value)
 
 
 class Extractor(Protocol):
