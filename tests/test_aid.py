@@ -304,3 +304,10 @@ def test_the_figure_finally_contributed():
     text = ("Austria has provided EUR 12 million in budget support to Ukraine. According to a later report, "
             "EUR 11 million have been finally contributed through the World Bank.")
     assert value_of(text) == {"amount": 11_000_000, "currency": "EUR"}
+
+
+def test_repairing_equipment_for_ukraine_is_aid():
+    (ev,) = aid("Slovakia is repairing 8 Ukrainian howitzers at its plants, the ministry said.", title="Repairs")
+    assert (ev["donor"], ev["category"]) == ("Slovakia", "military")
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("howitzer", 8)]
+    assert aid("Russia is repairing its damaged tanks near the front.", title="Repairs") == []
