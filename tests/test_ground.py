@@ -76,3 +76,34 @@ def test_future_and_non_ground_counts_are_not_events():
     assert events("In the occupied Zaporizhzhia region, the invaders captured a total of 540 people.") == []
     (ev,) = events("The UK defence ministry said the city of Kreminna, in Luhansk, has fallen.")
     assert ev["admin1"] == "Luhansk Oblast"
+
+
+ASSAULT_SENTENCES = [
+    "Ukrainian forces repelled 12 enemy attacks near Bakhmut.", "Five attacks were repulsed in the Avdiivka direction.",
+    "The defenders beat off an assault on Marinka.", "Russian troops captured Soledar.", "Russia seized the town.",
+    "Ukraine's army retook Kherson.", "Troops recaptured Lyman.", "The brigade liberated Klishchiivka.",
+    "Russian units stormed Vuhledar.", "Kreminna has fallen.", "The village fell to Russian forces.",
+    "Russian troops advanced on Avdiivka and advancing units pressed their offensive toward Kupiansk.",
+    "Fighting continues in Bakhmut.", "Battles are ongoing near Robotyne.", "Clashes raged near Vuhledar.",
+    "The garrison surrendered its positions.", "Russian forces pushed towards Siversk.",
+    "A ground assault on Kharkiv began.", "The enemy tried to advance near Bilohorivka.",
+    "The offensive operations continue.", "Russia launched an offensive against Kharkiv.",
+    "The enemy carried out 12 attacks.", "They conducted storming attempts.", "The assault was thwarted.",
+    "Attacks near Orikhiv were stopped.", "The attack was foiled, and another halted; a third deterred.",
+    "UKRAINIAN FORCES REPELLED 3 ATTACKS NEAR BAKHMUT.",
+]
+
+
+def test_assault_word_lists_cover_every_pattern_match():
+    from opslens.extract import ground as G
+
+    matched = 0
+    for t in ASSAULT_SENTENCES:
+        plain = bool(G._REPEL.search(t) or G._MOVE.search(t) or G._COUNT_VERB.search(t))
+        assert G._may_assault(t) == plain, t
+        for pat, words in ((G._REPEL, G._REPEL_WORDS), (G._MOVE, G._MOVE_WORDS), (G._COUNT_VERB, G._COUNT_WORDS)):
+            for m in pat.finditer(t):
+                matched += 1
+                assert any(w in m.group(0).lower() for w in words), (t, m.group(0))
+    assert matched >= len(ASSAULT_SENTENCES)
+    assert not G._may_assault("Missiles hit a power plant on the ground floor; the attack was condemned.")
