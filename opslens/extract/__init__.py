@@ -40,7 +40,7 @@ __all__ = ["EXTRACTOR_VERSION", "EXTRACTOR_MODULES", "extract_events", "extract_
 log = logging.getLogger(__name__)
 
 #: bump when extraction rules change in a way that changes output; cached events are recomputed
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 #: extractor modules, in order; a module not present yet is skipped
 EXTRACTOR_MODULES = ("attacks", "ground", "aid", "procurement")
