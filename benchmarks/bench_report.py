@@ -69,7 +69,9 @@ def main() -> int:
         cmd = [str(BIN / "opslens"), "-q", "report", "--week", args.week, "--data", str(store), "--out", str(tmp / "out")]
         cold, r = run(cmd)
         html = Path(r.stdout.strip().splitlines()[-1])
-        print(f"opslens report --week {args.week}, cold (extracts and caches events): {cold:.2f} s")
+        # a cron job after each ingest runs cold, so the target holds for this run too
+        print(f"opslens report --week {args.week}, cold (extracts and caches events): {cold:.2f} s; "
+              f"target <= 10 s: {'met' if cold <= 10 else 'NOT met'}")
         warm = [run(cmd)[0] for _ in range(args.runs)]
         med = statistics.median(warm)
         print(f"opslens report --week {args.week}, warm, {args.runs} runs: median {med:.2f} s "
