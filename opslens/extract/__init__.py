@@ -11,7 +11,11 @@ The pipeline, per article: build a :class:`~opslens.extract.base.Document` (sent
 offsets, publication time, title apart), run every registered extractor (modules ``attacks``,
 ``ground``, ``aid``, ``procurement``; a module not present is skipped), then complete each event
 (every contract field present, ``items`` per section 8, a confidence in 0..1). Extractors
-prefilter sentences by trigger keywords, so most of an article is never looked at twice.
+prefilter sentences by trigger keywords, so most of an article is never looked at twice: one
+Aho-Corasick scan per document finds every extractor's trigger words
+(:func:`opslens.extract.base.register_triggers` / :func:`~opslens.extract.base.trigger_hits`, kept
+in ``doc.cache``), sentences are split only when an extractor asks for them, and the extractors'
+regexes are gated by their first characters (:func:`~opslens.extract.base.first_char_gate`).
 
 The event DataFrame has the columns of :func:`opslens.schema.events_frame` (every contract
 field, quantities flattened to ``<q>_value``/``_lower``/``_upper``/``_qualifier``, money to
