@@ -58,7 +58,7 @@ _ABBREV = {
     "inc", "corp", "co", "ltd", "approx", "est", "fig", "p", "pp", "a.m", "p.m", "u.s", "u.k", "u.n", "e.g",
     "i.e", "jr", "sr", "adm", "cmdr", "pres", "min", "dept", "ave", "mt", "ft", "km", "vol",
 }
-_WORD_BEFORE = re.compile(r"[A-Za-z.]+$")
+_WORD_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 #: a sentence end: ``.!?…`` (and closing quotes) before whitespace and a capital or digit, or line
 #: breaks; written to start with one character class so the regex engine skips ahead at C speed
@@ -86,24 +86,26 @@ def split_sentences(text: str) -> list[Sentence]:
             # the word before the dot: an abbreviation or an initial does not end a sentence
             lo = j - _LONG_WORD
             if lo < start or not _is_long_word(text[lo:j]):
-                w = _WORD_BEFORE.search(text, max(start, j - 24), j)
-                if w:
-                    word = w.group(0).lower()
-                    if word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word):
-                        continue
+                seg = text[max(start, j - 24):j]
+                word = seg[len(seg.rstrip(_WORD_CHARS)):].lower()  # the run of letters and dots before the dot
+                if word and (word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word)):
+                    continue
         end = m.end()
         seg = text[start:end]
         body = seg.strip()
         if body:
-            s = start + (len(seg) - len(seg.lstrip()))
-            if len(body) > MAX_SENTENCE:
-                _add(out, text, s, s + len(body))
+            s = start + seg.find(body[0])  # everything before the first non-space character is space
+            n = len(body)
+            if n > MAX_SENTENCE:
+                _add(out, text, s, s + n)
             else:
-                append(Sentence(body, s, s + len(body)))
+                append(_new(Sentence, (body, s, s + n)))
         start = end
     _add(out, text, start, len(text))
     return out
 
+
+_new = tuple.__new__  # Sentence(...) without the Python-level __new__ of a named tuple
 
 #: a run of this many ASCII letters before a full stop is longer than any abbreviation
 _LONG_WORD = 1 + max(len(a) for a in _ABBREV)
