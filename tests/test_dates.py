@@ -53,3 +53,20 @@ def test_unknown_publication():
 
 def test_may_the_verb_is_not_a_month():
     assert resolve_date("the drones may be Iranian", PUB) == (date(2023, 4, 21), "day")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the dateline's date is the filing day; the sentence's own words date the event
+    ("ODESA, Apr 21 (Example Wire) - Two drones were shot down yesterday, the navy said.", (date(2023, 4, 20), "day")),
+    ("LVIV, 21 April (Example Wire) - A missile hit a depot on the night of April 19.", (date(2023, 4, 19), "day")),
+    ("KHARKIV, Apr 21 (Example Wire) - Three drones attacked the city on Wednesday.", (date(2023, 4, 19), "day")),
+    # nothing after the dateline: the publication day, as for any present-tense report
+    ("DNIPRO, Apr 21 (Example Wire) - A drone was shot down, the air force said.", (date(2023, 4, 21), "day")),
+])
+def test_dateline_date_is_not_the_event_date(sentence, expected):
+    assert resolve_date(sentence, PUB) == expected
+
+
+def test_date_in_running_text_still_counts():
+    # a sentence that starts with capitals but is not a dateline keeps its date
+    assert resolve_date("NATO said on April 19 that drones hit the port.", PUB) == (date(2023, 4, 19), "day")

@@ -198,9 +198,22 @@ _ANY_DATE_WORD = re.compile(
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 
 
+def _strip_dateline(text: str) -> str:
+    """``text`` without a wire dateline ("KYIV, Nov 16 (Agency) - ..."): its date is the filing
+    day, not the day of what the sentence tells ("... launched yesterday" is the day before)."""
+    if text[:1].isupper() and _DIGIT.search(text, 0, 40):
+        from .places import dateline_end
+
+        end = dateline_end(text)
+        if end:
+            return text[end:]
+    return text
+
+
 def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None:
     if not _ANY_DATE_WORD.search(text):  # cheap gate: most sentences have no date words at all
         return None
+    text = _strip_dateline(text)
     rx = _rx()
     d = _explicit_day(text, pub)
     if d is not None:
