@@ -761,6 +761,14 @@ _PREFERRED_BEFORE = re.compile(r"(?:report(?:s|ed)?|value (?:of|as|at)|valued at
                                r"total(?:ling)? value(?: of)?)\s+(?:\w+\s+){0,4}$", re.IGNORECASE)
 
 
+def _positions(doc: Document, analyses: list[_Analysis]) -> dict[int, int]:
+    """id(analysis) -> its index (once per document)."""
+    pos = doc.cache.get("aid_positions")
+    if pos is None or len(pos) != len(analyses):
+        pos = doc.cache["aid_positions"] = {id(a): i for i, a in enumerate(analyses)}
+    return pos
+
+
 def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | None:
     """The package's value: a figure tagged with the text's own entry code; else the last figure
     the text states it reports for this package ("Hence, we report ...", "Thus, the value equals
@@ -783,23 +791,24 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
     stated = None
     stmts = doc.cache.setdefault("aid_statements", {})  # id(analysis) -> (money, indices), once per document
     # the package's own stretch of text: up to the sentence where another package's text begins
-    pos_of = {id(a): i for i, a in enumerate(analyses)}
+    pos_of = _positions(doc, analyses)
     stop = min([pos_of[id(p)] for other in doc.cache.get("aid_drafts", []) if other is not d for p in other.parts
                 if id(p) in pos_of and pos_of[id(p)] > lead_i and id(p) not in own_ids] or [len(analyses)])
     for a in analyses[lead_i:stop]:
-        if a.cues is not _NO_CUES and d.donor is not None and a.donors and d.donor not in a.donors:
-            continue  # a statement about another donor's package
         if id(a) not in stmts:
             money = _sent_money(doc, a)
             stmts[id(a)] = (money, _statements(a.sent.text, money, own) if money else [])
         money, ks = stmts[id(a)]
-        if ks and (id(a) in own_ids or id(a) not in taken):
-            stated = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
+        if not ks or not (id(a) in own_ids or id(a) not in taken):
+            continue
+        if a.cues is not _NO_CUES and d.donor is not None and a.donors and d.donor not in a.donors:
+            continue  # a statement about another donor's package
+        stated = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
     if stated is not None:
         return stated
     preferred = _PREFERRED_BEFORE
     candidates: list[tuple[int, int, dict[str, Any]]] = []
-    pos = {id(a): i for i, a in enumerate(analyses)}
+    pos = pos_of
     for k, p in enumerate(d.parts):
         if not p.money and id(p) in pos and pos[id(p)] + 1 < len(analyses):
             # "... announced a new package for Ukraine. It is worth $1 billion."
