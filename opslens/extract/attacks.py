@@ -196,7 +196,7 @@ def _is_event_sentence(text: str) -> bool:
     if _RUNNING.search(text):
         return False
     strong = _STRONG.search(text)
-    if _HEDGE.search(text) and not (strong and not re.search(r"\b(?:could|would|might|may|threat\w*|plans?\s+to)\s+(?:\w+\s+){0,2}?(?:shoot|launch|strike|hit|attack|use|fire|send)", text, _F)):
+    if _HEDGE.search(text) and not (strong and not _RX17.search(text)):
         return False
     if _SUPPLY.search(text) and not strong:
         return False
@@ -213,7 +213,7 @@ def _qty_before(text: str, w: WeaponMatch, qs: list[QuantityMatch]) -> QuantityM
             continue
         gap = text[q.end:w.start]
         if q.quantity["qualifier"] == "approx" and q.quantity["lower"] is not None:
-            gap = re.sub(r"^\s+of\b", " ", gap)  # "dozens of Russian missiles"
+            gap = _RX10.sub(" ", gap)  # "dozens of Russian missiles"
         if not _GAP_OK.match(gap) or _GAP_STOP.search(gap):
             continue
         best = q
@@ -235,14 +235,13 @@ def _singular(text: str, w: WeaponMatch) -> bool:
     after = text[w.end:w.end + 40]
     if _MODIFIER_AFTER.match(after):
         return False
-    if w.weapon is not None and re.match(r"^[\s\"”]*(?:type\s+|attack\s+|kamikaze\s+|reconnaissance\s+)*(?:drones?|uavs?|unmanned|missiles?|cruise|ballistic)", after, _F):
+    if w.weapon is not None and _RX4.match(after):
         return False
     before = text[max(0, w.start - 60):w.start]
-    if re.search(r"\b(?:the|this|that|these|those|its|their|his|her|our|of|with|by|and\s+the|for|on)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F) and not re.search(
-            r"\b(?:a|an|one|single|another)\s+(?:[\w\-’'\"“”]+\s+){0,3}$", before, _F):
-        if not re.search(r"(?:Russia’s|Russia's|enemy|occupants’|occupiers’)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before):
+    if _RX5.search(before) and not _RX11.search(before):
+        if not _RX12.search(before):
             return False
-    if re.search(r"\b(?:plural|two|three|several|many|numerous|dozens|multiple)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", before, _F):
+    if _RX0.search(before):
         return False
     return True
 
@@ -251,23 +250,21 @@ def _role(text: str, q_start: int, w_end: int) -> str:
     """destroyed or launched, from the verbs around a quantity."""
     before = text[max(0, q_start - 70):q_start]
     after = text[w_end:w_end + 70]
-    clause_after = re.split(r"[;,.”\"]|\bbut\b|\bwhile\b", after)[0]
+    clause_after = _RX6.split(after)[0]
     # "... 20 drones, 18 of which were shot down": the number before the noun is what came
-    if re.match(r"^\s*,?\s*(?:\w+\s+)?(?:of\s+(?:which|them)|were\s+launched)", after, _F) and re.search(r"of\s+(?:which|them)", after[:40], _F):
+    if _RX7.match(after) and _RX8.search(after[:40]):
         return "launched"
-    if re.search(r"\b(?:were|was|have\s+been|had\s+been|being|got)\s+(?:\w+\s+){0,3}?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed|eliminated|hit|knocked\s+out)", clause_after, _F):
+    if _RX1.search(clause_after):
         return "destroyed"
-    if re.search(r"\b(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:launched|fired|used|spotted|detected)", clause_after, _F):
+    if _RX2.search(clause_after):
         return "launched"
-    vb = re.findall(r"\b(shot\s+down|shoots?\s+down|shooting\s+down|downed|downs|down|destroy\w*|intercept\w*|neutrali[sz]\w*|"
-                    r"eliminat\w*|hit|brought\s+down|took\s+down|launch\w*|fir(?:ed|es|ing)|attack\w*|us(?:ed|ing)|struck|strik\w*|"
-                    r"sent|targeted|detected|spotted)\b", before, _F)
+    vb = _RX3.findall(before)
     if vb:
         v = vb[-1].lower()
-        if re.match(r"shot|shoot|down|destroy|intercept|neutrali|eliminat|brought|took", v):
+        if _RX9.match(v):
             return "destroyed"
         if v == "hit":
-            return "destroyed" if re.search(r"air\s+defen|anti-aircraft|units", before, _F) else "launched"
+            return "destroyed" if _RX16.search(before) else "launched"
         return "launched"
     return "destroyed" if _DESTROY.search(text) and not _LAUNCH.search(text) else "launched"
 
@@ -330,7 +327,7 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
             out.setdefault(role, q.quantity)
             # "... 20 drones, 18 of which were shot down" / "of the 20 drones, 18 were destroyed"
             tail = text[w.end:w.end + 60]
-            m = re.match(r"^\s*(?:\w+[\s,]+){0,3}?,?\s*(?:of\s+which|of\s+them)?\s*(?P<n>[\w,\-]+)\s+(?:of\s+(?:which|them)\s+)?(?:were|was|have\s+been)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", tail, _F)
+            m = _RX13.match(tail)
             if m and role == "launched":
                 for q2 in qs:
                     if q2.start >= w.end and q2.start <= w.end + 60 and q2.start not in used:
@@ -346,11 +343,11 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
         if q.start in used:
             continue
         after = text[q.end:q.end + 80]
-        if re.match(r"^\s+of\s+the\s+(?:missiles|drones|uavs|rockets|shaheds)\b", after, _F) and _DESTROY.search(text):
+        if _RX14.match(after) and _DESTROY.search(text):
             out["destroyed"] = q.quantity
             used.add(q.start)
             continue
-        if re.match(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", after, _F) and not _PART_OF.match(after):
+        if _RX15.match(after) and not _PART_OF.match(after):
             for q2 in qs:
                 if q2.start > q.end and q2.start - q.end < 14:
                     if any(w.start >= q2.end and w.start - q2.end < 40 for w in mine):
@@ -591,6 +588,29 @@ class MissileAttackExtractor(_AttackBase):
 
     name = "missile_attack"
     kind = "missile"
+
+
+# patterns used inside functions, compiled once (and gated with the rest)
+_RX0 = re.compile(r"\b(?:plural|two|three|several|many|numerous|dozens|multiple)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", _F)
+_RX1 = re.compile(r"\b(?:were|was|have\s+been|had\s+been|being|got)\s+(?:\w+\s+){0,3}?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed|eliminated|hit|knocked\s+out)", _F)
+_RX2 = re.compile(r"\b(?:were|was|have\s+been|had\s+been)\s+(?:\w+\s+)?(?:launched|fired|used|spotted|detected)", _F)
+_RX3 = re.compile(r"\b(shot\s+down|shoots?\s+down|shooting\s+down|downed|downs|down|destroy\w*|intercept\w*|neutrali[sz]\w*|"
+                    r"eliminat\w*|hit|brought\s+down|took\s+down|launch\w*|fir(?:ed|es|ing)|attack\w*|us(?:ed|ing)|struck|strik\w*|"
+                    r"sent|targeted|detected|spotted)\b", _F)
+_RX4 = re.compile(r"^[\s\"”]*(?:type\s+|attack\s+|kamikaze\s+|reconnaissance\s+)*(?:drones?|uavs?|unmanned|missiles?|cruise|ballistic)", _F)
+_RX5 = re.compile(r"\b(?:the|this|that|these|those|its|their|his|her|our|of|with|by|and\s+the|for|on)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", _F)
+_RX6 = re.compile(r"[;,.”\"]|\bbut\b|\bwhile\b", 0)
+_RX7 = re.compile(r"^\s*,?\s*(?:\w+\s+)?(?:of\s+(?:which|them)|were\s+launched)", _F)
+_RX8 = re.compile(r"of\s+(?:which|them)", _F)
+_RX9 = re.compile(r"shot|shoot|down|destroy|intercept|neutrali|eliminat|brought|took", 0)
+_RX10 = re.compile(r"^\s+of\b", 0)
+_RX11 = re.compile(r"\b(?:a|an|one|single|another)\s+(?:[\w\-’'\"“”]+\s+){0,3}$", _F)
+_RX12 = re.compile(r"(?:Russia’s|Russia's|enemy|occupants’|occupiers’)\s+(?:[\w\-’'\"“”]+\s+){0,2}$", 0)
+_RX13 = re.compile(r"^\s*(?:\w+[\s,]+){0,3}?,?\s*(?:of\s+which|of\s+them)?\s*(?P<n>[\w,\-]+)\s+(?:of\s+(?:which|them)\s+)?(?:were|was|have\s+been)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
+_RX14 = re.compile(r"^\s+of\s+the\s+(?:missiles|drones|uavs|rockets|shaheds)\b", _F)
+_RX15 = re.compile(r"^\s+(?:of\s+(?:the\s+|all\s+)?|out\s+of\s+)", _F)
+_RX16 = re.compile(r"air\s+defen|anti-aircraft|units", _F)
+_RX17 = re.compile(r"\b(?:could|would|might|may|threat\w*|plans?\s+to)\s+(?:\w+\s+){0,2}?(?:shoot|launch|strike|hit|attack|use|fire|send)", _F)
 
 
 gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

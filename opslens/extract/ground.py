@@ -143,13 +143,13 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if _past_year(text, doc):
             continue
         trig = repel or move
-        if re.search(r"\bsince\s+(?:\w+\s+){0,3}$", text[max(0, trig.start() - 40):trig.start()], _F):
+        if _RX0.search(text[max(0, trig.start() - 40):trig.start()]):
             continue  # "since Russia captured Crimea": background
         if _NEGATED.search(text[max(0, trig.start() - 30):trig.start()]):
             continue  # "the enemy is not advancing"
         if _FUTURE.search(text[max(0, trig.start() - 40):trig.start()]):
             continue  # "will recapture Lyman", "regrouping in order to continue their offensive"
-        if re.match(r"has\s+fallen|fell\s+to", trig.group(0), _F) and not any(
+        if _RX2.match(trig.group(0)) and not any(
                 m.role == "target" for m in find_places(text[max(0, trig.start() - 80):trig.start()])):
             continue  # "X has fallen" needs the place before the verb ("power poles have fallen" is not)
         # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
@@ -164,11 +164,10 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
             a1s = {m.place.admin1 for m in near}
             if len(a1s) == 1 and None not in a1s:
                 loc = locate(text[w0:w1])
-        cnt = _count(text) if repel or re.search(r"\b(?:attack|assault|offensive)", text, _F) else None
-        direction = re.search(r"\b(?:[A-Z][\w'’-]+\s+)+(?:direction|directions|axis|sector)\b|\bJFO\b|\bJoint\s+Forces\s+Operation\b|"
-                              r"\bDonbas{1,2}\b", text)
+        cnt = _count(text) if repel or _RX3.search(text) else None
+        direction = _RX1.search(text)
         named = (loc.get("country") is not None or direction is not None or bool(find_places(text))
-                 or bool(re.search(r"\b(?:\d+|\w+)\s+(?:settlements|villages|towns|directions|areas)\b", text)))
+                 or bool(_RX4.search(text)))
         if repel and not (cnt or named):
             continue
         if not repel and not named:
@@ -248,6 +247,15 @@ class GroundAssaultExtractor:
             ev["confidence"] = 0.5 + (0.2 if cnt else 0) + (0.1 if ev["admin1"] else 0) + (0.1 if lead["repel"] else 0)
             events.append(ev)
         return events
+
+
+# patterns used inside functions, compiled once (and gated with the rest)
+_RX0 = re.compile(r"\bsince\s+(?:\w+\s+){0,3}$", _F)
+_RX1 = re.compile(r"\b(?:[A-Z][\w'’-]+\s+)+(?:direction|directions|axis|sector)\b|\bJFO\b|\bJoint\s+Forces\s+Operation\b|"
+                              r"\bDonbas{1,2}\b", 0)
+_RX2 = re.compile(r"has\s+fallen|fell\s+to", _F)
+_RX3 = re.compile(r"\b(?:attack|assault|offensive)", _F)
+_RX4 = re.compile(r"\b(?:\d+|\w+)\s+(?:settlements|villages|towns|directions|areas)\b", 0)
 
 
 gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)
