@@ -89,10 +89,13 @@ def _from_quiet_library(record: logging.LogRecord) -> bool:
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    root = logging.getLogger()
+    had = list(root.handlers)  # an embedding program's (or pytest's) handlers are left alone
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     if verbose == 0:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(lambda record: not _from_quiet_library(record))
+        for handler in root.handlers:
+            if handler not in had:
+                handler.addFilter(lambda record: not _from_quiet_library(record))
     if quiet:
         import os
 
