@@ -56,3 +56,28 @@ def test_find_quantities_skips_years_and_clock_times():
     values = [m.quantity["value"] for m in find_quantities(text)]
     assert 2022 not in values and 12 not in values and 10 not in values
     assert 3 in values
+
+
+def _found(text, **kw):
+    return [(text[q.start:q.end], q.quantity["value"]) for q in find_quantities(text, **kw)]
+
+
+@pytest.mark.parametrize("text", [
+    "a Forpost-2 drone", "the Tor-M1 and Buk-M3 systems", "an X-22 missile", "Tu-160 and Tu-22M3 bombers",
+    "Su-34 jets", "an Mi-8 helicopter", "M109 guns", "S-400 batteries", "Iskander-M launchers",
+    "Kh-47/Kh-32 missiles", "a 203-mm gun", "120 mm mortar rounds", "the 130-millimetre shells",
+])
+def test_numbers_in_model_names_and_calibres_are_not_counts(text):
+    assert _found(text, both=True) == []
+
+
+def test_model_number_next_to_a_real_count():
+    assert _found("twelve Tu-22M3 bombers and 7 Su-35 fighters fired 40 X-22 missiles") == [
+        ("twelve", 12), ("7", 7), ("40", 40)]
+    assert _found("nine 203-mm guns") == [("nine", 9)]
+
+
+def test_both_is_two_only_when_asked():
+    assert _found("gunners downed both Geran drones", both=True) == [("both", 2)]
+    assert _found("gunners downed both Geran drones") == []
+    assert _found("both sides lost 3 tanks", both=True) == [("both", 2), ("3", 3)]

@@ -29,6 +29,8 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from .base import first_char_gate
+
 __all__ = ["QuantityMatch", "parse_quantity", "find_quantities", "word_to_int"]
 
 _UNITS = {
@@ -82,7 +84,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"|(?P<num>{number})(?P<plus>\+|\s+or\s+more)?"
         rf"|(?P<vague>{vague}))(?![\w:/]|[.,]\d)"
     )
-    return re.compile(full, re.IGNORECASE), re.compile(rf"^(?:{number})$", re.IGNORECASE)
+    return first_char_gate(re.compile(full, re.IGNORECASE)), re.compile(rf"^(?:{number})$", re.IGNORECASE)
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -111,14 +113,14 @@ def _starts() -> re.Pattern[str]:
     first = set(_UNITS) | set(_TENS) | set(_VAGUE) | {"hundred", "thousand", "million", "billion", "half", "between"}
     for h in (_AT_LEAST_PLUS, _AT_LEAST, _AT_MOST, _AT_MOST_MINUS, _APPROX):
         first.update(re.match(r"[a-z]+", alt).group(0) for alt in h.split("|"))  # type: ignore[union-attr]
-    return re.compile(rf"(?<![\w.,:/-])(?:\d|{_trie_regex(sorted(first))}\b)", re.IGNORECASE)
+    return first_char_gate(re.compile(rf"(?<![\w.,:/-])(?:\d|{_trie_regex(sorted(first))}\b)", re.IGNORECASE))
 
 
 @lru_cache(maxsize=1)
 def _gate() -> re.Pattern[str]:
     """Cheap test for 'could hold a number' (a digit or a number word) before the full pattern."""
     words = "|".join(sorted(set(_CARDINALS) | set(_VAGUE) | {"dozen", "hundred", "thousand", "million"}, key=len, reverse=True))
-    return re.compile(rf"\d|\b(?:{words})", re.IGNORECASE)
+    return first_char_gate(re.compile(rf"\d|\b(?:{words})", re.IGNORECASE))
 
 
 _DIGITS_SCALE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|k)?")
@@ -126,6 +128,7 @@ _WORD_SPLIT = re.compile(r"[\s-]+")
 _SPACES = re.compile(r"\s+")
 _YEAR = re.compile(r"(19|20)\d\d")
 _YEAR_RANGE = re.compile(r"\d{4}\s*[-–]\s*\d{2,4}")
+_CALIBRE = re.compile(r"[-\s]?(?:mm|millimet(?:re|er)s?|cal(?:ibre|iber)?)\b", re.IGNORECASE)
 
 
 def word_to_int(text: str) -> int | None:
@@ -221,11 +224,26 @@ def _plausible(m: re.Match[str], text: str) -> bool:
             return False
     if m.group("r1") and _YEAR_RANGE.fullmatch(raw.strip()):
         return False  # "2022-23"
+    if _CALIBRE.match(text, m.end()):
+        return False  # "155-mm shells", "122 mm rockets": a calibre, not a count
     return True
 
 
-def find_quantities(text: str) -> list[QuantityMatch]:
-    """Every quantity phrase in ``text``, left to right, with character offsets."""
+_BOTH = re.compile(r"(?<![\w-])both(?![\w-])", re.IGNORECASE)
+
+
+def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
+    """Every quantity phrase in ``text``, left to right, with character offsets.
+
+    With ``both=True`` the word "both" is the exact quantity 2 ("destroyed both drones"); callers
+    that attach numbers to a noun ask for it (on its own, "both sides" is no count worth finding).
+    Numbers inside model names ("Orlan-10", "Kh-101", "S-300", "Tu-95MS", "M777", "152mm") are
+    never quantities: a number glued to a letter, hyphen or slash on either side is skipped.
+    """
+    if both and text and _BOTH.search(text):
+        found = find_quantities(text)
+        extra = [QuantityMatch(m.start(), m.end(), _q(2, 2, 2, "exact")) for m in _BOTH.finditer(text)]
+        return sorted(found + [e for e in extra if not any(f.start <= e.start < f.end for f in found)])
     if not text or not _gate().search(text):
         return []
     pat, _ = _patterns()
