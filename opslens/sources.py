@@ -750,7 +750,8 @@ def _iter_csv(path: str, *, mapping, on_error) -> Iterator[dict]:
     except csv.Error:
         pass
     csv.field_size_limit(min(2**31 - 1, 100_000_000))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: an unclosed quote is an error, not a cell swallowing the rest of the file
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = reader.fieldnames
     except csv.Error as e:
@@ -764,12 +765,17 @@ def _iter_csv(path: str, *, mapping, on_error) -> Iterator[dict]:
                          "name the article body column 'text' or map it, e.g. --map body=text")
     read_at = _now()
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as e:
-            on_error(InputError(f"{p}:{reader.line_num}", f"malformed CSV row ({e})", "the row is skipped"))
+            last = text.count("\n") + (not text.endswith("\n"))  # an unclosed quote runs to the end
+            lines = f"lines {start}-{last}" if "end of data" in str(e) and last > start else f"line {start}"
+            on_error(InputError(f"{p}:{start}", f"malformed CSV row ({e}) in {lines}",
+                                "check the quoting there (an unclosed quote takes in the lines after it); "
+                                "the row is skipped"))
             continue
         where = f"{p}:{reader.line_num}"
         if None in row:

@@ -452,3 +452,26 @@ def test_folder_without_saved_pages_is_an_error_naming_it(tmp_path, tmp_settings
         collect([str(folder)], tmp_settings)
     assert str(e.value).startswith(f"{folder}: no saved HTML pages (.html, .htm, .html.gz) in this folder")
     assert "by name" in str(e.value)
+
+
+def test_csv_with_an_unclosed_quote_is_an_error_not_one_article_of_the_rest(tmp_path, tmp_settings):
+    exp = tmp_path / "q.csv"
+    exp.write_text('text,url\nfirst article text,https://x.example.org/0\n'
+                   '"broken article text,https://x.example.org/1\n'
+                   'third article text,https://x.example.org/2\n', encoding="utf-8")
+    recs, errors = collect([str(exp)], tmp_settings)
+    assert [r["url"] for r in recs] == ["https://x.example.org/0"]
+    assert len(errors) == 1
+    msg = str(errors[0])
+    assert msg.startswith(f"{exp}:3: malformed CSV row (unexpected end of data) in lines 3-4")
+    assert "unclosed quote" in msg
+
+
+def test_csv_row_with_stray_text_after_a_quote_is_skipped_and_the_next_row_read(tmp_path, tmp_settings):
+    exp = tmp_path / "s.csv"
+    exp.write_text('text,url\n"quoted" then more,https://x.example.org/1\n'
+                   'next article text,https://x.example.org/2\n', encoding="utf-8")
+    recs, errors = collect([str(exp)], tmp_settings)
+    assert [r["url"] for r in recs] == ["https://x.example.org/2"]
+    assert [str(e).split(";")[0] for e in errors] == [
+        f"{exp}:2: malformed CSV row (',' expected after '\"') in line 2"]
