@@ -55,7 +55,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .actors import ActorMatch, find_actors
-from .base import Document, Sentence, register
+from .base import Document, Sentence, register, register_triggers, trigger_hits
 from .items import find_items, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
@@ -83,6 +83,16 @@ def _cue_automaton(detail: bool = False) -> Any:
     inflections; a trailing ``*`` matches any word ending."""
     import ahocorasick
 
+    auto = ahocorasick.Automaton()
+    for key, roles in _cue_table(detail).items():
+        auto.add_word(key, (len(key), roles))
+    auto.make_automaton()
+    return auto
+
+
+@lru_cache(maxsize=2)
+def _cue_table(detail: bool = False) -> dict[str, tuple[tuple[str, bool], ...]]:
+    """Lowercased cue literal -> its (role, trailing wildcard) pairs (see :func:`_cue_automaton`)."""
     table: dict[str, list[tuple[str, bool]]] = {}
     with resources.files("opslens.data").joinpath("aid_cues.csv").open(encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f):
@@ -113,11 +123,11 @@ def _cue_automaton(detail: bool = False) -> Any:
             alias = re.sub(r"\s+", " ", r["alias"].strip().lower())
             if alias and ("item", True) not in table.get(alias, []):
                 table.setdefault(alias, []).append(("item", True))
-    auto = ahocorasick.Automaton()
-    for key, roles in table.items():
-        auto.add_word(key, (len(key), tuple(roles)))
-    auto.make_automaton()
-    return auto
+    return {k: tuple(v) for k, v in table.items()}
+
+
+# the document-level trigger cues join the pipeline's one Aho-Corasick scan per document
+register_triggers("aid", lambda: list(_cue_table(False)))
 
 
 _WS_RX = re.compile(r"[\n\t\r\u00a0]")
@@ -137,9 +147,15 @@ def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     low = _WS_RX.sub(" ", low)
+    return _spans_by_role(low, _cue_automaton(detail).iter(low))
+
+
+def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
+    """Whole-word cue spans, leftmost-longest per role, from automaton matches
+    ``(end index, length, roles)`` over the lower-cased text ``low``."""
     n = len(low)
     by_role: dict[str, list[tuple[int, int]]] = {}
-    for end_idx, (length, roles) in _cue_automaton(detail).iter(low):
+    for end_idx, (length, roles) in matches:
         start = end_idx - length + 1
         end = end_idx + 1
         if roles[0][0] == "money_sym":
@@ -164,6 +180,18 @@ def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
                 out.append((s_, e_, role))
                 last = e_
     return out
+
+
+def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
+    """:func:`_cue_hits` of the whole text (trigger roles), read off the pipeline's shared trigger
+    scan (:func:`opslens.extract.base.trigger_hits`) when its lower-cased text keeps the offsets."""
+    text = doc.text or ""
+    found = trigger_hits(doc).get("aid", [])
+    low = doc.cache.get("lower")
+    if low is None or len(low) != len(text):
+        return _cue_hits(text, False)
+    table = _cue_table(False)
+    return _spans_by_role(low, ((end, (len(word), table[word])) for end, word in found if word in table))
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
@@ -1050,7 +1078,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
     out: list[_Analysis] = []
     text = doc.text or ""
     if text:
-        all_hits = _cue_hits(text, False)
+        all_hits = _doc_cue_hits(doc)
         if len(text) < 600 or any(h[2] in _TRIGGER_ROLES or h[2] == "money" or h[2] == "train" for h in all_hits):
             sents = _sentences(doc)
             # bucket the document's cue hits by sentence (offsets relative to the sentence)
