@@ -113,6 +113,15 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
 _MIXED_ATTACKS = re.compile(r"^\s+(?:\w+\s+)?(?:missile|drone|rocket|air|uav)\s+(?:and|or|,)\s+(?:artillery|air|bomb|mortar|mlrs|tank)\w*\s+"
                             r"(?:strikes|attacks|shelling)", _F)
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
+#: "destroyed 75 [of them]", "shot down only four [of them]"; "all 8 drones", "both drones"
+_DESTROY_PART = re.compile(r"\b(?:shot\s+down|downed|destroyed|intercepted|neutrali[sz]ed|eliminated|brought\s+down|took\s+down)"
+                           r"\s+(?:only\s+|just\s+)?$", _F)
+_ALL_OR_BOTH = re.compile(r"(?:both\b|(?<=all\s)|(?<=all\s\s))", _F)
+_NONE_DESTROYED = re.compile(r"\bnone\s+of\s+(?:them|these|those|the\s+\w+)\s+(?:was|were|could\s+be|has\s+been|have\s+been)\s+"
+                             r"(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
+#: "... attacked with 6 drones. All of them were destroyed." (the next sentence finishes the report)
+_CONTINUATION = re.compile(r"^\W*(?:(?P<all>all)|(?P<none>none)|(?P<n>[\w,\-]+))\s+of\s+them\s+(?:were|was|have\s+been|had\s+been|could\s+be)"
+                           r"\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|which|these|those|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
 #: nationwide scope: the event's place is the country, not a town it also mentions
@@ -304,7 +313,7 @@ def _claimant_fn() -> Any:
 
 def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[str, dict[str, Any]], bool]:
     """launched / destroyed / count for weapons of ``kind`` in one sentence."""
-    qs = find_quantities(text)
+    qs = find_quantities(text, both=True)  # "destroyed both drones" = 2
     out: dict[str, dict[str, Any]] = {}
     used: set[int] = set()
     mine = [w for w in ws if w.kind == kind]
@@ -325,6 +334,8 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
             used.add(q.start)
             role = _role(text, q.start, w.end)
             out.setdefault(role, q.quantity)
+            if role == "destroyed" and _ALL_OR_BOTH.match(text, q.start):  # "downed all 8 / both drones": 8 / 2 came
+                out.setdefault("launched", dict(q.quantity))
             # "... 20 drones, 18 of which were shot down" / "of the 20 drones, 18 were destroyed"
             tail = text[w.end:w.end + 60]
             m = _RX13.match(tail)
@@ -355,11 +366,14 @@ def _quantities_for(text: str, ws: list[WeaponMatch], kind: str) -> tuple[dict[s
                         out.setdefault("launched", q2.quantity)
                         used.update({q.start, q2.start})
                     break
-        elif _PART_OF.match(after) and mine and q.start > mine[0].end and _DESTROY.search(after[:60]):
-            out.setdefault("destroyed", q.quantity)
+        elif _PART_OF.match(after) and mine and q.start > mine[0].end and (
+                _DESTROY.search(after[:60]) or _DESTROY_PART.search(text, max(0, q.start - 40), q.start)):
+            out.setdefault("destroyed", q.quantity)  # "... and air defences destroyed 75 of them"
             used.add(q.start)
     if "launched" in out and "destroyed" not in out and _ALL_DESTROYED.search(text):
         out["destroyed"] = dict(out["launched"])
+    if mine and "destroyed" not in out and _NONE_DESTROYED.search(text):
+        out["destroyed"] = _n(0)  # "none of them could be intercepted"
     strong = bool(_STRONG.search(text))
     return out, strong
 
