@@ -30,7 +30,7 @@ from typing import Any
 from ..schema import empty_event
 from .base import Document, gate_patterns, register
 from .dates import explicit_date, resolve_date
-from .numbers import QuantityMatch, find_quantities
+from .numbers import QuantityMatch, find_quantities, parse_quantity
 from .places import find_places, locate, place_record
 from .weapons import WeaponMatch, doc_weapons, find_weapons
 
@@ -423,6 +423,8 @@ def attack_mentions(doc: Document) -> list[Mention]:
             mine = [w for w in ws if w.kind == kind]
             models = [w for w in mine if w.weapon]
             quantities, strong = _quantities_for(text, ws, kind)
+            if i >= 0 and "launched" in quantities and "destroyed" not in quantities:
+                quantities = _continued(doc, i, quantities)
             wactor = next((w.actor for w in models if w.actor), None)
             mentions.append(Mention(
                 kind=kind, sent_index=i, text=text, start=start, end=end, quantities=quantities,
@@ -430,6 +432,23 @@ def attack_mentions(doc: Document) -> list[Mention]:
                 loc=loc, actor=("Ukraine" if actor == "Ukraine" or wactor == "Ukraine" else "Russia"),
                 claimed_by=claimant, strong=strong, national=national))
     return mentions
+
+
+def _continued(doc: Document, i: int, quantities: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """``destroyed`` from the next sentence when it only finishes this one's report ("... attacked
+    with 6 drones. All of them were destroyed." / "Four of them were shot down." / "None of them ...")."""
+    if i + 1 >= len(doc.sentences):
+        return quantities
+    m = _CONTINUATION.match(doc.sentences[i + 1].text)
+    if m is None:
+        return quantities
+    if m.group("all"):
+        q: dict[str, Any] | None = dict(quantities["launched"])
+    elif m.group("none"):
+        q = _n(0)
+    else:
+        q = parse_quantity(m.group("n"))
+    return {**quantities, "destroyed": q} if q else quantities
 
 
 def event_date(doc: Document, i: int, text: str) -> tuple[Any, str | None]:
