@@ -63,7 +63,7 @@ _RUNNING = re.compile(
     r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|"
     r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since|already\s+(?:fired|launched|used|shot\s+down|destroyed))\b", _F)
 _HEDGE = re.compile(
-    r"\b(?:could|would|might|may|plans?\s+(?:to|for)|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
+    r"\b(?:could|would|might|(?<!\d\s)may(?!\s+\d)|plans?\s+(?:to|for)|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
     r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
     r"if\s+|unless|whether|risk\s+of|in\s+case|deny|denied|denies|probability|likelihood|danger\s+of|not\s+true|fake)\b", _F)
 _SUPPLY = re.compile(
