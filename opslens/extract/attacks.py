@@ -113,6 +113,7 @@ _COUNT_AFTER = re.compile(r"^\s+(?:(?:massive|massed|separate|enemy|russian|more
 _MIXED_ATTACKS = re.compile(r"^\s+(?:\w+\s+)?(?:missile|drone|rocket|air|uav)\s+(?:and|or|,)\s+(?:artillery|air|bomb|mortar|mlrs|tank)\w*\s+"
                             r"(?:strikes|attacks|shelling)", _F)
 _PART_OF = re.compile(r"^\s*(?:of\s+(?:them|which|these|those|the\s+(?:missiles|drones|uavs|rockets))|were\s+(?:shot|destroyed|downed|intercepted))", _F)
+_ATTACK_ADJ = re.compile(r"\b(?:attack|strike|kamikaze)\s+$", _F)
 #: "destroyed 75 [of them]", "shot down only four [of them]"; "all 8 drones", "both drones"
 _DESTROY_PART = re.compile(r"\b(?:shot\s+down|downed|destroyed|intercepted|neutrali[sz]ed|eliminated|brought\s+down|took\s+down)"
                            r"\s+(?:only\s+|just\s+)?$", _F)
@@ -223,6 +224,9 @@ def _qty_before(text: str, w: WeaponMatch, qs: list[QuantityMatch]) -> QuantityM
         gap = text[q.end:w.start]
         if q.quantity["qualifier"] == "approx" and q.quantity["lower"] is not None:
             gap = _RX10.sub(" ", gap)  # "dozens of Russian missiles"
+        adj = _ATTACK_ADJ.search(gap)
+        if adj:  # "9 attack drones", "six strike UAVs": the word describes the drone
+            gap = gap[:adj.start()] + " "
         if not _GAP_OK.match(gap) or _GAP_STOP.search(gap):
             continue
         best = q
