@@ -1,0 +1,53 @@
+"""Drone/missile attack cases a report review found wrong: numbers in model names, "both", "N of them",
+continuation sentences, scope of figures and generic background sentences (opslens.extract.attacks).
+
+All sentences are written for these tests."""
+from opslens.extract import build_document, extract_document
+
+PUB = "2023-03-09T09:30:00+02:00"  # a Thursday morning in Kyiv
+
+
+def events(text, title=None, published=PUB, types=("drone_attack", "missile_attack")):
+    doc = build_document({"id": "case", "title": title, "text": text, "published": published})
+    return [e for e in extract_document(doc) if e["type"] in types]
+
+
+def qv(ev, field):
+    return (ev[field] or {}).get("value")
+
+
+def test_both_before_the_weapon_is_two_launched_and_two_destroyed():
+    (ev,) = events("Gunners in the south downed both Iskander-K cruise missiles the enemy fired at dawn.")
+    assert ev["type"] == "missile_attack"
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (2, 2)
+
+
+def test_all_n_destroyed_means_n_launched():
+    (ev,) = events("Mobile fire groups intercepted all 14 Geran-2 drones sent against Odesa region overnight.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (14, 14)
+
+
+def test_n_of_them_after_the_destroy_verb():
+    (ev,) = events("The enemy fired 27 Kalibr missiles from the Black Sea overnight, and air defence destroyed 22 of them.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (27, 22)
+    (ev,) = events("Russia sent 9 attack drones on Tuesday and defenders shot down seven of them.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (9, 7)
+
+
+def test_none_of_them_is_zero_destroyed():
+    (ev,) = events("Russia fired five Kh-22 missiles at Dnipro overnight; none of them could be intercepted.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (5, 0)
+
+
+def test_next_sentence_finishes_the_report():
+    (ev,) = events("On 7 March the enemy attacked Kharkiv region with 11 Shahed drones. All of them were destroyed.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (11, 11)
+    assert ev["date"] == "2023-03-07"
+    (ev,) = events("Overnight the enemy attacked with 6 Kh-59 missiles. Three of them were shot down by fighters.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (6, 3)
+
+
+def test_may_as_a_month_is_no_hedge():
+    (ev,) = events("On 2 May the enemy attacked Zaporizhzhia with 4 Shahed drones.", published="2023-05-02T10:00:00+03:00")
+    assert qv(ev, "launched") == 4
+    assert events("Officials said Russia may attack Kyiv with drones again.") == []
