@@ -148,11 +148,25 @@ def _in_past(d: date | None, pub: date, month: int, day: int) -> date | None:
 _DIGIT = re.compile(r"\d")
 
 
+#: every month name (full or short) contains one of these; every weekday name is in _WEEKDAYS
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _may_have(text: str, words: Any) -> bool:
+    """False only when ``text`` surely has none of ``words`` (lower-case) in any letter case; a
+    cheap test before a long pattern that needs one of them (non-ASCII text: always True, as
+    case folding beyond ASCII is the regex engine's business)."""
+    if not text.isascii():
+        return True
+    low = text.lower()
+    return any(w in low for w in words)
+
+
 def _explicit_day(text: str, pub: date | None) -> date | None:
     if not _DIGIT.search(text):
         return None  # every calendar form has a digit
     rx = _rx()
-    for key in ("md", "dm"):
+    for key in ("md", "dm") if _may_have(text, _MONTH_STEMS) else ():
         for m in rx[key].finditer(text):
             mon = _MONTHS[m.group("m").lower().rstrip(".")]
             if key == "md" and m.group("m").lower() == "may" and not re.match(r"\s*\d", text[m.end("m"):m.end("m") + 3]):
@@ -224,7 +238,7 @@ def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None
         return pub - timedelta(days=2), "day"
     if rx["yest"].search(text):
         return pub - timedelta(days=1), "day"
-    m = rx["wd"].search(text)
+    m = rx["wd"].search(text) if _may_have(text, _WEEKDAYS) else None
     if m:
         back = (pub.weekday() - _WEEKDAYS[m.group("w").lower()]) % 7
         return pub - timedelta(days=back), "day"
