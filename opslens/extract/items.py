@@ -13,6 +13,13 @@ an item, named by its noun phrase in the singular ("70,000 tons of thermal coal"
 ``ton of thermal coal``; "1650 mobile heating systems" -> ``mobile heating system``), unless it
 is a time span, a share, people or money.
 
+Counts stated without a number right before the item: "a field hospital" (one of a countable
+item; not "ammunition"), "the number of generators is 25", "30 as the number of drones", a
+figure quoted from a source ('"200" units of Brimstone missiles'), a joint delivery's share per
+donor ("six howitzers, three by each"), the share for Ukraine ("110000 rations, out of which
+100000 are intended for Ukraine"), a named part ("5,500 beds, 1,184 of which are pediatric" adds
+``pediatric hospital bed`` x1184) and an assumed count ("we assume 300 are anti-armour weapons").
+
 >>> [(i.name, i.quantity["value"]) for i in find_items("It will send 31 Abrams tanks.")]
 [('M1 Abrams tank', 31)]
 """
