@@ -25,8 +25,8 @@ pytestmark = [
 ]
 
 #: measured 2026-11-26 (second pinning): detected 0.994 (527/530), donor 0.984 (373/379), category 0.911
-#: (483/530), value 0.929 (247/266), item_quantity 0.787 (133/169); each floor lets one more miss pass
-AID_FLOORS = {"detected": 0.991, "donor": 0.98, "category": 0.909, "value": 0.924, "item_quantity": 0.78}
+#: (483/530), value 0.940 (250/266), item_quantity 0.787 (133/169); each floor lets one more miss pass
+AID_FLOORS = {"detected": 0.991, "donor": 0.98, "category": 0.909, "value": 0.936, "item_quantity": 0.78}
 #: aid + procurement events of events_dev only (other types removed from the gold)
 #: measured: event P 0.83 / R 0.95; field accuracy donor 1.00, category 1.00, date 0.94, value 0.89
 NEWS_FLOORS = {"event_p": 0.80, "event_r": 0.90}
