@@ -311,3 +311,17 @@ def test_repairing_equipment_for_ukraine_is_aid():
     assert (ev["donor"], ev["category"]) == ("Slovakia", "military")
     assert [(i["name"], qty(i)) for i in ev["items"]] == [("howitzer", 8)]
     assert aid("Russia is repairing its damaged tanks near the front.", title="Repairs") == []
+
+
+def test_a_joint_package_gets_a_donor_value_only_where_its_share_is_stated():
+    text = ("Together with Estonia and Finland, Sweden has contributed 9 million EUR to a trust fund for Ukraine. "
+            "We attribute 4 million EUR to Sweden.")
+    evs = {e["donor"]: e["value"] for e in aid_id(text, "t6")}
+    assert evs["Sweden"] == {"amount": 4_000_000, "currency": "EUR"}
+    assert evs.get("Estonia") is None and evs.get("Finland") is None
+
+
+def test_the_entire_sum_is_the_package_value():
+    text = ("The Commission decided to raise the fund by 300 million EUR for weapons and 20 million EUR for fuel. "
+            "It is unclear whether the entire 320 million EUR have been claimed.")
+    assert value_of(text) == {"amount": 320_000_000, "currency": "EUR"}

@@ -676,6 +676,8 @@ _STATE_COPULA = re.compile(
 _STATE_EQUALS = re.compile(r"(?:\bequals?(?:\s+to)?|\b(?:is|are|be|was|were)\s+equal\s+to|\badding\s+up\s+to|"
                            r"\bwhich\s+gives\s+(?:[\w-]+\s+){0,3}a\s+value\s+of)\s+$", re.IGNORECASE)
 _STATE_ONLY = re.compile(r"\bonly\s+(?:about\s+|around\s+)?$", re.IGNORECASE)
+#: "whether the entire 500 million EUR have been claimed": the package's whole value
+_STATE_ENTIRE = re.compile(r"\b(?:the|this|its)\s+(?:entire|whole|full)\s+(?:sum\s+of\s+|amount\s+of\s+)?$", re.IGNORECASE)
 _STATE_UPDATE = re.compile(
     r"(?:\b(?:increas|rais|extend|expand|top)\w*\s+(?:up\s+)?(?:the|this|its|that|their)\s+(?:[\w-]+\s+){0,2}"
     r"(?:fund|package|contribution|amount|pledge|budget|aid|assistance|support|donation)\s+to|\bmaking\s+it)\s+$", re.IGNORECASE)
@@ -769,6 +771,8 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
             hit = True
         if _STATE_ONLY.search(before_local) and re.search(r"\bUkrain", t[m.end:]):
             hit = True
+        if _STATE_ENTIRE.search(before_local):
+            hit = True
         if _STATE_UPDATE.search(before_local) or _STATE_EQUALS.search(before_local):
             hit = True
         if _STATE_AFTER.match(t[m.end:m.end + 60]) and not _NEGATED_MID.search(t[m.end:m.end + 60]):
@@ -795,6 +799,27 @@ def _positions(doc: Document, analyses: list[_Analysis]) -> dict[int, int]:
     if pos is None or len(pos) != len(analyses):
         pos = doc.cache["aid_positions"] = {id(a): i for i, a in enumerate(analyses)}
     return pos
+
+
+def _donor_share(doc: Document, d: _Draft) -> dict[str, Any] | None:
+    """A joint package's value for one donor: only a statement of the figure that names that donor
+    ("We attribute another 5 million EUR to Lithuania", section 8)."""
+    analyses: list[_Analysis] = doc.cache.get("aid_analyses") or []
+    m_own = _OWN_CODE.search(doc.article_id or "")
+    own = m_own.group(1) if m_own else None
+    found = None
+    for a in analyses:
+        money = _sent_money(doc, a)
+        if not money:
+            continue
+        actors = a.actors if a.cues is not _NO_CUES else find_actors(a.sent.text)
+        named = [x.name for x in actors if x.kind in ("country", "organisation")]
+        if named != [d.donor]:
+            continue  # the statement must be about this donor alone
+        ks = _statements(a.sent.text, money, own)
+        if ks:
+            found = _money_of(_equivalent(a.sent.text, money, ks[-1]), d)
+    return found
 
 
 def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | None:
@@ -910,7 +935,8 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     if kind == "aid_announcement":
         ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
     taken = {id(p) for other in doc.cache.get("aid_drafts", []) if other is not d for p in other.parts}
-    ev["value"] = _pick_value(doc, d, taken) if (kind == "procurement" or d.donor is None or not _shared_value(d)) else None
+    ev["value"] = _pick_value(doc, d, taken) if (kind == "procurement" or d.donor is None or not _shared_value(d)) \
+        else _donor_share(doc, d)
     # date: announcement day unless the text dates the announcement itself
     text = first.sent.text
     dates = doc.cache.setdefault("aid_dates", {})  # sentence text -> resolved date, once per document
