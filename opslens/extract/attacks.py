@@ -510,6 +510,9 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             # a nationwide total and a regional report with its own numbers are two events
             if m.quantities and any(x.quantities for x in g) and m.national != any(x.national for x in g):
                 continue
+            # figures stay with their own sentence: another model, another value or another scope is another event
+            if m.quantities and _own_figures(m, g):
+                continue
             g.append(m)
             placed = True
             break
@@ -594,6 +597,28 @@ def _title_loc(doc: Document) -> dict[str, Any]:
                 loc = place_record(None, "UA")
         doc.cache["title_loc"] = loc
     return doc.cache["title_loc"]
+
+
+def _qval(q: dict[str, Any] | None) -> Any:
+    return None if q is None else (q.get("value"), q.get("lower"), q.get("upper"))
+
+
+def _own_figures(m: Mention, g: list[Mention]) -> bool:
+    """True when ``m`` and a mention of the group each state figures and they cannot be one event:
+    different weapon models ("an Orlan-10 was shot down" / "10 Shaheds were launched"), the same
+    figure with another value, or one placed in a region and the other only in the country ("4
+    missiles over Kyiv" / "84 missiles at Ukraine"); a sentence that names no place at all may be
+    the same report told again."""
+    for x in g:
+        if not x.quantities:
+            continue
+        if m.weapon and x.weapon and m.weapon != x.weapon:
+            return True
+        if any(k in x.quantities and _qval(x.quantities[k]) != _qval(v) for k, v in m.quantities.items()):
+            return True
+        if bool(m.loc.get("admin1")) != bool(x.loc.get("admin1")) and m.loc.get("country") and x.loc.get("country"):
+            return True
+    return False
 
 
 def _distinct_strike(m: Mention, g: list[Mention]) -> bool:
