@@ -51,3 +51,19 @@ def test_may_as_a_month_is_no_hedge():
     (ev,) = events("On 2 May the enemy attacked Zaporizhzhia with 4 Shahed drones.", published="2023-05-02T10:00:00+03:00")
     assert qv(ev, "launched") == 4
     assert events("Officials said Russia may attack Kyiv with drones again.") == []
+
+
+def test_figures_stay_with_their_own_model():
+    text = ("A Forpost reconnaissance drone was shot down this morning, the air force said. "
+            "Russia also launched 12 Geran-2 drones overnight, and air defence destroyed 9 of them.")
+    evs = sorted(events(text), key=lambda e: qv(e, "destroyed"))
+    assert [(e["weapon"], qv(e, "launched"), qv(e, "destroyed")) for e in evs] == [
+        ("Forpost", None, 1), ("Shahed-136/131", 12, 9)]
+
+
+def test_regional_figure_is_not_given_the_national_total():
+    text = ("Air defence shot down 3 missiles over Lviv region on Wednesday, the regional governor said. "
+            "Russia fired 40 Kalibr missiles at Ukraine on Wednesday, and 31 of them were intercepted.")
+    evs = {e["admin1"]: e for e in events(text)}
+    assert (qv(evs["Lviv Oblast"], "launched"), qv(evs["Lviv Oblast"], "destroyed")) == (None, 3)
+    assert (qv(evs[None], "launched"), qv(evs[None], "destroyed")) == (40, 31)
