@@ -29,7 +29,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .base import Document, gate_patterns, register
-from .dates import explicit_date, resolve_date
+from .dates import explicit_date, has_date_words, resolve_date
 from .numbers import QuantityMatch, find_quantities, parse_quantity
 from .places import find_places, locate, place_record
 from .weapons import WeaponMatch, doc_weapons, find_weapons
@@ -75,6 +75,12 @@ _SUPPLY = re.compile(
 _STRONG = re.compile(
     r"\b(?:shot\s+down|shoots?\s+down|downed|intercepted|destroyed|launched|struck|attacked|hit|hits|exploded|crashed|"
     r"killed|killing|injured|wounded|damaged|neutrali[sz]ed)\b", _F)
+#: a generic statement about weapons (habits, traits, "every drone"), an event only with a number or a time
+_GENERIC = re.compile(
+    r"\b(?:usually|often|typically|generally|normally|routinely|frequently|commonly|tend\s+to|"
+    r"(?:are|is)\s+(?:\w+\s+)?(?:cheap|cheaper|cheapest|expensive|easy|easier|hard|harder|difficult|slow|designed|able|capable)\b|"
+    r"every\s+(?:\w+\s+)?(?:drone|missile|uav|shahed|rocket)|each\s+(?:drone|missile|uav)|describes?\b|"
+    r"the\s+(?:growing|increasing|widespread)\s+use\s+of)", _F)
 #: drone/missile words naming the defender or a non-attack thing
 _NOT_ATTACK_MISSILE = re.compile(
     r"(?:(?:anti-aircraft|anti-air|air[- ]defen[cs]e|surface-to-air|air-to-air|anti-tank|anti-missile|sam|man-portable)"
@@ -203,6 +209,8 @@ def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
 def _is_event_sentence(text: str) -> bool:
     if not _EVENT_VERB.search(text):
         return False
+    if _GENERIC.search(text) and not (find_quantities(text) or has_date_words(text)):
+        return False  # "drones are cheap and often launched in waves": no number, no time, no happening
     if _RUNNING.search(text):
         return False
     strong = _STRONG.search(text)
