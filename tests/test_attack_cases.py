@@ -67,3 +67,20 @@ def test_regional_figure_is_not_given_the_national_total():
     evs = {e["admin1"]: e for e in events(text)}
     assert (qv(evs["Lviv Oblast"], "launched"), qv(evs["Lviv Oblast"], "destroyed")) == (None, 3)
     assert (qv(evs[None], "launched"), qv(evs[None], "destroyed")) == (40, 31)
+
+
+def test_generic_statements_are_not_events():
+    for text in [
+        "Loitering munitions are typically launched from mobile ground stations near the front.",
+        "Ballistic missiles are hard to intercept and are generally fired from the Belgorod area.",
+        "“Each missile that is intercepted is a school that stays open,” the mayor wrote.",
+        "Medics describe the growing use of cheap drones to attack evacuation vehicles.",
+    ]:
+        assert events(text) == [], text
+
+
+def test_a_generic_word_with_a_number_or_a_time_is_still_an_event():
+    (ev,) = events("As often happens, Russia launched 15 Shahed drones overnight, and 12 of them were downed.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (15, 12)
+    (ev,) = events("Drones were again launched in waves at Odesa yesterday, officials said.")
+    assert ev["date"] == "2023-03-08" and ev["admin1"] == "Odesa Oblast"
