@@ -127,8 +127,12 @@ _ALL_OR_BOTH = re.compile(r"(?:both\b|(?<=all\s)|(?<=all\s\s))", _F)
 _NONE_DESTROYED = re.compile(r"\bnone\s+of\s+(?:them|these|those|the\s+\w+)\s+(?:was|were|could\s+be|has\s+been|have\s+been)\s+"
                              r"(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 #: "... attacked with 6 drones. All of them were destroyed." (the next sentence finishes the report)
-_CONTINUATION = re.compile(r"^\W*(?:(?P<all>all)|(?P<none>none)|(?P<n>[\w,\-]+))\s+of\s+them\s+(?:were|was|have\s+been|had\s+been|could\s+be)"
-                           r"\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
+_KILL_VERB = r"(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)"
+_CONTINUATION = re.compile(
+    rf"^\W*(?:(?P<all>all)|(?P<none>none)|(?P<n>[\w,\-]+))\s+of\s+them\s+(?:were|was|have\s+been|had\s+been|could\s+be)\s+(?:\w+\s+)?{_KILL_VERB}"
+    rf"|^\W*of\s+(?:them|these|those),?\s+(?:(?P<all2>all)|(?P<none2>none)|(?P<n2>[\w,\-]+))\s+(?:were|was|have\s+been|had\s+been|could\s+be)\s+(?:\w+\s+)?{_KILL_VERB}"
+    rf"|^[^.;]{{0,60}}?\b{_KILL_VERB}\s+(?:(?P<all3>all)|(?P<n3>[\w,\-]+))\s+of\s+them\b"
+    rf"|^\W*(?P<one>it)\s+was\s+(?:\w+\s+)?{_KILL_VERB}", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|which|these|those|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
 #: nationwide scope: the event's place is the country, not a town it also mentions
@@ -448,18 +452,23 @@ def attack_mentions(doc: Document) -> list[Mention]:
 
 def _continued(doc: Document, i: int, quantities: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """``destroyed`` from the next sentence when it only finishes this one's report ("... attacked
-    with 6 drones. All of them were destroyed." / "Four of them were shot down." / "None of them ...")."""
+    with 6 drones. All of them were destroyed." / "Four of them were shot down." / "Of them, 4 were
+    destroyed." / "Air defence destroyed 4 of them." / "None of them ..." / after one: "It was destroyed.")."""
     if i + 1 >= len(doc.sentences):
         return quantities
     m = _CONTINUATION.match(doc.sentences[i + 1].text)
     if m is None:
         return quantities
-    if m.group("all"):
-        q: dict[str, Any] | None = dict(quantities["launched"])
-    elif m.group("none"):
+    launched = quantities["launched"]
+    q: dict[str, Any] | None = None
+    if m.group("all") or m.group("all2") or m.group("all3"):
+        q = dict(launched)
+    elif m.group("none") or m.group("none2"):
         q = _n(0)
+    elif m.group("one"):  # "... used one Orlan-10 drone. It was destroyed."
+        q = dict(launched) if launched.get("value") == 1 else None
     else:
-        q = parse_quantity(m.group("n"))
+        q = parse_quantity(m.group("n") or m.group("n2") or m.group("n3") or "")
     return {**quantities, "destroyed": q} if q else quantities
 
 
