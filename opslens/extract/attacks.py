@@ -46,7 +46,8 @@ _EVENT_VERB = re.compile(
     r"eliminat(?:ed|es|ing)|launch(?:ed|es|ing)?|fir(?:ed|es|ing)|attack(?:ed|s|ing)?|strik(?:e|es|ing)|struck|hit(?:s|ting)?|"
     r"target(?:ed|s|ing)|exploded|explosions?|crash(?:ed|es)|fell|landed|damag(?:ed|es|ing)|kill(?:ed|ing|s)|"
     r"shell(?:ed|ing)|bomb(?:ed|ing)|raid|barrage|salvo|wave|onslaught|spotted|repel(?:led|s)?|repuls(?:ed|es)|"
-    r"engaged|detected|brought\s+down|took\s+down|taken\s+down|liquidated|air\s+raid)\b", _F)
+    r"engaged|detected|brought\s+down|took\s+down|taken\s+down|liquidated|air\s+raid|"
+    r"used(?=\s+(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|an?\s)))\b", _F)
 _DESTROY = re.compile(
     r"\b(?:shot\s+down|shoots?\s+down|shooting\s+down|down(?:ed|s|ing)?|destroy(?:ed|s|ing)?|intercept(?:ed|s|ing)?|"
     r"neutrali[sz](?:ed|es|ing)|eliminat(?:ed|es|ing)|brought\s+down|took\s+down|taken\s+down|liquidated|"
