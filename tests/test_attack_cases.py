@@ -84,3 +84,19 @@ def test_a_generic_word_with_a_number_or_a_time_is_still_an_event():
     assert (qv(ev, "launched"), qv(ev, "destroyed")) == (15, 12)
     (ev,) = events("Drones were again launched in waves at Odesa yesterday, officials said.")
     assert ev["date"] == "2023-03-08" and ev["admin1"] == "Odesa Oblast"
+
+
+def test_continuation_forms():
+    cases = [
+        ("On 6 March the enemy attacked with 30 Kalibr missiles. Of them, 24 were destroyed by air defence.", (30, 24)),
+        ("The enemy also attacked with 8 Lancet drones. Mobile fire groups destroyed five of them.", (8, 5)),
+        ("In addition, the enemy used one Orlan-10 drone. It was shot down near Izium.", (1, 1)),
+    ]
+    for text, expected in cases:
+        (ev,) = events(text)
+        assert (qv(ev, "launched"), qv(ev, "destroyed")) == expected, text
+
+
+def test_it_was_destroyed_does_not_count_several():
+    (ev,) = events("The enemy used 4 Lancet drones. It was a quiet night otherwise.")
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (4, None)
