@@ -100,3 +100,12 @@ def test_continuation_forms():
 def test_it_was_destroyed_does_not_count_several():
     (ev,) = events("The enemy used 4 Lancet drones. It was a quiet night otherwise.")
     assert (qv(ev, "launched"), qv(ev, "destroyed")) == (4, None)
+
+
+def test_combined_model_names_of_the_official_list():
+    # the official daily counts name some salvos by two models together ("X-101/X-555 and Kalibr")
+    (ev,) = events("Russia fired 12 Kh-101 and Kalibr cruise missiles at Ukraine overnight; 9 of them were shot down.")
+    assert ev["weapon"] == "X-101/X-555 and Kalibr"
+    assert (qv(ev, "launched"), qv(ev, "destroyed")) == (12, 9)
+    (ev,) = events("Russia fired 5 Kalibr cruise missiles at Ukraine overnight.")
+    assert ev["weapon"] == "Kalibr"
