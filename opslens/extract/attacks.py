@@ -81,7 +81,7 @@ _GENERIC = re.compile(
     r"\b(?:usually|often|typically|generally|normally|routinely|frequently|commonly|tend\s+to|"
     r"(?:are|is)\s+(?:\w+\s+)?(?:cheap|cheaper|cheapest|expensive|easy|easier|hard|harder|difficult|slow|designed|able|capable)\b|"
     r"every\s+(?:\w+\s+)?(?:drone|missile|uav|shahed|rocket)|each\s+(?:drone|missile|uav)|describes?\b|"
-    r"the\s+(?:growing|increasing|widespread)\s+use\s+of)", _F)
+    r"the\s+(?:growing|increasing|widespread)\s+use\s+of|can(?:not)?\s+(?:itself\s+|also\s+|still\s+)?(?:cause|be|reach|fly|carry|travel|fall)\b)", _F)
 #: drone/missile words naming the defender or a non-attack thing
 _NOT_ATTACK_MISSILE = re.compile(
     r"(?:(?:anti-aircraft|anti-air|air[- ]defen[cs]e|surface-to-air|air-to-air|anti-tank|anti-missile|sam|man-portable)"
