@@ -109,3 +109,13 @@ def test_combined_model_names_of_the_official_list():
     assert (qv(ev, "launched"), qv(ev, "destroyed")) == (12, 9)
     (ev,) = events("Russia fired 5 Kalibr cruise missiles at Ukraine overnight.")
     assert ev["weapon"] == "Kalibr"
+
+
+def test_what_debris_can_do_is_no_event():
+    assert events("Falling fragments of downed drones can also cause fires, the emergency service warned.") == []
+
+
+def test_an_orion_is_its_own_model():
+    text = ("An Orion strike drone was shot down near Bakhmut this morning. "
+            "Russia also launched 6 Geran-2 drones at Kharkiv overnight, and all of them were destroyed.")
+    assert sorted(e["weapon"] for e in events(text)) == ["Orion", "Shahed-136/131"]
