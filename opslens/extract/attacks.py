@@ -618,7 +618,7 @@ def _title_loc(doc: Document) -> dict[str, Any]:
 
 
 def _qval(q: dict[str, Any] | None) -> Any:
-    return None if q is None else (q.get("value"), q.get("lower"), q.get("upper"))
+    return None if q is None else q.get("value")  # "eight" and "about eight" are one figure
 
 
 def _own_figures(m: Mention, g: list[Mention]) -> bool:
