@@ -119,3 +119,10 @@ def test_an_orion_is_its_own_model():
     text = ("An Orion strike drone was shot down near Bakhmut this morning. "
             "Russia also launched 6 Geran-2 drones at Kharkiv overnight, and all of them were destroyed.")
     assert sorted(e["weapon"] for e in events(text)) == ["Orion", "Shahed-136/131"]
+
+
+def test_a_hedged_retelling_of_the_same_figure_is_the_same_event():
+    text = ("Air defence shot down nine Shahed drones over Odesa overnight, the regional administration said. "
+            "“About nine enemy drones were shot down over the region,” the governor said.")
+    (ev,) = events(text)
+    assert qv(ev, "destroyed") == 9
