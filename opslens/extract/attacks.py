@@ -136,6 +136,7 @@ _CONTINUATION = re.compile(
     rf"|^\W*(?P<one>it)\s+was\s+(?:\w+\s+)?{_KILL_VERB}", _F)
 _ALL_DESTROYED = re.compile(r"\ball\s+(?:of\s+(?:them|which|these|those|the\s+\w+)|\w+\s+(?:drones|missiles|uavs)|the\s+(?:drones|missiles|uavs|targets))?\s*(?:were|have\s+been|was)\s+(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)", _F)
 
+_AT_COUNTRY = re.compile(r"\b(?:at|on|against|across|over|throughout)\s+(?:the\s+)?(?:Ukraine|country)\b", _F)
 #: nationwide scope: the event's place is the country, not a town it also mentions
 _NATIONAL = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|Ukraine|nation)\b|\bnationwide\b|"
                        r"\b(?:several|many|multiple|various|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -563,7 +564,11 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
         weapon = next((m.weapon for m in g if m.weapon), None)
         loc = lead.loc
         if not loc.get("country"):  # the lead names no place: a neighbouring sentence may
-            loc = next((m.loc for m in g if m.loc.get("admin1") and abs(m.sent_index - lead.sent_index) <= 1), loc)
+            # (its own group first; else the report just before it, split off for its own figures,
+            # unless this one is aimed at the whole country: "... 40 missiles at Ukraine")
+            loc = next((m.loc for m in g if m.loc.get("admin1") and abs(m.sent_index - lead.sent_index) <= 1), None) or next(
+                (m.loc for m in body if m.loc.get("admin1") and 0 < lead.sent_index - m.sent_index <= 1
+                 and not _AT_COUNTRY.search(lead.text)), loc)
         if gi == 0 and title:
             t = title[0]
             for k, v in t.quantities.items():
