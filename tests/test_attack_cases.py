@@ -126,3 +126,11 @@ def test_a_hedged_retelling_of_the_same_figure_is_the_same_event():
             "“About nine enemy drones were shot down over the region,” the governor said.")
     (ev,) = events(text)
     assert qv(ev, "destroyed") == 9
+
+
+def test_a_placeless_report_right_after_a_placed_one_keeps_its_region():
+    text = ("Defenders destroyed 4 Lancet drones Russia launched at the Sumy region on Tuesday, the army said. "
+            "A Forpost drone was shot down on Tuesday, the air force said.")
+    evs = {e["weapon"]: e for e in events(text)}
+    assert set(evs) == {"Lancet", "Forpost"}
+    assert evs["Forpost"]["admin1"] == "Sumy Oblast" and qv(evs["Forpost"], "destroyed") == 1
