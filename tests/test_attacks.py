@@ -152,3 +152,17 @@ def test_headline_place_the_story_names_only_as_a_launch_area_is_not_the_target(
             "The missiles were launched from the Caspian Sea and the Volgodonsk area.")
     evs = events(text, title="Volgodonsk: Ukraine says it shot down 44 of 50 Russian missiles")
     assert evs and all(e["admin1"] is None for e in evs)
+
+
+def test_a_national_total_next_to_a_city_report_keeps_no_region():
+    text = ("Air defence units shot down 4 missiles over Kyiv today, the Kyiv City Military Administration said. "
+            "For the whole country, Russia launched 84 cruise missiles at Ukraine on Monday, and air defences "
+            "destroyed 43 of them, the General Staff said.")
+    evs = sorted(events(text, types=("missile_attack",)), key=lambda e: qv(e, "destroyed") or 0)
+    assert [(qv(e, "destroyed"), e["admin1"]) for e in evs] == [(4, "Kyiv City"), (43, None)]
+
+
+def test_a_national_frame_yields_to_the_region_the_sentence_names():
+    text = "For the whole country, Russia launched 13 drones at the Mykolaiv region overnight, the air force said."
+    (ev,) = events(text)
+    assert ev["admin1"] == "Mykolaiv Oblast"
