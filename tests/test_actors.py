@@ -66,3 +66,13 @@ def test_canonical_actor():
     assert canonical_actor("Pentagon") == "United States"
     assert canonical_actor("Great Britain") == "United Kingdom"
     assert canonical_actor("Atlantis") is None
+
+
+def test_claimant_country_reads_the_country_off_an_institution_name():
+    from opslens.extract.actors import claimant_country
+
+    assert claimant_country("Ukrainian Ministry of Defence") == "Ukraine"
+    assert claimant_country("Russian Defence Ministry") == "Russia"
+    assert claimant_country("Kyiv City Military Administration") == "Ukraine"
+    assert claimant_country("General Staff") is None
+    assert claimant_country(None) is None

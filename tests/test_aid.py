@@ -325,3 +325,23 @@ def test_the_entire_sum_is_the_package_value():
     text = ("The Commission decided to raise the fund by 300 million EUR for weapons and 20 million EUR for fuel. "
             "It is unclear whether the entire 320 million EUR have been claimed.")
     assert value_of(text) == {"amount": 320_000_000, "currency": "EUR"}
+
+
+@pytest.mark.parametrize("remark", [
+    "Observers separate promises, which are made in public, from shipments, which arrive quietly later.",
+    "Humanitarian aid has moved over the months from blankets and tents towards generators and heaters.",
+    "Financial support lets the government keep paying teachers and doctors.",
+])
+def test_background_remarks_about_aid_in_a_news_story_are_not_events(remark):
+    text = "Latvia pledged €4 million in humanitarian aid for Ukraine on Monday. Officials met in Riga. " + remark
+    evs = aid(text, title="Latvia pledges €4 million")
+    assert [(e["donor"], e["value"]["amount"]) for e in evs] == [("Latvia", 4_000_000)]
+    assert evs[0]["category"] == "humanitarian"
+
+
+def test_a_remark_right_after_the_package_about_it_still_joins_it():
+    evs = aid("Portugal will send Ukraine 14 armoured vehicles. The package also includes body armour.",
+              title="Portugal sends vehicles")
+    (ev,) = evs
+    assert ev["donor"] == "Portugal"
+    assert {i["name"] for i in ev["items"]} == {"armoured vehicle", "body armour"}

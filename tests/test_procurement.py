@@ -61,3 +61,20 @@ def test_an_order_is_a_procurement():
 def test_buying_a_commodity_is_not_an_equipment_purchase():
     procs, aids = run("India bought Russian oil at a discount.")
     assert procs == [] and aids == []
+
+
+def test_ministry_signing_a_contract_buys_for_its_country_from_a_manufacturer_abroad():
+    text = ("Finland's defence ministry has signed a contract to buy 2,500 mortar bombs from a manufacturer in "
+            "Sweden, in a deal worth €9 million. Officials said the purchase would cut reliance on donations.")
+    procs, aids = run(text, title="Helsinki signs deal to buy mortar bombs from Sweden")
+    (ev,) = procs
+    assert (ev["recipient"], ev["donor"]) == ("Finland", "Sweden")
+    assert ev["value"] == {"amount": 9_000_000, "currency": "EUR"}
+    assert [i["quantity"]["value"] for i in ev["items"]] == [2500]
+    assert aids == []  # a purchase and remarks about it are not a donation
+
+
+def test_seller_named_by_demonym_after_from_a():
+    (ev,), aids = run("Romania ordered 18 air-defence radars from a Dutch company for $120 million.")
+    assert (ev["recipient"], ev["donor"]) == ("Romania", "Netherlands")
+    assert aids == []

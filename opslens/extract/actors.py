@@ -31,7 +31,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-__all__ = ["ActorMatch", "KINDS", "find_actors", "find_claimant", "canonical_actor"]
+__all__ = ["ActorMatch", "KINDS", "find_actors", "find_claimant", "canonical_actor", "claimant_country"]
 
 log = logging.getLogger(__name__)
 
@@ -138,3 +138,22 @@ def canonical_actor(name: str | None) -> str | None:
         return hit[0]
     found = find_actors(name.strip())
     return found[0].name if len(found) == 1 and found[0].end - found[0].start == len(name.strip()) else None
+
+
+@lru_cache(maxsize=256)
+def claimant_country(name: str | None) -> str | None:
+    """The country a claimant or institution belongs to, read off its canonical name
+    (``"Ukrainian Ministry of Defence"`` -> ``Ukraine``, ``"UK Ministry of Defence"`` ->
+    ``United Kingdom``, ``"Kyiv City Military Administration"`` -> ``Ukraine``); None when the
+    name names no country (``"General Staff"``)."""
+    if not name:
+        return None
+    words = re.findall(r"[\w'’-]+", name)
+    lex = _lexicon()
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            phrase = " ".join(words[i:i + n])
+            hit = lex.by_alias.get(phrase.lower()) or lex.by_alias.get(re.sub(r"['’]s$", "", phrase).lower())
+            if hit and hit[1] == "country":
+                return hit[0]
+    return None

@@ -54,7 +54,7 @@ from importlib import resources
 from typing import Any
 
 from ..schema import empty_event
-from .actors import ActorMatch, find_actors
+from .actors import ActorMatch, claimant_country, find_actors
 from .base import Document, Sentence, register, register_triggers, trigger_hits
 from .items import find_items, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
@@ -532,14 +532,28 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     return a
 
 
+#: the seller follows "from": "from Poland", "from a Polish firm", "from a manufacturer in the Czech Republic"
+_SELLER_BEFORE = re.compile(r"\bfrom\s+(?:the\s+|an?\s+)?(?:(?:[\w-]+\s+){0,3}?(?:manufacturer|company|firm|producer|maker|"
+                            r"supplier|contractor|group|shipyard|plant|factory|vendor|consortium|industry)s?\s+"
+                            r"(?:in|based\s+in|of|from)\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
 def _procurement_parties(text: str, actors: list[ActorMatch], buy: list[tuple[int, int]],
                          sell: list[tuple[int, int]]) -> tuple[str | None, str | None]:
     """(buyer, seller): the subject of "buys"/"orders" and the party after "from"; the subject of
     "sells" and the party it sells to."""
-    states = [a for a in actors if a.kind not in _NOT_DONOR_KINDS]
+    # a ministry or agency buys for its country: "Ukraine's defence ministry has signed a contract"
+    states = []
+    for a in actors:
+        if a.kind == "claimant":
+            country = claimant_country(a.name)
+            if country is not None:
+                states.append(ActorMatch(a.start, a.end, country, "country"))
+        elif a.kind not in _NOT_DONOR_KINDS:
+            states.append(a)
     buyer = seller = None
     for a in states:
-        if _FROM.search(text[max(0, a.start - 30):a.start]):
+        if _SELLER_BEFORE.search(text[max(0, a.start - 70):a.start]):
             seller = seller or a.name
     if buy and (not sell or buy[0][0] < sell[0][0]):
         before = [a for a in states if a.end <= buy[0][0] and a.name != seller]
@@ -1028,14 +1042,35 @@ def _shared_value(d: _Draft) -> bool:
 
 
 
+#: a sentence that goes on about the package just told ("It includes ...", "The package also ...")
+_DEICTIC_START = re.compile(r"^\W*(?:it|they|these|this|those|the\s+(?:package|aid|assistance|support|delivery|deliveries|"
+                            r"shipment|donation|contribution|tranche|equipment|weapons|funds?|money))\b", re.IGNORECASE)
+
+
+def _generic(a: _Analysis) -> bool:
+    """A background remark about aid in general ("Aid trackers distinguish pledges from deliveries",
+    "Military aid has shifted from small arms to artillery"): no giving party, no figure, no
+    counted goods -- nothing that makes it one package."""
+    if a.money or any(i.quantity is not None for i in a.items):
+        return False
+    return not [x for x in a.donors if x not in ("Ukraine", "Russia")]
+
+
 def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]:
     if not any((a.is_aid if kind == "aid_announcement" else a.is_procurement) for a in analyses):
         return []  # continuations only extend a draft
     drafts: list[_Draft] = []
     current: list[_Draft] = []
     last_idx = -10
+    headline = not _is_package_text(doc)
     for idx, a in enumerate(analyses):
         flag = a.is_aid if kind == "aid_announcement" else a.is_procurement
+        if flag and kind == "aid_announcement" and headline and not a.is_excluded and _generic(a):
+            # background in a news story: only a remark right after a package, about it, joins it
+            if current and idx - last_idx == 1 and _DEICTIC_START.match(a.sent.text):
+                current[-1].parts.append(a)
+                last_idx = idx
+            continue
         if not flag or a.is_excluded:
             # continuation: counted items right after an aid sentence ("It includes 20 tanks.")
             if current and idx - last_idx == 1 and not a.is_excluded and any(i.quantity for i in a.items) \
