@@ -328,12 +328,13 @@ def test_the_entire_sum_is_the_package_value():
 
 
 @pytest.mark.parametrize("remark", [
-    "Observers separate promises, which are made in public, from shipments, which arrive quietly later.",
     "Humanitarian aid has moved over the months from blankets and tents towards generators and heaters.",
-    "Financial support lets the government keep paying teachers and doctors.",
+    "Financial aid lets the government keep paying teachers, nurses and the upkeep of hospitals.",
+    "Military assistance has shifted from rifles and helmets towards tanks and air defence.",
 ])
 def test_background_remarks_about_aid_in_a_news_story_are_not_events(remark):
-    text = "Latvia pledged €4 million in humanitarian aid for Ukraine on Monday. Officials met in Riga. " + remark
+    text = ("Latvia pledged €4 million in humanitarian aid for Ukraine on Monday. Officials met in Riga. "
+            "The talks lasted two hours. Snow fell in the capital. Schools reopened after the holiday. " + remark)
     evs = aid(text, title="Latvia pledges €4 million")
     assert [(e["donor"], e["value"]["amount"]) for e in evs] == [("Latvia", 4_000_000)]
     assert evs[0]["category"] == "humanitarian"
