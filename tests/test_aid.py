@@ -346,3 +346,17 @@ def test_a_remark_right_after_the_package_about_it_still_joins_it():
     (ev,) = evs
     assert ev["donor"] == "Portugal"
     assert {i["name"] for i in ev["items"]} == {"armoured vehicle", "body armour"}
+
+
+def test_an_office_title_does_not_decide_the_category_what_is_given_does():
+    (ev,) = aid("Portugal's health minister said Portugal will send Ukraine 20 armoured vehicles.", title="Lisbon news")
+    assert ev["category"] == "military"
+    (ev,) = aid("At a meeting of defence ministers, Austria announced €12 million for hospitals and medicines for Ukraine.",
+                title="Vienna news")
+    assert ev["category"] == "humanitarian"
+
+
+def test_a_thank_you_from_the_defence_ministry_does_not_make_a_package_military():
+    (ev,) = aid("The Defence Ministry of Ukraine thanked Norway for a new package worth 40 million euros.", title="Thanks")
+    assert (ev["donor"], ev["value"]["amount"]) == ("Norway", 40_000_000)
+    assert ev["category"] != "military"

@@ -468,11 +468,34 @@ _TO_FOR_IN = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:to|for|in)\b", re.IGNORECASE)
 _UKRAINE_OR_FOR = re.compile(r"\bUkrain|\bfor\b")
 
 
+#: who speaks is not what is given: a minister's title, a ministry's or an industry's name
+#: ("the Minister of Defence thanked ...", "a meeting of defence ministers", "the Health Ministry")
+_OFFICE_NAME = re.compile(
+    r"\b(?:vice[- ]|deputy\s+|prime\s+)?minist(?:er|ers|ry|ries)\s+(?:of|for)\s+(?:the\s+)?(?:[A-Za-z]+\s+(?:and|&)\s+)?"
+    r"(?:defen[cs]e|health|finance|economy|economic\s+development|energy|social\s+policy|emergency\s+situations|"
+    r"emergencies|internal\s+affairs|foreign\s+affairs|infrastructure)\b|"
+    r"\b(?:defen[cs]e|health|finance|energy|economy|emergencies|emergency)\s+(?:minist(?:er|ers|ry|ries)|secretary|"
+    r"secretaries|chiefs?|officials?|industry|industries|compan(?:y|ies)|firms?|contractors?|manufacturers?|"
+    r"executives?|attach[eé]s?|committee|council|staff)\b|"
+    r"\bsecretary\s+of\s+(?:defen[cs]e|health|energy|the\s+treasury)\b|"
+    r"\b(?:defen[cs]e|military|health|finance)\s+press\s+service\b", re.IGNORECASE)
+
+
+def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Detail cue hits without the category cues that are part of an office's or a body's name."""
+    if not any(h[2].startswith("cat_") for h in hits):
+        return hits
+    names = [(m.start(), m.end()) for m in _OFFICE_NAME.finditer(text)]
+    if not names:
+        return hits
+    return [h for h in hits if not (h[2].startswith("cat_") and any(s <= h[0] and h[1] <= e for s, e in names))]
+
+
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
     if hits is None:
         hits = _cue_hits(t, False)
-    cues = sentence_cues(t, hits + _cue_hits(t, True))
+    cues = sentence_cues(t, hits + _category_hits_outside_names(t, _cue_hits(t, True)))
     money = find_money(t)
     # the lexicon's names are cues of the document pass: without one, and without any number,
     # the sentence names no item (find_items would find nothing)
