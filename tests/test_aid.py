@@ -360,3 +360,10 @@ def test_a_thank_you_from_the_defence_ministry_does_not_make_a_package_military(
     (ev,) = aid("The Defence Ministry of Ukraine thanked Norway for a new package worth 40 million euros.", title="Thanks")
     assert (ev["donor"], ev["value"]["amount"]) == ("Norway", 40_000_000)
     assert ev["category"] != "military"
+
+
+def test_supply_as_the_subject_of_a_verb_is_not_a_delivery():
+    assert aid("Dealers said supply now arrives mostly by ship and lorry from Turkey and Bulgaria.",
+               title="Petrol queues shorten") == []
+    (ev,) = aid("Turkey will supply Ukraine with 10 armoured trucks.", title="Ankara news")
+    assert ev["donor"] == "Turkey"

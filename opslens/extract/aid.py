@@ -491,6 +491,11 @@ def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) ->
     return [h for h in hits if not (h[2].startswith("cat_") and any(s <= h[0] and h[1] <= e for s, e in names))]
 
 
+_SUPPLY_NOUN_AFTER = re.compile(r"\s+(?:now\s+|still\s+|mainly\s+|mostly\s+|largely\s+|usually\s+)?(?:comes?|came|is|was|"
+                                r"remains?|remained|flows?|flowed|arrives?|arrived|depends?|depended|reaches|reached|"
+                                r"runs?|ran|has|had|goes|went|moves?|moved|dried|dries)\b", re.IGNORECASE)
+
+
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
     if hits is None:
@@ -512,6 +517,8 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
                             and not (cues.give and not buy and not sell))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
+    # "supply now comes by rail": the noun as the subject of a verb, not a delivery
+    cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower() == "supply" and _SUPPLY_NOUN_AFTER.match(t, g[1]))]
     low = t.lower()
     if "since" in low and _SINCE_TOTAL.search(t):
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
