@@ -109,3 +109,14 @@ def test_maybe_number_is_a_superset_test():
     assert maybe_number("It sent 3 tanks.") and maybe_number("Dozens of drones") and maybe_number("EIGHT howitzers")
     assert maybe_number("twenty-one trucks")
     assert not maybe_number("The ministry sent tanks and someone said nothing.")
+
+
+def test_calibre_written_before_an_ammunition_word_names_the_item():
+    found = find_items("The order covers 6,000 130mm artillery shells and 900 122-mm rounds.")
+    assert [(i.name, i.quantity["value"]) for i in found] == [("130mm artillery shell", 6000), ("122mm round", 900)]
+
+
+def test_mortar_rounds_are_ammunition_not_mortars():
+    found = find_items("It includes 3,000 120mm mortar rounds, 400 mortar bombs and 6 mortars.")
+    assert [(i.name, i.quantity["value"]) for i in found] == [
+        ("120mm mortar round", 3000), ("mortar round", 400), ("mortar", 6)]

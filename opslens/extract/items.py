@@ -185,10 +185,15 @@ def maybe_number(text: str) -> bool:
     return bool(_ANY_DIGIT.search(text)) or not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
+_CALIBRE = re.compile(r"(?<![\d.,])\d{2,3}\s?-?mm\b", re.IGNORECASE)
+
+
 def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     if not maybe_number(text):
         return []
-    qs = [(q.start, q.end, q.quantity) for q in find_quantities(text)]
+    # a calibre ("122-mm", "152 mm") is no count, and must not join the count before it ("900 122-mm")
+    masked = _CALIBRE.sub(lambda m: " " * len(m.group(0)), text) if "mm" in text.lower() else text
+    qs = [(q.start, q.end, q.quantity) for q in find_quantities(masked)]
     # "2000 rounds": a year-like number followed by a lowercase noun is a count
     for m in _YEARLIKE.finditer(text):
         nxt = text[m.end():m.end() + 14].strip().split(" ")[0].lower().rstrip(".,;:")
@@ -367,6 +372,10 @@ def _share_for_recipient(text: str, e: int) -> dict[str, Any] | None:
     return _exact(int(m.group(1).replace(",", ""))) if m else None
 
 
+#: a calibre written right before an ammunition word: "152mm", "152 mm", "152-mm"
+_CALIBRE_BEFORE = re.compile(r"(?<![\d.,])(\d{2,3})\s?-?mm\s+$", re.IGNORECASE)
+
+
 def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[ItemMatch]:
     """Items named in ``text`` with attached quantities, left to right.
 
@@ -400,6 +409,10 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
             qty = _stated_count(text, s, e, name, head)
         else:
             qty = _per_donor(text, e) or _share_for_recipient(text, e) or qty
+        if head == "ammunition" and not any(ch.isdigit() for ch in name):
+            cal = _CALIBRE_BEFORE.search(text, max(0, s - 12), s)
+            if cal:  # "40,000 152mm artillery rounds" -> "152mm artillery round"
+                name = f"{cal.group(1)}mm {'round' if name == 'round of ammunition' else name}"
         out.append(ItemMatch(start, e, name, qty, cat, head))
         sub = _SUBSET_AFTER.match(text[e:e + 50]) if qty is not None else None
         if sub:
