@@ -78,3 +78,24 @@ def test_seller_named_by_demonym_after_from_a():
     (ev,), aids = run("Romania ordered 18 air-defence radars from a Dutch company for $120 million.")
     assert (ev["recipient"], ev["donor"]) == ("Romania", "Netherlands")
     assert aids == []
+
+
+def test_a_company_contracted_to_supply_is_the_seller_and_the_supplied_party_the_buyer():
+    (ev,), aids = run("A Bulgarian company signed a contract to supply Ukraine's defence ministry with 8,000 shells "
+                      "for $21 million.")
+    assert (ev["donor"], ev["recipient"]) == ("Bulgaria", "Ukraine")
+    assert ev["value"] == {"amount": 21_000_000, "currency": "USD"}
+    assert [i["quantity"]["value"] for i in ev["items"]] == [8000]
+    assert aids == []
+
+
+def test_a_government_paying_a_company_to_supply_ukraine_is_still_aid():
+    procs, (ev,) = run("Denmark signed a contract with a Swedish company to supply Ukraine with 12 howitzers.")
+    assert procs == []
+    assert ev["donor"] == "Denmark"
+
+
+def test_purchases_in_the_present_tense():
+    (ev,), aids = run("Latvia purchases 6 coastal radars from Finland for €15 million.")
+    assert (ev["recipient"], ev["donor"]) == ("Latvia", "Finland")
+    assert aids == []

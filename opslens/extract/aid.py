@@ -496,6 +496,12 @@ _SUPPLY_NOUN_AFTER = re.compile(r"\s+(?:now\s+|still\s+|mainly\s+|mostly\s+|larg
                                 r"runs?|ran|has|had|goes|went|moves?|moved|dried|dries)\b", re.IGNORECASE)
 
 
+_CONTRACT_WORD = re.compile(r"\b(?:contract|deal|agreement|order)", re.IGNORECASE)
+_SUPPLY_AFTER = re.compile(r"\s*(?:to\s+)?(?:supply|deliver|provide|sell|produce|manufacture|build|make|ship)\b", re.IGNORECASE)
+_COMPANY_WORD = re.compile(r"\b(?:compan(?:y|ies)|firms?|(?:arms\s+)?makers?|manufacturers?|producers?|contractors?|suppliers?|"
+                           r"shipyards?|industry|concern|plants?|factory|factories|corporation|enterprises?)\b", re.IGNORECASE)
+
+
 def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> _Analysis:
     t = sent.text
     if hits is None:
@@ -507,9 +513,20 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     items = find_items(t, exclude=[(m.start, m.end) for m in money]) \
         if money or maybe_number(t) or any(h[2] == "item" for h in hits) else []
     a = _Analysis(sent, cues, None, money, items)
+    # "a fund launched by the government", "launched a new programme": not a launch of weapons
+    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("launch") and (
+        _LAUNCHED_THING_BEFORE.search(t[max(0, x[0] - 40):x[0]]) or _LAUNCHED_THING_AFTER.match(t[x[1]:x[1] + 40])))]
+    # "artillery shells", "155mm shells" are goods, not shelling
+    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("shell")
+                                                 and _GOODS_BEFORE.search(t[max(0, x[0] - 20):x[0]]))]
     # procurement: a finite buy/sell verb, not "funds to buy"
     buy = [s for s in cues.buy if not _TO_BUY.search(t[max(0, s[0] - 12):s[1] + 4])]
-    sell = cues.sell
+    sell = list(cues.sell)
+    for b in list(buy):
+        # "a Czech company signed a contract to supply Ukraine with shells": the company sells
+        if _CONTRACT_WORD.search(t, b[0], b[1]) and _SUPPLY_AFTER.match(t, b[1]) and _COMPANY_WORD.search(t, 0, b[0]):
+            buy.remove(b)
+            sell.append(b)
     if buy and _BOUGHT_TO_GIVE.search(t):
         buy = []  # bought to be given: aid
         cues.give.append(cues.buy[0])
@@ -524,12 +541,6 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
     cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
                                                   t[g[1]:g[1] + 20], re.I)]
-    # "a fund launched by the government", "launched a new programme": not a launch of weapons
-    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("launch") and (
-        _LAUNCHED_THING_BEFORE.search(t[max(0, x[0] - 40):x[0]]) or _LAUNCHED_THING_AFTER.match(t[x[1]:x[1] + 40])))]
-    # "artillery shells", "155mm shells" are goods, not shelling
-    cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("shell")
-                                                 and _GOODS_BEFORE.search(t[max(0, x[0] - 20):x[0]]))]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
     stuff = bool(money or items)
