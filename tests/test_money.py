@@ -70,3 +70,10 @@ def test_currency_prefilter_keeps_multiword_names_and_rules_out_plain_figures():
     assert [m.money for m in find_money("It gives 3 billion Swedish\nkronor.")] == [{"amount": 3_000_000_000, "currency": "SEK"}]
     assert [m.money for m in find_money("and 800000EUR more")] == [{"amount": 800_000, "currency": "EUR"}]
     assert find_money("In 2014 Russia seized Crimea and 40 villages.") == []
+
+
+def test_taiwan_gives_in_us_dollars_unless_it_writes_nt_dollars():
+    (m,) = find_money("Taipei announced $3 million for shelters.")
+    assert local_dollar(m.money, "Taiwan") == {"amount": 3_000_000, "currency": "USD"}
+    (m,) = find_money("Taipei announced NT$90 million for shelters.")
+    assert m.money == {"amount": 90_000_000, "currency": "TWD"}

@@ -39,8 +39,9 @@ _WORD_AMOUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "seven": 7, "eight": 8, "nine": 9, "ten": 10, "half a": 0.5}
 
 #: dollar-using donors whose "$" means their own dollar
-_LOCAL_DOLLARS = {"Canada": "CAD", "Australia": "AUD", "New Zealand": "NZD", "Taiwan": "TWD",
-                  "Singapore": "SGD"}
+#: donors whose own dollar a bare "$" means in aid news (Taiwan reports its aid in US dollars; its
+#: own dollar is written "NT$")
+_LOCAL_DOLLARS = {"Canada": "CAD", "Australia": "AUD", "New Zealand": "NZD", "Singapore": "SGD"}
 
 
 class MoneyMatch(NamedTuple):
