@@ -367,3 +367,11 @@ def test_supply_as_the_subject_of_a_verb_is_not_a_delivery():
                title="Petrol queues shorten") == []
     (ev,) = aid("Turkey will supply Ukraine with 10 armoured trucks.", title="Ankara news")
     assert ev["donor"] == "Turkey"
+
+
+def test_an_attack_report_after_a_package_does_not_lend_it_its_drones():
+    (ev,) = aid("Norway announced a new aid package for Ukraine including 30 armoured vehicles. "
+                "Russia launched 12 Shahed drones at the south overnight, and all were shot down, the air force said.",
+                title="Live updates")
+    assert ev["donor"] == "Norway"
+    assert [(i["name"], qty(i)) for i in ev["items"]] == [("armoured vehicle", 30)]

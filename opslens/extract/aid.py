@@ -1114,7 +1114,7 @@ def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]
             continue
         if not flag or a.is_excluded:
             # continuation: counted items right after an aid sentence ("It includes 20 tanks.")
-            if current and idx - last_idx == 1 and not a.is_excluded and any(i.quantity for i in a.items) \
+            if current and idx - last_idx == 1 and not a.is_excluded and not a.cues.attack and any(i.quantity for i in a.items) \
                     and (not (a.cues.give or a.cues.give_weak)
                          or not [x for x in a.donors if x not in [c.donor for c in current] and x not in ("Ukraine", "Russia")]):
                 current[-1].parts.append(a)
