@@ -12,7 +12,10 @@ How a document is read:
    noun), or an aid noun with money/items ("a EUR 500M tranche"). Calls, requests, debates,
    proposals, refusals, hedges ("could send"), allegations, troop deployments, sanctions packages,
    running totals ("since February", "so far") and attack reports ("destroyed 12 drones supplied
-   by Iran") are not events. A negative cue only counts in the clause of the giving verb ("will
+   by Iran") are not events. In a news story, a background remark about aid in general (no giving
+   party, no figure, no counted goods: "Aid trackers distinguish pledges from deliveries") is not
+   an event and joins a package only right after it, about it ("The package also includes ...").
+   A negative cue only counts in the clause of the giving verb ("will
    supply X but will not provide tanks" is still an event). A sentence whose main verb is a sale
    or purchase is left to :mod:`opslens.extract.procurement`.
 3. Donors come from :mod:`opslens.extract.actors`: the subject countries/organisations before the
@@ -31,7 +34,8 @@ How a document is read:
    over background and totals, figures tagged with another entry's code last; a joint package's
    sum is given to no donor), and the
    category (an explicit "military/humanitarian/financial aid" phrase in the lead, else weighted
-   cue counts and item categories; humanitarian when nothing says).
+   cue counts and item categories -- what is given decides, not an office's name such as "the
+   Minister of Defence thanked ..."; humanitarian when nothing says).
 5. Dates follow section 7: the announcement is the publication day unless the package's sentences
    (or the one before/after) date it; future delivery times ("will arrive at the end of May") and
    dates after publication do not date the announcement.

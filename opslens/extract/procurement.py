@@ -3,7 +3,10 @@
 ``recipient`` is the buyer, ``donor`` the seller: "Tajikistan buys a presidential plane from
 Mexico for $92 million" -> recipient ``Tajikistan``, donor ``Mexico``, value 92,000,000 USD,
 items ``presidential plane``. "The U.S. plans to sell Ukraine four MQ-1C drones" -> donor
-``United States``, recipient ``Ukraine``. A purchase needs a finite buy/order/sell verb and
+``United States``, recipient ``Ukraine``. A ministry or agency buys for its country ("Ukraine's defence
+ministry signed a contract to buy ... from a manufacturer in the Czech Republic" -> recipient
+``Ukraine``, donor ``Czech Republic``); a company "contracted to supply" a party is the seller and
+that party the buyer. A purchase needs a finite buy/order/sell verb and
 something bought (a named item, a value, or arms/equipment); money given "to buy" or "for the
 purchase of" something is aid, not procurement. Sentence analysis, dates, values and items are
 shared with :mod:`opslens.extract.aid`.
