@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from opslens.extract.dates import kyiv_day, resolve_date
+from opslens.extract.dates import kyiv_day, may_have_date, resolve_date
 
 PUB = "2023-04-21T06:10:00+03:00"  # a Friday morning in Kyiv
 
@@ -70,3 +70,28 @@ def test_dateline_date_is_not_the_event_date(sentence, expected):
 def test_date_in_running_text_still_counts():
     # a sentence that starts with capitals but is not a dateline keeps its date
     assert resolve_date("NATO said on April 19 that drones hit the port.", PUB) == (date(2023, 4, 19), "day")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Drones hit the port overnight.", "It happened on 21.04.23 in Odesa.", "Since early May the front held.",
+    "Over the past week the shelling grew.", "The previous evening was quiet.", "On Sunday two drones fell.",
+])
+def test_may_have_date_is_true_whenever_a_date_is_found(sentence):
+    assert resolve_date(sentence, PUB, default=False)[0] is not None
+    assert may_have_date(sentence)
+
+
+def test_may_have_date_rejects_sentences_without_date_words():
+    assert not may_have_date("Air defence shot down the drones, the governor said.")
+    assert not may_have_date("")
+    assert resolve_date("Air defence shot down the drones, the governor said.", PUB, default=False) == (None, None)
+
+
+def test_same_sentence_other_publication_day_is_resolved_again():
+    # the per-sentence memo is keyed by the publication day too
+    assert resolve_date("Two drones were shot down yesterday.", "2023-04-21") == (date(2023, 4, 20), "day")
+    assert resolve_date("Two drones were shot down yesterday.", "2023-05-02") == (date(2023, 5, 1), "day")
+
+
+def test_non_ascii_sentence_still_tries_every_rule():
+    assert resolve_date("Над Києвом – drones last week.", "2023-04-21") == (date(2023, 4, 10), "week")

@@ -81,3 +81,12 @@ def test_both_is_two_only_when_asked():
     assert _found("gunners downed both Geran drones", both=True) == [("both", 2)]
     assert _found("gunners downed both Geran drones") == []
     assert _found("both sides lost 3 tanks", both=True) == [("both", 2), ("3", 3)]
+
+
+def test_repeated_search_gives_independent_results():
+    # find_quantities is memoised per text: each caller must still get its own list and dicts
+    a = find_quantities("more than 60 drones")
+    a[0].quantity["value"] = -1
+    a.append(None)
+    b = find_quantities("more than 60 drones")
+    assert b == [(0, 12, {"value": 61, "lower": 61, "upper": None, "qualifier": "at_least"})]

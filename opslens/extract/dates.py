@@ -33,7 +33,7 @@ from typing import Any
 
 from .base import first_char_gate, gate_patterns
 
-__all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date"]
+__all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -91,7 +91,19 @@ def to_kyiv(published: Any) -> datetime | date | None:
 
 
 def kyiv_day(published: Any) -> date | None:
-    """The Kyiv-local publication day."""
+    """The Kyiv-local publication day (memoised per value: every event of an article asks for it)."""
+    try:
+        return _kyiv_day_memo(published)
+    except TypeError:  # an unhashable value
+        return _kyiv_day(published)
+
+
+@lru_cache(maxsize=256)
+def _kyiv_day_memo(published: Any) -> date | None:
+    return _kyiv_day(published)
+
+
+def _kyiv_day(published: Any) -> date | None:
     k = to_kyiv(published)
     if k is None:
         return None
@@ -224,9 +236,38 @@ def _strip_dateline(text: str) -> str:
     return text
 
 
+def may_have_date(text: str) -> bool:
+    """Cheap test: False only when :func:`resolve_date` surely finds no date words in ``text``
+    (no digit, no day/time/week/month word), so the caller may skip date work for it. One
+    C-speed regex search; a True answer is no promise that a date is there."""
+    return bool(text) and _ANY_DATE_WORD.search(text) is not None
+
+
+#: for each relative rule, words one of which (lower-cased) every match contains; a rule is only
+#: tried when ``_may_have`` finds one (the regex search is the costly part; ``in`` is C speed)
+_ANCHORS = {
+    "dby": ("yesterday",),
+    "yest": ("yesterday", "evening", "previous"),
+    "wd": tuple(_WEEKDAYS),
+    "today": ("night", "today", "morning", "afternoon", "evening", "during", "past", "last", "dawn", "around"),
+    "lastweek": ("week",),
+    "week": ("week", "days"),
+    "lastmonth": ("month",),
+    "thismonth": ("month",),
+    "inmonth": _MONTH_STEMS,
+}
+
+
 def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None:
     if not _ANY_DATE_WORD.search(text):  # cheap gate: most sentences have no date words at all
         return None
+    return _resolve_memo(text, pub)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None:
+    """The date rules for one sentence (pure in text and publication day: memoised, so a
+    sentence several extractors date is resolved once)."""
     text = _strip_dateline(text)
     rx = _rx()
     d = _explicit_day(text, pub)
@@ -234,29 +275,34 @@ def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None
         return d, "day"
     if pub is None:
         return None
-    if rx["dby"].search(text):
+    if text.isascii():
+        low = text.lower()
+        present = {k for k, words in _ANCHORS.items() if any(w in low for w in words)}
+    else:  # case folding beyond ASCII is the regex engine's business: try every rule
+        present = set(_ANCHORS)
+    if "dby" in present and rx["dby"].search(text):
         return pub - timedelta(days=2), "day"
-    if rx["yest"].search(text):
+    if "yest" in present and rx["yest"].search(text):
         return pub - timedelta(days=1), "day"
-    m = rx["wd"].search(text) if _may_have(text, _WEEKDAYS) else None
+    m = rx["wd"].search(text) if "wd" in present else None
     if m:
         back = (pub.weekday() - _WEEKDAYS[m.group("w").lower()]) % 7
         return pub - timedelta(days=back), "day"
-    if rx["today"].search(text):
+    if "today" in present and rx["today"].search(text):
         return pub, "day"
-    if rx["lastweek"].search(text):
+    if "lastweek" in present and rx["lastweek"].search(text):
         return pub - timedelta(days=pub.weekday() + 7), "week"
-    if rx["week"].search(text):
+    if "week" in present and rx["week"].search(text):
         return pub - timedelta(days=pub.weekday()), "week"
-    if rx["lastmonth"].search(text):
+    if "lastmonth" in present and rx["lastmonth"].search(text):
         first = pub.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), "month"
-    m = rx["inmonth"].search(text)
+    m = rx["inmonth"].search(text) if "inmonth" in present else None
     if m:
         mon = _MONTHS[m.group("m").lower()]
         y = int(m.group("y")) if m.group("y") else (pub.year if mon <= pub.month else pub.year - 1)
         return date(y, mon, 1), "month"
-    if rx["thismonth"].search(text):
+    if "thismonth" in present and rx["thismonth"].search(text):
         return pub.replace(day=1), "month"
     return None
 

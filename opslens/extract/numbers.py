@@ -136,6 +136,11 @@ def word_to_int(text: str) -> int | None:
 
     Returns None for anything that is not a whole number phrase.
     """
+    return _word_to_int(text)
+
+
+@lru_cache(maxsize=2048)
+def _word_to_int(text: str) -> int | None:
     t = text.strip().lower().replace("\u00a0", " ").replace("\u202f", " ")
     if not t:
         return None
@@ -198,16 +203,30 @@ def _build(m: re.Match[str]) -> dict[str, Any] | None:
     return _build_plain(n, hedge)
 
 
+_HEDGE_KIND = [(re.compile(_AT_LEAST_PLUS), "at_least+"), (re.compile(_AT_LEAST), "at_least"),
+               (re.compile(_AT_MOST), "at_most"), (re.compile(_AT_MOST_MINUS), "at_most-")]
+
+
+@lru_cache(maxsize=256)
+def _hedge_kind(hedge: str) -> str:
+    """The kind of a (lower-cased, single-spaced) hedge phrase; "approx" when none matches."""
+    for rx, kind in _HEDGE_KIND:
+        if rx.fullmatch(hedge):
+            return kind
+    return "approx"
+
+
 def _build_plain(n: int, hedge: str) -> dict[str, Any]:
     if not hedge:
         return _q(n, n, n, "exact")
-    if re.fullmatch(_AT_LEAST_PLUS, hedge):
+    kind = _hedge_kind(hedge)
+    if kind == "at_least+":
         return _q(n + 1, n + 1, None, "at_least")
-    if re.fullmatch(_AT_LEAST, hedge):
+    if kind == "at_least":
         return _q(n, n, None, "at_least")
-    if re.fullmatch(_AT_MOST, hedge):
+    if kind == "at_most":
         return _q(n, None, n, "at_most")
-    if re.fullmatch(_AT_MOST_MINUS, hedge):
+    if kind == "at_most-":
         return _q(n - 1, None, n - 1, "at_most")
     return _q(n, None, None, "approx")
 
@@ -246,6 +265,13 @@ def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
         return sorted(found + [e for e in extra if not any(f.start <= e.start < f.end for f in found)])
     if not text or not _gate().search(text):
         return []
+    # memoised per text (items, aid, procurement and attacks look at the same sentences); every
+    # caller gets its own list and its own quantity dicts
+    return [QuantityMatch(s, e, dict(q)) for s, e, q in _find_all(text)]
+
+
+@lru_cache(maxsize=2048)
+def _find_all(text: str) -> tuple[QuantityMatch, ...]:
     pat, _ = _patterns()
     match = pat.match
     out: list[QuantityMatch] = []
@@ -265,7 +291,7 @@ def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
         q = _build(m)
         if q is not None:
             out.append(QuantityMatch(m.start(), m.end(), q))
-    return out
+    return tuple(out)
 
 
 def parse_quantity(text: str) -> dict[str, Any] | None:
