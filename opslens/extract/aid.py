@@ -1185,7 +1185,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
     text = doc.text or ""
     if text:
         all_hits = _doc_cue_hits(doc)
-        if len(text) < 600 or any(h[2] in _TRIGGER_ROLES or h[2] == "money" or h[2] == "train" for h in all_hits):
+        if len(text) < 600 or not _GATE_ROLES.isdisjoint({h[2] for h in all_hits}):
             sents = _sentences(doc)
             # bucket the document's cue hits by sentence (offsets relative to the sentence)
             per: list[list[tuple[int, int, str]]] = [[] for _ in sents]
@@ -1212,6 +1212,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
 
 
 _DIGIT = re.compile(r"\d")
+_GATE_ROLES = _TRIGGER_ROLES | {"money", "train"}
 _NO_CUES = Cues()  # shared, never modified: sentences that were not analysed
 
 
@@ -1227,7 +1228,12 @@ def _title_analysis_uncached(doc: Document) -> _Analysis | None:
     title = doc.title.strip()
     # "Headline (18.10.22 17:10) « World | Censor.NET": keep the headline
     title = re.split(r"\s+\(\d\d\.\d\d\.\d\d|\s+«\s|\s+\|\s", title)[0]
-    return _analyse(Sentence(title, 0, len(title)))
+    hits = _cue_hits(title, False)
+    # a headline without a giving, aid, buy or sell word, money or "train" can be neither aid nor a
+    # purchase (every path to ``is_aid``/``is_procurement`` in :func:`_analyse` needs one): no analysis
+    if _TRIGGER_ROLES.isdisjoint({h[2] for h in hits}) and "train" not in title.lower() and not find_money(title):
+        return None
+    return _analyse(Sentence(title, 0, len(title)), hits)
 
 
 def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
@@ -1295,6 +1301,9 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     analyses = _analyse_doc(doc)
     headline = not _is_package_text(doc)
     drafts = [d for d in _drafts(doc, analyses, kind) if _keep(d, kind, headline)]
+    # the parties of this kind's body drafts, as found (before any change below): the other kind's
+    # pass reads them instead of drafting this kind again
+    doc.cache.setdefault("aid_body_parties", {})[kind] = [(d.donor, d.recipient) for d in drafts]
     if kind == "aid_announcement":
         for d in drafts:
             if d.donor is None:  # "He announced ...", "The package ..." -> donor from context
@@ -1309,14 +1318,16 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
     doc.cache["aid_drafts"] = drafts
     events = [_event_dict(doc, d, kind) for d in drafts]
     other = "procurement" if kind == "aid_announcement" else "aid_announcement"
-    body_other = [d for d in _drafts(doc, analyses, other) if _keep(d, other, headline)]
+    body_other = doc.cache["aid_body_parties"].get(other)  # (donor, recipient) of the other kind's body drafts
+    if body_other is None:
+        body_other = [(d.donor, d.recipient) for d in _drafts(doc, analyses, other) if _keep(d, other, headline)]
     t = _title_analysis(doc)
     if t is not None and not t.is_excluded:
         flag = (t.is_aid and not t.is_procurement) if kind == "aid_announcement" else t.is_procurement
         if flag and kind == "procurement":
             d = _Draft(t.seller, t.buyer, [t])  # type: ignore[arg-type]
             same = any(x.recipient == d.recipient and x.donor in (None, d.donor) for x in drafts) or \
-                any(x.donor == d.recipient for x in body_other)
+                any(x_donor == d.recipient for x_donor, _ in body_other)
             if _keep(d, kind) and not same:
                 events.append(_event_dict(doc, d, kind, title_evidence=True))
         elif flag and _body_retracts(t, analyses):
@@ -1326,7 +1337,7 @@ def extract_kind(doc: Document, kind: str) -> list[dict[str, Any]]:
             for donor in donors or [None]:
                 if donor is None and (drafts or body_other or not (t.money or t.items)):
                     continue
-                if any(x.donor == donor for x in drafts) or any(x.donor == donor or x.recipient == donor for x in body_other):
+                if any(x.donor == donor for x in drafts) or any(x_donor == donor or x_recipient == donor for x_donor, x_recipient in body_other):
                     continue
                 d = _Draft(donor, t.recipient or RECIPIENT_DEFAULT, [t])
                 events.append(_event_dict(doc, d, kind, title_evidence=True))
