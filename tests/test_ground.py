@@ -105,5 +105,8 @@ def test_assault_word_lists_cover_every_pattern_match():
             for m in pat.finditer(t):
                 matched += 1
                 assert any(w in m.group(0).lower() for w in words), (t, m.group(0))
+            for m in G._MOVE.finditer(t):  # the sharper gate of the costliest pattern
+                assert G._move_may_match(m.group(0).lower()), (t, m.group(0))
     assert matched >= len(ASSAULT_SENTENCES)
     assert not G._may_assault("Missiles hit a power plant on the ground floor; the attack was condemned.")
+    assert not G._move_may_match("troops took part in a battle of words; they pushed back")

@@ -152,6 +152,8 @@ def _published(value: Any) -> datetime | None:
 def _str_or_none(v: Any) -> str | None:
     if v is None:
         return None
+    if type(v) is str:  # the common case, without the NaN / pandas checks
+        return v
     try:
         if v != v:  # NaN / NA
             return None

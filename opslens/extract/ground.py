@@ -92,6 +92,21 @@ _REPEL_WORDS = ("repel", "repuls", "beat", "fought", "thwart", "foiled", "stoppe
 _MOVE_WORDS = ("captur", "seiz", "took", "liberat", "storm", "advanc", "fallen", "fell", "offensive", "assault",
                "fighting", "battle", "clashes", "surrender", "push", "ground", "attempt", "tried", "trying")
 _COUNT_WORDS = ("attacks", "assaults", "offensives", "storming")
+#: a sharper test for _MOVE (it is the costliest pattern): every match holds one of the single
+#: words, or one word of each group of a pair (tests/test_ground.py checks this too)
+_MOVE_SINGLE = ("captured", "captures", "seized", "seizes", "retook", "recaptur", "liberated", "liberates", "stormed",
+                "storms", "advanc", "fallen", "fell", "offensive", "assault", "surrender")
+_MOVE_PAIRS = ((("took",), ("control",)),
+               (("fighting", "battle", "clashes"), ("continu", "rag", "under", "ongoing", "going")),
+               (("push",), ("toward", "into")),
+               (("ground",), ("attack",)),
+               (("attempt", "tried", "trying"), ("advance", "storm", "break", "attack")))
+
+
+def _move_may_match(low: str) -> bool:
+    """False only when _MOVE surely finds nothing in ``low`` (lower-cased ASCII text)."""
+    return (any(w in low for w in _MOVE_SINGLE)
+            or any(any(a in low for a in first) and any(b in low for b in second) for first, second in _MOVE_PAIRS))
 
 
 def _may_assault(text: str) -> bool:
@@ -99,7 +114,7 @@ def _may_assault(text: str) -> bool:
     if text.isascii():  # case folding beyond ASCII could make a pattern match what lower() does not show
         low = text.lower()
         return ((any(w in low for w in _REPEL_WORDS) and _REPEL.search(text) is not None)
-                or (any(w in low for w in _MOVE_WORDS) and _MOVE.search(text) is not None)
+                or (_move_may_match(low) and _MOVE.search(text) is not None)
                 or (any(w in low for w in _COUNT_WORDS) and _COUNT_VERB.search(text) is not None))
     return bool(_REPEL.search(text) or _MOVE.search(text) or _COUNT_VERB.search(text))
 
