@@ -160,6 +160,56 @@ def _hint_automaton() -> Any:
     return auto
 
 
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+#: where the "a/one (additional) billion dollars" form can start (a lookahead: overlapping starts)
+_WORD_AMOUNT_AT = re.compile(r"(?=\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+"
+                             r"(?:(?:additional|extra|further|more)\s+)?(?:billion|million|trillion)\s)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _lead() -> int | None:
+    """How far before its first digit a money phrase can start (the longest symbol or code and
+    one space), or None when an alias could be longer than that (then the text is scanned whole)."""
+    cs, _ = _currencies()
+    if any(not a or any(c.isspace() for c in a) for a in cs):
+        return None
+    return max(len(a) for a in cs) + 1
+
+
+@lru_cache(maxsize=1)
+def _first_char() -> re.Pattern[str]:
+    """A character a currency symbol or code can start with (in the pattern's own case folding)."""
+    cs, _ = _currencies()
+    return re.compile("[" + "".join(sorted({re.escape(a[0]) for a in cs})) + "]", re.IGNORECASE)
+
+
+def _finditer(text: str) -> Any:
+    """``_pattern().finditer(text)``, trying the pattern only where a match can start: a figure
+    starts at the first digit of a number, at most :func:`_lead` characters after its symbol or
+    code, or at the number word of "a billion dollars". The same matches, far fewer attempts."""
+    pat = _pattern()
+    lead = _lead()
+    if lead is None:
+        yield from pat.finditer(text)
+        return
+    first = _first_char().match
+    starts: set[int] = set()
+    for d in _DIGIT_RUN.finditer(text):
+        p = d.start()
+        starts.add(p)
+        starts.update(q for q in range(max(0, p - lead), p) if first(text, q))
+    if "illion" in text or "ILLION" in text.upper():
+        starts.update(w.start() for w in _WORD_AMOUNT_AT.finditer(text))
+    pos = 0
+    for p in sorted(starts):
+        if p < pos:
+            continue
+        m = pat.match(text, p)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 def find_money(text: str) -> list[MoneyMatch]:
     """Every money phrase in ``text``, left to right, with character offsets."""
     if not text or (not _ANY_DIGIT.search(text) and "illion" not in text):
@@ -167,7 +217,7 @@ def find_money(text: str) -> list[MoneyMatch]:
     if next(_hint_automaton().iter(text.lower()), None) is None:
         return []
     out: list[MoneyMatch] = []
-    for m in _pattern().finditer(text):
+    for m in _finditer(text):
         g = m.groupdict()
         if g["a1"] is not None:
             cur = _lookup(g["pre"])
