@@ -224,3 +224,17 @@ def test_sentences_are_split_on_first_use_and_can_be_set():
     assert doc.sentences is doc.sentences  # split once
     doc.sentences = split_sentences("One. Two.")
     assert [s.text for s in doc.sentences] == ["One.", "Two."]
+
+
+def test_words_testable_knows_every_character_that_folds_to_an_ascii_letter():
+    import re
+
+    from opslens.extract.base import words_testable
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    folding = [chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))]
+    assert folding  # the engine does fold some (İ, ı, ſ, Kelvin K)
+    for ch in folding:
+        assert not words_testable(f"drones {ch} over Kyiv")
+    assert words_testable("“Drones” — over Київ")
+    assert words_testable("plain ASCII")

@@ -158,6 +158,21 @@ def gate_patterns(namespace: dict[str, Any]) -> None:
             namespace[name] = first_char_gate(value)
 
 
+# --- cheap word tests before costly patterns -------------------------------------------------------
+
+#: the only non-ASCII characters a case-insensitive ``re`` pattern lets stand for an ASCII letter
+#: (İ ı ſ K: Python 3.11's case folding; tests/test_extract_pipeline.py checks the list)
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def words_testable(text: str) -> bool:
+    """True when ``word in text.lower()`` is a safe pre-test for a case-insensitive pattern that
+    must match ``word`` (ASCII letters): every letter such a match can use lower-cases to itself.
+    Text with curly quotes or Cyrillic passes; only the four characters that case-fold to ASCII
+    letters (İ, ı, ſ, Kelvin K) do not."""
+    return text.isascii() or _FOLDS_TO_ASCII.search(text) is None
+
+
 # --- one trigger scan per document ------------------------------------------------------------------
 
 #: trigger words of every extractor, by group name: a function giving the words (called once, lazily)

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .base import first_char_gate, gate_patterns
+from .base import first_char_gate, gate_patterns, words_testable
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
@@ -166,9 +166,9 @@ _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 
 def _may_have(text: str, words: Any) -> bool:
     """False only when ``text`` surely has none of ``words`` (lower-case) in any letter case; a
-    cheap test before a long pattern that needs one of them (non-ASCII text: always True, as
-    case folding beyond ASCII is the regex engine's business)."""
-    if not text.isascii():
+    cheap test before a long pattern that needs one of them (text with a letter that case-folds to
+    ASCII, see :func:`~opslens.extract.base.words_testable`: always True)."""
+    if not words_testable(text):
         return True
     low = text.lower()
     return any(w in low for w in words)
@@ -275,7 +275,7 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
         return d, "day"
     if pub is None:
         return None
-    if text.isascii():
+    if words_testable(text):
         low = text.lower()
         present = {k for k, words in _ANCHORS.items() if any(w in low for w in words)}
     else:  # case folding beyond ASCII is the regex engine's business: try every rule

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
-from .base import Document, gate_patterns, register, register_triggers, trigger_hits
+from .base import Document, gate_patterns, register, register_triggers, trigger_hits, words_testable
 from .numbers import find_quantities
 from .places import find_places, locate
 
@@ -111,7 +111,7 @@ def _move_may_match(low: str) -> bool:
 
 def _may_assault(text: str) -> bool:
     """True when a repel, move or counted-assault pattern matches ``text`` (word lists first: cheap)."""
-    if text.isascii():  # case folding beyond ASCII could make a pattern match what lower() does not show
+    if words_testable(text):  # case folding beyond ASCII could make a pattern match what lower() does not show
         low = text.lower()
         return ((any(w in low for w in _REPEL_WORDS) and _REPEL.search(text) is not None)
                 or (_move_may_match(low) and _MOVE.search(text) is not None)
