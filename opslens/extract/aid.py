@@ -341,8 +341,7 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
         before = text[max(0, a.start - 40):a.start]
         after = text[a.end:a.end + 40]
         if _FROM.search(before):
-            if not re.match(r"\s*(?:aggression|attacks?|invasion|forces|troops|territory|side|strikes?|shelling|missiles?|"
-                            r"occupation|army|military|soldiers|drones?)\b", after, re.I):
+            if not _NOT_DONOR_AFTER_FROM.match(after):
                 from_donors.append(a.name)
             continue
         if _RECEIVE_AFTER.match(after) and a.name != RECIPIENT_DEFAULT and recipient is None:
@@ -394,12 +393,10 @@ def _prep_blocked(text: str, a: ActorMatch) -> bool:
     """Is the actor the object of a preposition ("to the World Bank", "of Ukraine")? "by X" and
     "the Government of X" still name the actor of the sentence."""
     before = text[max(0, a.start - 30):a.start]
-    if re.search(r"\bby\s+(?:the\s+)?$", before, re.I):
+    if _BY_BEFORE.search(before):
         return False
-    if re.search(r"\bof\s+(?:the\s+)?$", before, re.I):
-        return not re.search(r"(?:government|ministry|minister|president|prime minister|chancellor|parliament|cabinet|"
-                             r"people|embassy|department|secretary|leader|head|kingdom|republic)\s+of\s+(?:the\s+)?$",
-                             before, re.I)
+    if _OF_BEFORE.search(before):
+        return not _OFFICE_OF_BEFORE.search(before)
     return bool(_TO_FOR.search(before))
 
 
@@ -543,8 +540,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     low = t.lower()
     if "since" in low and _SINCE_TOTAL.search(t):
         cues.total.append((0, 0))  # "since March", "since 2014": a running total
-    cues.give = [g for g in cues.give if not re.match(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b",
-                                                  t[g[1]:g[1] + 20], re.I)]
+    cues.give = [g for g in cues.give if not _NOT_GIFT_AFTER.match(t[g[1]:g[1] + 20])]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
     stuff = bool(money or items)
@@ -566,7 +562,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     if "sanction" in low and "package" in low:
         neg_hits.append((0, 0))  # a sanctions package is not an aid package
     a.is_negated = bool(neg_hits)
-    a.is_request = any(re.match(r"(?:ask|request|propos|call|urg|seek|appeal|plead|demand)", t[n0:n1], re.I)
+    a.is_request = any(_REQUEST_WORD.match(t[n0:n1])
                        for n0, n1 in neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
         bool(cues.total_soft) and (not (money or items) or (bool(_PERFECT.search(t)) and not _FRESH_WORD.search(t))))
@@ -606,7 +602,7 @@ def _procurement_parties(text: str, actors: list[ActorMatch], buy: list[tuple[in
             buyer = before[-1].name
         else:
             after = [a for a in states if a.start >= buy[0][1] and a.name != seller
-                     and re.search(r"\bby\s+(?:the\s+)?$", text[max(0, a.start - 10):a.start], re.I)]
+                     and _BY_BEFORE.search(text[max(0, a.start - 10):a.start])]
             buyer = after[0].name if after else None
     elif sell:
         before = [a for a in states if a.end <= sell[0][0]]
@@ -783,14 +779,14 @@ def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
     m = money[k]
     stop = money[k + 1].start if k + 1 < len(money) else len(t)
     window = t[m.end:min(stop, m.end + 60)]
-    window = re.split(r"[.;,)]", window)[0]
+    window = _WINDOW_STOP.split(window)[0]
     codes = _ENTRY_CODE.findall(window)
     if not codes:
         # "578 million SEK and 60 million SEK represent grants (SEM5 and SEM6)": a pair shares its tag
-        if k + 1 < len(money) and re.fullmatch(r"\s+and\s+", t[m.end:money[k + 1].start]):
+        if k + 1 < len(money) and _AND_GAP.fullmatch(t[m.end:money[k + 1].start]):
             return _code_tag(t, money, k + 1, own)
         return None
-    if own is not None and codes == [own] and not re.search(r"[A-Z]\d{1,3}\s*[-–]\s*[A-Z]*\d", window):
+    if own is not None and codes == [own] and not _CODE_RANGE.search(window):
         return "own"
     return "other"
 
@@ -817,18 +813,18 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
         else:
             before_local = before
         if _TOTAL_OF.search(before_local[-30:]) or (
-                re.match(r"\s*(?:\([^)]*\)\s*)?in total\b", t[m.end:m.end + 40]) and not _MAKING_IT.search(before_local)):
+                _IN_TOTAL_AFTER.match(t[m.end:m.end + 40]) and not _MAKING_IT.search(before_local)):
             continue  # a total ("making it X in total" is this package's new size)
         hit = False
         if _FINALLY_BEFORE.search(before_local) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
             hit = True  # "X have finally been contributed", "was finally worth X"
         v = _STATE_VERB.search(before_local)
-        if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or re.search(r"\bwe\b", t[:m.start], re.I)):
+        if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or _WE.search(t[:m.start])):
             hit = True
         c = _STATE_COPULA.search(before_local)
-        if c and not _NEGATED_MID.search(c.group(0)) and not re.search(r"\b(?:bring|includ|add)", c.group("mid"), re.I):
+        if c and not _NEGATED_MID.search(c.group(0)) and not _BRING_INCLUDE_ADD.search(c.group("mid")):
             hit = True
-        if _STATE_ONLY.search(before_local) and re.search(r"\bUkrain", t[m.end:]):
+        if _STATE_ONLY.search(before_local) and _UKRAIN.search(t[m.end:]):
             hit = True
         if _STATE_ENTIRE.search(before_local):
             hit = True
@@ -933,7 +929,7 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
             rank = 10 * k - (1 if preferred.search(before) else 0)
             if _FRESH_BEFORE.search(before):
                 rank -= 2
-            if _BACKGROUND_BEFORE.search(before) and not re.search(r"\bup\s+to\s+$", before, re.I):
+            if _BACKGROUND_BEFORE.search(before) and not _UP_TO_BEFORE.search(before):
                 rank += 1000  # background and totals only when nothing else is stated
             if _code_tag(t, p.money, j, own) == "other":
                 rank += 2000
@@ -1082,7 +1078,7 @@ _CHANNELS = {"World Bank", "International Monetary Fund", "European Bank for Rec
 
 def _shared_value(d: _Draft) -> bool:
     """True when the first sentence names several donors (a joint package: no per-donor value)."""
-    return len(d.first.donors) > 1 and not re.search(r"\beach\b", d.first.sent.text, re.I)
+    return len(d.first.donors) > 1 and not _EACH.search(d.first.sent.text)
 
 
 
@@ -1227,7 +1223,7 @@ def _title_analysis_uncached(doc: Document) -> _Analysis | None:
         return None
     title = doc.title.strip()
     # "Headline (18.10.22 17:10) « World | Censor.NET": keep the headline
-    title = re.split(r"\s+\(\d\d\.\d\d\.\d\d|\s+«\s|\s+\|\s", title)[0]
+    title = _TITLE_TAIL.split(title)[0]
     hits = _cue_hits(title, False)
     # a headline without a giving, aid, buy or sell word, money or "train" can be neither aid nor a
     # purchase (every path to ``is_aid``/``is_procurement`` in :func:`_analyse` needs one): no analysis
@@ -1370,3 +1366,22 @@ class AidExtractor:
 
     def extract(self, doc: Document) -> list[dict[str, Any]]:
         return extract_kind(doc, "aid_announcement")
+
+
+# patterns used inside functions, compiled once
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$", re.I)
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+_WINDOW_STOP = re.compile(r"[.;,)]")
+_TITLE_TAIL = re.compile(r"\s+\(\d\d\.\d\d\.\d\d|\s+«\s|\s+\|\s")
+_OFFICE_OF_BEFORE = re.compile(r"(?:government|ministry|minister|president|prime minister|chancellor|parliament|cabinet|people|embassy|department|secretary|leader|head|kingdom|republic)\s+of\s+(?:the\s+)?$", re.I)
+_REQUEST_WORD = re.compile(r"(?:ask|request|propos|call|urg|seek|appeal|plead|demand)", re.I)
+_AND_GAP = re.compile(r"\s+and\s+")
+_CODE_RANGE = re.compile(r"[A-Z]\d{1,3}\s*[-–]\s*[A-Z]*\d")
+_UKRAIN = re.compile(r"\bUkrain")
+_EACH = re.compile(r"\beach\b", re.I)
+_NOT_DONOR_AFTER_FROM = re.compile(r"\s*(?:aggression|attacks?|invasion|forces|troops|territory|side|strikes?|shelling|missiles?|occupation|army|military|soldiers|drones?)\b", re.I)
+_NOT_GIFT_AFTER = re.compile(r"\s+(?:you|us|me|readers|them an? (?:idea|sense))\b|[\s-]+(?:lines?|chains?|routes?|convoys?)\b", re.I)
+_IN_TOTAL_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?in total\b")
+_WE = re.compile(r"\bwe\b", re.I)
+_BRING_INCLUDE_ADD = re.compile(r"\b(?:bring|includ|add)", re.I)
+_UP_TO_BEFORE = re.compile(r"\bup\s+to\s+$", re.I)

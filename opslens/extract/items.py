@@ -205,8 +205,8 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     # "hand over 30 vehicles" is 30, not "over 30"
     fixed = []
     for qs_, qe, qd in qs:
-        m = re.match(r"over\s+", text[qs_:qe], re.I)
-        if m and re.search(r"\bhand(?:s|ed|ing)?\s+$", text[max(0, qs_ - 10):qs_], re.I) and qd.get("lower") is not None:
+        m = _OVER.match(text[qs_:qe])
+        if m and _HAND_BEFORE.search(text[max(0, qs_ - 10):qs_]) and qd.get("lower") is not None:
             n = qd["lower"] - 1
             qd = {"value": n, "lower": n, "upper": n, "qualifier": "exact"}
             qs_ += m.end()
@@ -228,7 +228,7 @@ def _absorb(text: str, hits: list) -> list:
         if out:
             a = out[-1]
             gap = text[a[1]:h[0]]
-            if re.fullmatch(r"\s*\(?\s*", gap) and (h[3] is not None and h[3] == a[3] or h[2] == a[3]) \
+            if _ABSORB_GAP.fullmatch(gap) and (h[3] is not None and h[3] == a[3] or h[2] == a[3]) \
                     and a[2] != a[3]:
                 end = h[1] + (1 if text[h[1]:h[1] + 1] == ")" and "(" in gap else 0)
                 out[-1] = (a[0], end, a[2], a[3], a[4] or h[4])
@@ -242,7 +242,7 @@ def _gap_ok(gap: str) -> bool:
     g = gap.strip().strip('"“”').strip()  # '"200" units of', a figure quoted from a source
     if not g or g.lower() == "of":  # "hundreds of drones"
         return True
-    if re.search(r"[,;:.()\[\]]", g) and not re.fullmatch(r"(?:[\w\-/]+\s+){0,3}[\w\-/.]+", g):
+    if _GAP_PUNCT.search(g) and not _GAP_WORDS.fullmatch(g):
         return False
     words = g.split()
     if len(words) > 4:
@@ -269,8 +269,7 @@ def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
     i = pos
     seen_unit_of = False
     while len(words) < 6:
-        m = re.match(r"[ \t\u00a0]*", text[i:])
-        j = i + m.end()
+        j = _BLANKS.match(text, i).end()  # type: ignore[union-attr]
         w = _WORD.match(text, j)
         if not w:
             break
@@ -287,7 +286,7 @@ def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
             break
         if seen_unit_of and words[-1].lower() != "of" and (low in _VERBS or (low.endswith("ed") and low.isalpha())):
             break
-        if tok[0].isdigit() and not re.fullmatch(r"\d+(?:mm|-mm)", tok):
+        if tok[0].isdigit() and not _CALIBRE_TOKEN.fullmatch(tok):
             break
         words.append(tok)
         i = j + len(tok)
@@ -388,7 +387,7 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
     qs = [q for q in _quantities(text) if not any(s < q[1] and q[0] < e for s, e in exclude)
           and not _LABEL_BEFORE.search(text[max(0, q[0] - 24):q[0]])]
     # a quantity immediately followed by "mm"/"x4" etc. is a calibre or a model, not a count
-    qs = [q for q in qs if not re.match(r"\s?(?:mm|cm|x\d|%|-mm|per\s*cent)", text[q[1]:q[1] + 8], re.I)]
+    qs = [q for q in qs if not _UNIT_AFTER.match(text[q[1]:q[1] + 8])]
     used_q: set[int] = set()
     out: list[ItemMatch] = []
     for s, e, name, head, cat in hits:
@@ -434,7 +433,7 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
             if any(o.quantity is qd for o in inner):
                 continue
             # lexicon item inside a unit phrase: "28 tons of medical equipment" -> unit item
-            if not re.match(r"\s*\w+\s+of\b", text[qe:end]):
+            if not _WORD_OF.match(text[qe:end]):
                 continue
             out = [o for o in out if not (qe <= o.start and o.end <= end + 2)]
         name = _singular_phrase(phrase)
@@ -490,3 +489,15 @@ def _head_of() -> dict[str, str | None]:
     """canonical item name -> its generic head (a head is its own head)."""
     with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
         return {r["name"].strip(): (r.get("head") or "").strip() or None for r in csv.DictReader(f)}
+
+
+# patterns used inside functions, compiled once
+_OVER = re.compile(r"over\s+", re.I)
+_GAP_PUNCT = re.compile(r"[,;:.()\[\]]")
+_BLANKS = re.compile(r"[ \t\u00a0]*")
+_HAND_BEFORE = re.compile(r"\bhand(?:s|ed|ing)?\s+$", re.I)
+_GAP_WORDS = re.compile(r"(?:[\w\-/]+\s+){0,3}[\w\-/.]+")
+_ABSORB_GAP = re.compile(r"\s*\(?\s*")
+_CALIBRE_TOKEN = re.compile(r"\d+(?:mm|-mm)")
+_UNIT_AFTER = re.compile(r"\s?(?:mm|cm|x\d|%|-mm|per\s*cent)", re.I)
+_WORD_OF = re.compile(r"\s*\w+\s+of\b")
