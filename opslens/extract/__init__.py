@@ -80,17 +80,19 @@ def split_sentences(text: str) -> list[Sentence]:
         return out
     append = out.append
     start = 0
+    abbrev = _ABBREV
+    initials = _INITIALS.fullmatch
     for m in _BOUNDARY.finditer(text):
-        j = m.start()
+        j, end = m.span()
         if text[j] == ".":
             # the word before the dot: an abbreviation or an initial does not end a sentence
             lo = j - _LONG_WORD
-            if lo < start or not _is_long_word(text[lo:j]):
+            w = text[lo:j] if lo >= start else ""
+            if not (w.isalpha() and w.isascii()):
                 seg = text[max(start, j - 24):j]
                 word = seg[len(seg.rstrip(_WORD_CHARS)):].lower()  # the run of letters and dots before the dot
-                if word and (word in _ABBREV or len(word) == 1 or _INITIALS.fullmatch(word)):
+                if word and (word in abbrev or len(word) == 1 or ("." in word and initials(word))):
                     continue
-        end = m.end()
         seg = text[start:end]
         body = seg.strip()
         if body:
