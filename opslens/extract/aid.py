@@ -159,31 +159,63 @@ def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
     ``(end index, length, roles)`` over the lower-cased text ``low``."""
     n = len(low)
     by_role: dict[str, list[tuple[int, int]]] = {}
+    tail = _WORD_TAIL.match
     for end_idx, (length, roles) in matches:
         start = end_idx - length + 1
         end = end_idx + 1
         if roles[0][0] == "money_sym":
             by_role.setdefault("money", []).append((start, end))
             continue
-        if start > 0 and (low[start - 1].isalnum() or low[start - 1] in "-_"):
-            continue
-        for role, wild in roles:
-            e = end
-            if wild:
-                while e < n and (low[e].isalnum() or low[e] == "-"):
-                    e += 1
-            elif e < n and (low[e].isalnum() or low[e] in "-_"):
+        if start > 0:
+            c = low[start - 1]
+            if c.isalnum() or c == "-" or c == "_":
                 continue
-            by_role.setdefault(role, []).append((start, e))
+        closed = True  # the literal ends a word
+        if end < n:
+            c = low[end]
+            closed = not (c.isalnum() or c == "-" or c == "_")
+        ext = -1
+        for role, wild in roles:
+            if wild:  # a trailing wildcard runs to the end of the word
+                if ext < 0:
+                    ext = tail(low, end).end()
+                e = ext
+            elif closed:
+                e = end
+            else:
+                continue
+            spans = by_role.get(role)
+            if spans is None:
+                by_role[role] = [(start, e)]
+            else:
+                spans.append((start, e))
     out: list[tuple[int, int, str]] = []
     for role, spans in by_role.items():
-        spans.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+        if len(spans) == 1:
+            out.append((spans[0][0], spans[0][1], role))
+            continue
+        spans.sort(key=_leftmost_longest)
         last = -1
         for s_, e_ in spans:
             if s_ >= last:
                 out.append((s_, e_, role))
                 last = e_
     return out
+
+
+#: the rest of a word after a cue with a trailing wildcard (letters, digits, hyphens: ``[^\W_]`` is
+#: exactly ``str.isalnum``)
+_WORD_TAIL = re.compile(r"(?:[^\W_]|-)*")
+
+
+def _leftmost_longest(span: tuple[int, int]) -> tuple[int, int]:
+    return span[0], span[0] - span[1]
+
+
+@lru_cache(maxsize=1)
+def _trigger_info() -> dict[str, tuple[int, tuple[tuple[str, bool], ...]]]:
+    """Trigger cue literal -> (its length, its roles), as the automaton stores them."""
+    return {w: (len(w), roles) for w, roles in _cue_table(False).items()}
 
 
 def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
@@ -194,8 +226,8 @@ def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
     low = doc.cache.get("lower")
     if low is None or len(low) != len(text):
         return _cue_hits(text, False)
-    table = _cue_table(False)
-    return _spans_by_role(low, ((end, (len(word), table[word])) for end, word in found if word in table))
+    info = _trigger_info()
+    return _spans_by_role(low, [(end, info[word]) for end, word in found if word in info])
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
@@ -482,10 +514,19 @@ _OFFICE_NAME = re.compile(
     r"\b(?:defen[cs]e|military|health|finance)\s+press\s+service\b", re.IGNORECASE)
 
 
+#: a word of every match of :data:`_OFFICE_NAME` (lower case)
+_OFFICE_WORDS = ("minist", "secretar", "chief", "official", "industr", "compan", "firm", "contractor", "manufacturer",
+                 "executive", "attach", "committee", "council", "staff", "press")
+
+
 def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Detail cue hits without the category cues that are part of an office's or a body's name."""
     if not any(h[2].startswith("cat_") for h in hits):
         return hits
+    if text.isascii():  # every name the pattern knows holds one of these words (a cheap test first)
+        low = text.lower()
+        if not any(w in low for w in _OFFICE_WORDS):
+            return hits
     names = [(m.start(), m.end()) for m in _OFFICE_NAME.finditer(text)]
     if not names:
         return hits
