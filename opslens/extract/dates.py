@@ -275,34 +275,34 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
         return d, "day"
     if pub is None:
         return None
-    if words_testable(text):
-        low = text.lower()
-        present = {k for k, words in _ANCHORS.items() if any(w in low for w in words)}
-    else:  # case folding beyond ASCII is the regex engine's business: try every rule
-        present = set(_ANCHORS)
-    if "dby" in present and rx["dby"].search(text):
+    low = text.lower() if words_testable(text) else None  # None: case folding beyond ASCII, try every rule
+
+    def may(rule: str) -> bool:
+        return low is None or any(w in low for w in _ANCHORS[rule])
+
+    if may("dby") and rx["dby"].search(text):
         return pub - timedelta(days=2), "day"
-    if "yest" in present and rx["yest"].search(text):
+    if may("yest") and rx["yest"].search(text):
         return pub - timedelta(days=1), "day"
-    m = rx["wd"].search(text) if "wd" in present else None
+    m = rx["wd"].search(text) if may("wd") else None
     if m:
         back = (pub.weekday() - _WEEKDAYS[m.group("w").lower()]) % 7
         return pub - timedelta(days=back), "day"
-    if "today" in present and rx["today"].search(text):
+    if may("today") and rx["today"].search(text):
         return pub, "day"
-    if "lastweek" in present and rx["lastweek"].search(text):
+    if may("lastweek") and rx["lastweek"].search(text):
         return pub - timedelta(days=pub.weekday() + 7), "week"
-    if "week" in present and rx["week"].search(text):
+    if may("week") and rx["week"].search(text):
         return pub - timedelta(days=pub.weekday()), "week"
-    if "lastmonth" in present and rx["lastmonth"].search(text):
+    if may("lastmonth") and rx["lastmonth"].search(text):
         first = pub.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), "month"
-    m = rx["inmonth"].search(text) if "inmonth" in present else None
+    m = rx["inmonth"].search(text) if may("inmonth") else None
     if m:
         mon = _MONTHS[m.group("m").lower()]
         y = int(m.group("y")) if m.group("y") else (pub.year if mon <= pub.month else pub.year - 1)
         return date(y, mon, 1), "month"
-    if "thismonth" in present and rx["thismonth"].search(text):
+    if may("thismonth") and rx["thismonth"].search(text):
         return pub.replace(day=1), "month"
     return None
 
