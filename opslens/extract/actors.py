@@ -89,13 +89,14 @@ class _Lexicon:
                 start, end = end_idx - length + 1, end_idx + 1
                 if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-_"):
                     continue
-                if re.match(r"\$|\s?dollars?\b", text[end:end + 9]):
+                if _DOLLAR_AFTER.match(text, end, end + 9):
                     continue  # "US$50 million", "100 million US dollars"
                 if end < len(text) and (text[end].isalnum() or (text[end] == "-" and end + 1 < len(text) and text[end + 1].isupper())):
                     continue
                 cands.append((start, end, name, kind))
         # leftmost-longest, non-overlapping
-        cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        if len(cands) > 1:
+            cands.sort(key=_leftmost_longest)
         out: list[ActorMatch] = []
         last_end = -1
         for s, e, name, kind in cands:
@@ -103,6 +104,14 @@ class _Lexicon:
                 out.append(ActorMatch(s, e, name, kind))
                 last_end = e
         return out
+
+
+#: "US$50 million", "100 million US dollars": a currency, not the country
+_DOLLAR_AFTER = re.compile(r"\$|\s?dollars?\b")
+
+
+def _leftmost_longest(c: tuple[int, int, str, str]) -> tuple[int, int]:
+    return c[0], c[0] - c[1]
 
 
 @lru_cache(maxsize=1)

@@ -273,16 +273,22 @@ def sentence_cues(text: str, hits: list[tuple[int, int, str]] | None = None) -> 
     """Cue spans of every role in one sentence (see ``opslens/data/aid_cues.csv``)."""
     c = Cues()
     for s_, e_, role in (_cue_hits(text) if hits is None else hits):
-        if role in ("item", "money", "train"):
+        if role in _NOT_SPAN_ROLES:
             continue
         if role.startswith("cat_"):
             cat = role[4:]
             c.categories[cat] = c.categories.get(cat, 0) + 1
         else:
             getattr(c, role).append((s_, e_))
-    for role in ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_soft", "buy", "sell", "attack"):
-        getattr(c, role).sort()
+    for role in _SPAN_ROLES:
+        spans = getattr(c, role)
+        if len(spans) > 1:
+            spans.sort()
     return c
+
+
+_NOT_SPAN_ROLES = frozenset(("item", "money", "train"))
+_SPAN_ROLES = ("give", "give_weak", "aidnoun", "noun", "negative", "total", "total_soft", "buy", "sell", "attack")
 
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -525,7 +531,7 @@ def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) ->
         return hits
     if text.isascii():  # every name the pattern knows holds one of these words (a cheap test first)
         low = text.lower()
-        if not any(w in low for w in _OFFICE_WORDS):
+        if not any(map(low.__contains__, _OFFICE_WORDS)):
             return hits
     names = [(m.start(), m.end()) for m in _OFFICE_NAME.finditer(text)]
     if not names:
