@@ -238,3 +238,16 @@ def test_words_testable_knows_every_character_that_folds_to_an_ascii_letter():
         assert not words_testable(f"drones {ch} over Kyiv")
     assert words_testable("“Drones” — over Київ")
     assert words_testable("plain ASCII")
+
+
+def test_sentence_memos_hold_one_document_at_a_time():
+    from opslens.extract.numbers import _find_all
+    from opslens.extract.places import _find_places
+
+    rec = {"id": "m1", "title": "", "published": "2023-04-21T07:00:00+03:00",
+           "text": "Air defence shot down 12 drones over Kyiv overnight, the city administration said."}
+    first = list(extract_records([rec]))
+    assert _find_all.cache_info().currsize > 0 and _find_places.cache_info().currsize > 0
+    list(extract_records([{**rec, "id": "m2", "text": "Nothing happened."}]))
+    assert _find_places.cache_info().currsize == 0  # the first article's sentences are gone
+    assert list(extract_records([rec])) == first  # and the same article gives the same events

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..schema import EVENT_CONTRACT_FIELDS, EVENT_TYPES, empty_event
-from .base import Document, Sentence, registered
+from .base import Document, Sentence, clear_doc_memos, registered
 
 __all__ = ["EXTRACTOR_VERSION", "EXTRACTOR_MODULES", "extract_events", "extract_records", "load_events",
            "build_document", "split_sentences"]
@@ -243,6 +243,7 @@ def extract_document(doc: Document, types: Iterable[str] | None = None) -> list[
     """Every event mention in one document (contract dicts); ``types`` limits the event types."""
     wanted = _check_types(types)
     events: list[dict[str, Any]] = []
+    clear_doc_memos()  # sentence memos hold one document at a time
     for ex in _extractors():
         if wanted is not None and getattr(ex, "name", None) not in wanted:
             continue

@@ -158,6 +158,33 @@ def gate_patterns(namespace: dict[str, Any]) -> None:
             namespace[name] = first_char_gate(value)
 
 
+# --- per-document memos ---------------------------------------------------------------------------
+
+_DOC_MEMOS: list[Any] = []
+
+
+def doc_memo(maxsize: int = 1024) -> Callable[[Callable[..., Any]], Any]:
+    """Decorator: memoise a pure function of a sentence (``functools.lru_cache``) for the
+    document being processed. Extractors look up the same sentence or window more than once
+    (items, aid, procurement and attacks all ask for its quantities); the pipeline empties every
+    such memo when it starts a new document (:func:`clear_doc_memos`), so a memo never carries a
+    result from one article to the next and its memory stays that of one article."""
+    from functools import lru_cache
+
+    def wrap(fn: Callable[..., Any]) -> Any:
+        memo = lru_cache(maxsize=maxsize)(fn)
+        _DOC_MEMOS.append(memo)
+        return memo
+
+    return wrap
+
+
+def clear_doc_memos() -> None:
+    """Empty every :func:`doc_memo` (called by the pipeline before each document)."""
+    for memo in _DOC_MEMOS:
+        memo.cache_clear()
+
+
 # --- cheap word tests before costly patterns -------------------------------------------------------
 
 #: the only non-ASCII characters a case-insensitive ``re`` pattern lets stand for an ASCII letter

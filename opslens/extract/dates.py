@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .base import first_char_gate, gate_patterns, words_testable
+from .base import doc_memo, first_char_gate, gate_patterns, words_testable
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
@@ -91,14 +91,14 @@ def to_kyiv(published: Any) -> datetime | date | None:
 
 
 def kyiv_day(published: Any) -> date | None:
-    """The Kyiv-local publication day (memoised per value: every event of an article asks for it)."""
+    """The Kyiv-local publication day (memoised within a document: every event of an article asks for it)."""
     try:
         return _kyiv_day_memo(published)
     except TypeError:  # an unhashable value
         return _kyiv_day(published)
 
 
-@lru_cache(maxsize=256)
+@doc_memo(maxsize=16)
 def _kyiv_day_memo(published: Any) -> date | None:
     return _kyiv_day(published)
 
@@ -264,10 +264,10 @@ def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None
     return _resolve_memo(text, pub)
 
 
-@lru_cache(maxsize=4096)
+@doc_memo()
 def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None:
-    """The date rules for one sentence (pure in text and publication day: memoised, so a
-    sentence several extractors date is resolved once)."""
+    """The date rules for one sentence (pure in text and publication day: memoised within a
+    document, so a sentence several extractors date is resolved once)."""
     text = _strip_dateline(text)
     rx = _rx()
     d = _explicit_day(text, pub)

@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .base import first_char_gate
+from .base import doc_memo, first_char_gate
 
 __all__ = ["QuantityMatch", "parse_quantity", "find_quantities", "word_to_int"]
 
@@ -265,12 +265,12 @@ def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
         return sorted(found + [e for e in extra if not any(f.start <= e.start < f.end for f in found)])
     if not text or not _gate().search(text):
         return []
-    # memoised per text (items, aid, procurement and attacks look at the same sentences); every
-    # caller gets its own list and its own quantity dicts
+    # memoised per text within a document (items, aid, procurement and attacks look at the same
+    # sentences); every caller gets its own list and its own quantity dicts
     return [QuantityMatch(s, e, dict(q)) for s, e, q in _find_all(text)]
 
 
-@lru_cache(maxsize=2048)
+@doc_memo()
 def _find_all(text: str) -> tuple[QuantityMatch, ...]:
     pat, _ = _patterns()
     match = pat.match

@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, NamedTuple
 
-from .base import gate_patterns
+from .base import doc_memo, gate_patterns
 
 __all__ = ["Place", "PlaceMatch", "dateline_end", "find_places", "locate", "place_record", "oblast_place"]
 
@@ -179,9 +179,20 @@ def find_places(text: str, *, context_admin1: Iterable[str] = ()) -> list[PlaceM
     """Every place named in ``text``, left to right, each resolved to one gazetteer entry.
 
     ``context_admin1``: oblasts named elsewhere in the article, used to resolve ambiguous names.
+    Memoised per text and context within a document (extractors look up the same sentence and
+    window more than once).
     """
     if not text:
         return []
+    return list(_find_places(text, frozenset(context_admin1)))
+
+
+@doc_memo()
+def _find_places(text: str, context_admin1: frozenset[str]) -> tuple[PlaceMatch, ...]:
+    return tuple(_find_places_uncached(text, context_admin1))
+
+
+def _find_places_uncached(text: str, context_admin1: Iterable[str]) -> list[PlaceMatch]:
     g = _gaz()
     raw = _raw_matches(text)
     if not raw:
@@ -247,6 +258,12 @@ def locate(text: str, *, context_admin1: Iterable[str] = (), default_country: st
     units (a nationwide or multi-region report) -> place and admin1 null, country kept when all
     agree.
     """
+    return dict(_locate(text, frozenset(context_admin1), default_country))
+
+
+@doc_memo()
+def _locate(text: str, context_admin1: frozenset[str], default_country: str | None) -> dict[str, Any]:
+    """:func:`locate`, memoised (callers get a copy)."""
     matches = [m for m in find_places(text, context_admin1=context_admin1) if m.role == "target"]
     if not matches:
         return place_record(None, default_country)
