@@ -723,20 +723,30 @@ _EXPLICIT = (
 )
 
 
-def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None]) -> str | None:
+def _explicit_in(text: str, memo: dict[str, tuple[bool, ...]]) -> tuple[bool, ...]:
+    """Which :data:`_EXPLICIT` statements ``text`` makes (``memo``: once per sentence and document)."""
+    found = memo.get(text)
+    if found is None:
+        low = text.lower()
+        found = memo[text] = tuple(rx.search(low) is not None for _, rx, _ in _EXPLICIT)
+    return found
+
+
+def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None],
+              memo: dict[str, tuple[bool, ...]] | None = None) -> str | None:
     score = {"military": 0.0, "financial": 0.0, "humanitarian": 0.0}
+    memo = {} if memo is None else memo
     # the lead sentence naming exactly one kind of aid decides ("a $1 billion security assistance package")
-    lead_low = lead.sent.text.lower()
-    named = {cat for cat, rx, _ in _EXPLICIT[:2] + _EXPLICIT[3:] if rx.search(lead_low)}
+    lead_found = _explicit_in(lead.sent.text, memo)
+    named = {_EXPLICIT[i][0] for i in (0, 1, 3) if lead_found[i]}
     if len(named) == 1 and lead is parts[0]:
         return named.pop()
     for k, p in enumerate(parts):
         w = 3.0 if (p is lead or k == 0) else 1.0
         for cat, n in p.cues.categories.items():
             score[cat] += w * n
-        text = p.sent.text.lower()
-        for cat, rx, bonus in _EXPLICIT:
-            if rx.search(text):
+        for (cat, _, bonus), hit in zip(_EXPLICIT, _explicit_in(p.sent.text, memo)):
+            if hit:
                 score[cat] += bonus * w
     for c in item_cats:
         if c in score:
@@ -938,11 +948,12 @@ def _pick_value(doc: Document, d: _Draft, taken: set[int]) -> dict[str, Any] | N
     m_own = _OWN_CODE.search(doc.article_id or "")
     own = m_own.group(1) if m_own else None
     if own is not None:
-        for a in analyses:
-            money = _sent_money(doc, a)
-            for k in range(len(money)):
-                if _code_tag(a.sent.text, money, k, own) == "own":
-                    return _money_of(_equivalent(a.sent.text, money, k), d)
+        if "aid_own_figure" not in doc.cache:  # the first figure tagged with the text's own code, once per document
+            doc.cache["aid_own_figure"] = next(((a, k) for a in analyses for k in range(len(_sent_money(doc, a)))
+                                                if _code_tag(a.sent.text, _sent_money(doc, a), k, own) == "own"), None)
+        if doc.cache["aid_own_figure"] is not None:
+            a, k = doc.cache["aid_own_figure"]
+            return _money_of(_equivalent(a.sent.text, _sent_money(doc, a), k), d)
     stated = None
     stmts = doc.cache.setdefault("aid_statements", {})  # id(analysis) -> (money, indices), once per document
     # the package's own stretch of text: up to the sentence where another package's text begins
@@ -1035,7 +1046,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
                 raw_items.append({"name": it.name, "quantity": it.quantity})
     ev["items"] = merge_generic_items(raw_items)
     if kind == "aid_announcement":
-        ev["category"] = _category(d.parts, d.first, ev["items"], item_cats)
+        ev["category"] = _category(d.parts, d.first, ev["items"], item_cats, doc.cache.setdefault("aid_explicit", {}))
     taken = {id(p) for other in doc.cache.get("aid_drafts", []) if other is not d for p in other.parts}
     ev["value"] = _pick_value(doc, d, taken) if (kind == "procurement" or d.donor is None or not _shared_value(d)) \
         else _donor_share(doc, d)
