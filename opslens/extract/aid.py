@@ -227,7 +227,11 @@ def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
     if low is None or len(low) != len(text):
         return _cue_hits(text, False)
     info = _trigger_info()
-    return _spans_by_role(low, [(end, info[word]) for end, word in found if word in info])
+    # most raw matches sit inside a longer word ("aid" in "said", "ration" in "administration"):
+    # drop them before any further work (the same start-of-word test as :func:`_spans_by_role`)
+    return _spans_by_role(low, [(end, inf) for end, word in found if (inf := info.get(word)) is not None and (
+        inf[1][0][0] == "money_sym" or end < inf[0]
+        or not ((c := low[end - inf[0]]).isalnum() or c == "-" or c == "_"))])
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
