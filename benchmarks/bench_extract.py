@@ -15,7 +15,9 @@ sets: the synthetic set is a stress test, far denser in events than real news (a
 density about 3.2 events per article and every sentence holding a trigger word, against about
 0.3 events per article and 55% trigger sentences in the GDELT bodies). No text from ../shared is put
 in the synthetic set. Real articles: the GDELT English news bodies (~3.1 KB each) and the dev
-articles, read from ../shared when present. A per-extractor breakdown (documents/s for each
+articles, read from ../shared when present; the real sets are passed ``--repeat`` times, which
+flatters nothing: the pipeline's sentence memos (``base.doc_memo``) are emptied before every
+article. A per-extractor breakdown (documents/s for each
 extractor alone) shows where the time goes.
 """
 from __future__ import annotations
