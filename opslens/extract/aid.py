@@ -1255,6 +1255,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
             # a sentence without any cue or money word cannot be aid (the training rule needs "train")
             hot = [bool(per[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
             short = len(text) <= 1500
+            memo: dict[tuple[str, tuple[tuple[int, int, str], ...]], _Analysis] = {}
             for k, x in enumerate(sents):
                 # full analysis only where aid can be: trigger words, the sentence after an aid
                 # sentence (continuations such as "It includes 20 tanks."), the opening of a short
@@ -1262,11 +1263,25 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 prev = out[k - 1] if k else None
                 if hot[k] or (k == 0 and short) or (
                         prev is not None and (prev.is_aid or prev.is_procurement) and _DIGIT.search(x.text)):
-                    out.append(_analyse(x, per[k]))
+                    # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
+                    told = (x.text, tuple(per[k]))
+                    seen = memo.get(told)
+                    if seen is None:
+                        memo[told] = seen = _analyse(x, per[k])
+                        out.append(seen)
+                    else:
+                        out.append(_retold(seen, x))
                 else:
                     out.append(_Analysis(x, _NO_CUES, None, [], []))
     doc.cache[key] = out
     return out
+
+
+def _retold(a: _Analysis, sent: Sentence) -> _Analysis:
+    """The analysis ``a`` of the same sentence text told again at ``sent`` (another place in the
+    article): the same findings (nothing changes them after :func:`_analyse`), its own sentence."""
+    return _Analysis(sent, a.cues, a._actors, a.money, a.items, a.is_aid, a.is_procurement, a.is_excluded,
+                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer)
 
 
 _DIGIT = re.compile(r"\d")
