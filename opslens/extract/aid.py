@@ -732,8 +732,20 @@ def _explicit_in(text: str, memo: dict[str, tuple[bool, ...]]) -> tuple[bool, ..
     found = memo.get(text)
     if found is None:
         low = text.lower()
-        found = memo[text] = tuple(rx.search(low) is not None for _, rx, _ in _EXPLICIT)
+        found = memo[text] = tuple(any(map(low.__contains__, hints)) and rx.search(low) is not None
+                                   for (_, rx, _), hints in zip(_EXPLICIT, _EXPLICIT_HINTS))
     return found
+
+
+#: for each :data:`_EXPLICIT` pattern, words one of which every match contains (a cheap test first;
+#: the patterns read lower-cased text, so a substring test is exact)
+_EXPLICIT_HINTS = (
+    ("military", "defen", "security", "lethal", "weapon", "ammunition", "armed forces", "nato", "peace facility", "usai", "fmf"),
+    ("humanitarian", "protection", "winteri", "in-kind"),
+    ("humanitarian",),
+    ("financial", "budget", "economic", "fiscal", "loan", "guarantee", "bond", "credit line", "swap line", "world bank", "imf",
+     "ebrd", "development bank", "investment bank", "governance", "reform", "public services", "critical services", "fund"),
+)
 
 
 def _category(parts: list[_Analysis], lead: _Analysis, items: list[dict[str, Any]], item_cats: list[str | None],
