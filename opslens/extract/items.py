@@ -344,13 +344,17 @@ def _stated_count(text: str, s: int, e: int, name: str, head: str | None) -> dic
     """The count of an item named without a number right before it: a statement of its number
     ("the number of X is 10", "12 as the number of X"), or one ("a field hospital")."""
     before = text[max(0, s - 60):s]
-    if _NUMBER_OF_BEFORE.search(before[-24:]):
+    # cheap word tests before the patterns (their words hold none of the letters i/k/s that
+    # non-ASCII characters case-fold to, so a test on lower-cased text is exact)
+    low = before.lower()
+    tail = before[-24:].lower()
+    if ("number" in tail or "amount" in tail or "count" in tail) and _NUMBER_OF_BEFORE.search(before[-24:]):
         m = _NUMBER_OF_AFTER.match(text[e:e + 40])
         if m:
             q = _count_at(text, e + m.end())
             if q is not None:
                 return q
-    m = _AS_NUMBER_OF.search(before)
+    m = _AS_NUMBER_OF.search(before) if "number" in low else None
     if m:
         return _exact(int(m.group(1).replace(",", "")))
     if _ONE_BEFORE.search(before[-30:]) and not text[s:e].lower().endswith("s") \
