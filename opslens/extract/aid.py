@@ -1257,15 +1257,22 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
         all_hits = _doc_cue_hits(doc)
         if len(text) < 600 or not _GATE_ROLES.isdisjoint({h[2] for h in all_hits}):
             sents = _sentences(doc)
-            # bucket the document's cue hits by sentence (offsets relative to the sentence)
-            per: list[list[tuple[int, int, str]]] = [[] for _ in sents]
+            # bucket the document's cue hits by sentence (offsets made relative to the sentence only
+            # for the sentences analysed below)
+            per_abs: dict[int, list[tuple[int, int, str]]] = {}
             starts = [x.start for x in sents]
             for h in all_hits:
                 i = bisect_right(starts, h[0]) - 1
                 if i >= 0 and h[1] <= sents[i].end:
-                    per[i].append((h[0] - sents[i].start, h[1] - sents[i].start, h[2]))
+                    bucket = per_abs.get(i)
+                    if bucket is None:
+                        per_abs[i] = [h]
+                    else:
+                        bucket.append(h)
             # a sentence without any cue or money word cannot be aid (the training rule needs "train")
-            hot = [bool(per[k]) and _is_trigger(x.text, per[k]) for k, x in enumerate(sents)]
+            hot = [False] * len(sents)
+            for k, hs in per_abs.items():
+                hot[k] = _is_trigger(sents[k].text, hs)
             short = len(text) <= 1500
             memo: dict[tuple[str, tuple[tuple[int, int, str], ...]], _Analysis] = {}
             for k, x in enumerate(sents):
@@ -1276,10 +1283,12 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 if hot[k] or (k == 0 and short) or (
                         prev is not None and (prev.is_aid or prev.is_procurement) and _DIGIT.search(x.text)):
                     # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
-                    told = (x.text, tuple(per[k]))
+                    st = x.start
+                    rel = [(h[0] - st, h[1] - st, h[2]) for h in per_abs.get(k, ())]
+                    told = (x.text, tuple(rel))
                     seen = memo.get(told)
                     if seen is None:
-                        memo[told] = seen = _analyse(x, per[k])
+                        memo[told] = seen = _analyse(x, rel)
                         out.append(seen)
                     else:
                         out.append(_retold(seen, x))
