@@ -59,7 +59,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
-from .base import Document, Sentence, register, register_triggers, trigger_hits
+from .base import Document, Sentence, register, register_triggers, trigger_hits, words_testable
 from .items import find_items, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
@@ -533,7 +533,7 @@ def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) ->
     """Detail cue hits without the category cues that are part of an office's or a body's name."""
     if not any(h[2].startswith("cat_") for h in hits):
         return hits
-    if text.isascii():  # every name the pattern knows holds one of these words (a cheap test first)
+    if words_testable(text):  # every name the pattern knows holds one of these words (a cheap test first)
         low = text.lower()
         if not any(map(low.__contains__, _OFFICE_WORDS)):
             return hits
