@@ -77,3 +77,21 @@ def test_taiwan_gives_in_us_dollars_unless_it_writes_nt_dollars():
     assert local_dollar(m.money, "Taiwan") == {"amount": 3_000_000, "currency": "USD"}
     (m,) = find_money("Taipei announced NT$90 million for shelters.")
     assert m.money == {"amount": 90_000_000, "currency": "TWD"}
+
+
+def test_figures_found_where_they_start_are_the_patterns_own_matches():
+    # find_money tries its pattern only at digits, just after a symbol or code, and at "a billion":
+    # on texts built to trip that shortcut it must give what scanning every position gives
+    import random
+
+    from opslens.extract.money import _finditer, _pattern
+
+    texts = ["U.S.$ 5 million and NZ$3m", "EUR\u00a012 million", "half a billion euros and an additional billion dollars",
+             "1,200,000 EUR then 4.96 EUR million", "a2 5", "x$5", "CHF5bn, SEK 3 billion, 3 billion Swedish kronor",
+             "one  billion\ndollars", "$ 2 billion $ 980 million", "800.000 EUR", "A$8.7 million", "in 2014 only"]
+    rnd = random.Random(7)
+    parts = ["$", "€", "£", "US$", "U.S.$", "A$", "EUR", "usd", "euros", "dollars", "a", "an", "one", "half a", "additional",
+             "billion", "million", "m", "bn", "1", "25", "3.5", "1,000", "12 000", "\u00a0", " ", "\n", ",", ".", "-", "x"]
+    texts += ["".join(rnd.choice(parts) + rnd.choice(["", " "]) for _ in range(rnd.randint(1, 12))) for _ in range(3000)]
+    for t in texts:
+        assert [m.span() for m in _finditer(t)] == [m.span() for m in _pattern().finditer(t)], t
