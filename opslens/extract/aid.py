@@ -874,6 +874,40 @@ def _equivalent(t: str, money: list[Any], k: int) -> Any:
     return m
 
 
+def _has(low: str | None, words: tuple[str, ...]) -> bool:
+    """Could a pattern needing one of ``words`` match? (``low``: the lower-cased text, None when
+    a word test is not safe for it)"""
+    return low is None or any(map(low.__contains__, words))
+
+
+_VERB_STEMS = ("report", "attribute", "count", "calculate", "estimate", "quantify", "apply", "record", "consider", "take",
+               "use", "add", "arrive", "account")
+
+
+def _is_statement(t: str, m: Any, before_local: str, low: str | None) -> bool:
+    """Is the figure ``m`` of ``t`` the subject of a statement of the reported value (the text
+    ``before_local`` since the previous figure leads up to it)?"""
+    if _has(low, ("finally",)) and _FINALLY_BEFORE.search(before_local) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
+        return True  # "X have finally been contributed", "was finally worth X"
+    if _has(low, ("we", "and")) and _has(low, _VERB_STEMS):
+        v = _STATE_VERB.search(before_local)
+        if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or _WE.search(t[:m.start])):
+            return True
+    if _has(low, ("thus", "therefore", "hence", "consequently", "so")):
+        c = _STATE_COPULA.search(before_local)
+        if c and not _NEGATED_MID.search(c.group(0)) and not _BRING_INCLUDE_ADD.search(c.group("mid")):
+            return True
+    if _has(low, ("only",)) and _STATE_ONLY.search(before_local) and _UKRAIN.search(t[m.end:]):
+        return True
+    if _has(low, ("entire", "whole", "full")) and _STATE_ENTIRE.search(before_local):
+        return True
+    if _has(low, ("increas", "rais", "extend", "expand", "top", "making")) and _STATE_UPDATE.search(before_local):
+        return True
+    if _has(low, ("equal", "adding", "gives")) and _STATE_EQUALS.search(before_local):
+        return True
+    return bool(_STATE_AFTER.match(t[m.end:m.end + 60]) and not _NEGATED_MID.search(t[m.end:m.end + 60]))
+
+
 def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
     """Indices of the figures of sentence ``t`` that a statement of the reported value is about."""
     out: list[int] = []
@@ -885,27 +919,13 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
             before_local = t[money[k - 1].end:m.start]
         else:
             before_local = before
-        if _TOTAL_OF.search(before_local[-30:]) or (
+        # word pre-tests before each pattern (exact: lower-cased text without case-folding letters)
+        low = before_local.lower() if words_testable(before_local) else None
+        tail = before_local[-30:]
+        if ((low is None or "total" in tail.lower()) and _TOTAL_OF.search(tail)) or (
                 _IN_TOTAL_AFTER.match(t[m.end:m.end + 40]) and not _MAKING_IT.search(before_local)):
             continue  # a total ("making it X in total" is this package's new size)
-        hit = False
-        if _FINALLY_BEFORE.search(before_local) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
-            hit = True  # "X have finally been contributed", "was finally worth X"
-        v = _STATE_VERB.search(before_local)
-        if v and not _NEGATED_MID.search(v.group(0)) and (v.group(0).lower().startswith("we") or _WE.search(t[:m.start])):
-            hit = True
-        c = _STATE_COPULA.search(before_local)
-        if c and not _NEGATED_MID.search(c.group(0)) and not _BRING_INCLUDE_ADD.search(c.group("mid")):
-            hit = True
-        if _STATE_ONLY.search(before_local) and _UKRAIN.search(t[m.end:]):
-            hit = True
-        if _STATE_ENTIRE.search(before_local):
-            hit = True
-        if _STATE_UPDATE.search(before_local) or _STATE_EQUALS.search(before_local):
-            hit = True
-        if _STATE_AFTER.match(t[m.end:m.end + 60]) and not _NEGATED_MID.search(t[m.end:m.end + 60]):
-            hit = True
-        if hit:
+        if _is_statement(t, m, before_local, low):
             out.append(k)
     # "$59.3 million are allocated directly to Ukraine, which is the amount we report here"
     wb = _ACCOUNT_BEFORE.search(t)
