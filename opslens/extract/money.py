@@ -178,9 +178,13 @@ def _lead() -> int | None:
 
 @lru_cache(maxsize=1)
 def _first_char() -> re.Pattern[str]:
-    """A character a currency symbol or code can start with (in the pattern's own case folding)."""
+    """A character a currency symbol or code can start with, in the pattern's own case folding
+    (symbols in either case, codes as written)."""
     cs, _ = _currencies()
-    return re.compile("[" + "".join(sorted({re.escape(a[0]) for a in cs})) + "]", re.IGNORECASE)
+    symbols = "".join(sorted({re.escape(a[0]) for a in cs if not a[-1].isalpha()}))
+    codes = "".join(sorted({re.escape(a[0]) for a in cs if a[-1].isalpha()}))
+    return re.compile("|".join(x for x in (f"(?i:[{symbols}])" if symbols else "", f"[{codes}]" if codes else "") if x)
+                      or "(?!)")
 
 
 def _finditer(text: str) -> Any:
