@@ -458,7 +458,7 @@ class _Analysis:
     cues: Cues
     _actors: list[ActorMatch] | None
     money: list[Any]
-    items: list[Any]
+    _items: list[Any] | None
     is_aid: bool = False
     is_procurement: bool = False
     is_excluded: bool = False
@@ -468,6 +468,18 @@ class _Analysis:
     _parties: tuple[list[str], str | None] | None = None
     seller: str | None = None
     buyer: str | None = None
+    _item_hit: bool = False  # the document pass found an item name in the sentence
+
+    @property
+    def items(self) -> list[Any]:
+        """Goods named in the sentence (:func:`opslens.extract.items.find_items`), found on first use."""
+        if self._items is None:
+            t = self.sent.text
+            # the lexicon's names are cues of the document pass: without one, without money and
+            # without any number, the sentence names no item (find_items would find nothing)
+            self._items = find_items(t, exclude=[(m.start, m.end) for m in self.money]) \
+                if self.money or self._item_hit or maybe_number(t) else []
+        return self._items
 
     @property
     def actors(self) -> list[ActorMatch]:
@@ -560,11 +572,13 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         hits = _cue_hits(t, False)
     cues = sentence_cues(t, hits + _category_hits_outside_names(t, _cue_hits(t, True)))
     money = find_money(t)
-    # the lexicon's names are cues of the document pass: without one, and without any number,
-    # the sentence names no item (find_items would find nothing)
-    items = find_items(t, exclude=[(m.start, m.end) for m in money]) \
-        if money or maybe_number(t) or any(h[2] == "item" for h in hits) else []
-    a = _Analysis(sent, cues, None, money, items)
+    # items are read when a rule needs them (:attr:`_Analysis.items`): a figure already makes the
+    # sentence substantial, so most money sentences never look for goods unless an event lists them
+    a = _Analysis(sent, cues, None, money, None, _item_hit=any(h[2] == "item" for h in hits))
+
+    def stuff() -> bool:
+        return bool(money) or bool(a.items)
+
     # "a fund launched by the government", "launched a new programme": not a launch of weapons
     cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("launch") and (
         _LAUNCHED_THING_BEFORE.search(t[max(0, x[0] - 40):x[0]]) or _LAUNCHED_THING_AFTER.match(t[x[1]:x[1] + 40])))]
@@ -582,7 +596,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     if buy and _BOUGHT_TO_GIVE.search(t):
         buy = []  # bought to be given: aid
         cues.give.append(cues.buy[0])
-    a.is_procurement = not cues.attack and bool((buy or sell) and (any(i.head for i in items) or money or _ARMS.search(t))
+    a.is_procurement = not cues.attack and bool((buy or sell) and (money or any(i.head for i in a.items) or _ARMS.search(t))
                             and not (cues.give and not buy and not sell))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
@@ -594,9 +608,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     cues.give = [g for g in cues.give if not _NOT_GIFT_AFTER.match(t[g[1]:g[1] + 20])]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
-    stuff = bool(money or items)
-    substance = stuff or aid_noun or bool(cues.noun)
-    a.is_aid = (strong_give and substance) or (aid_noun and (stuff or bool(cues.give_weak))) or \
+    a.is_aid = (strong_give and (stuff() or aid_noun or bool(cues.noun))) or (aid_noun and (stuff() or bool(cues.give_weak))) or \
         (bool(cues.noun) and bool(money) and not cues.buy and not cues.sell)
     first_aid = min([x[0] for x in cues.give + cues.aidnoun] or [len(t)])
     if cues.attack and (not aid_noun or cues.attack[0][0] < first_aid):
@@ -616,7 +628,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     a.is_request = any(_REQUEST_WORD.match(t[n0:n1])
                        for n0, n1 in neg_hits)
     a.is_excluded = bool(neg_hits) or bool(cues.total) or (
-        bool(cues.total_soft) and (not (money or items) or (bool(_PERFECT.search(t)) and not _FRESH_WORD.search(t))))
+        bool(cues.total_soft) and (not stuff() or (bool(_PERFECT.search(t)) and not _FRESH_WORD.search(t))))
     gv = sorted(cues.give) or [w for w in sorted(cues.give_weak) if w[0] > 0] or sorted(cues.give_weak)
     a.give_at = gv[0][0] if gv else None
     if a.is_procurement:
@@ -1321,8 +1333,8 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
 def _retold(a: _Analysis, sent: Sentence) -> _Analysis:
     """The analysis ``a`` of the same sentence text told again at ``sent`` (another place in the
     article): the same findings (nothing changes them after :func:`_analyse`), its own sentence."""
-    return _Analysis(sent, a.cues, a._actors, a.money, a.items, a.is_aid, a.is_procurement, a.is_excluded,
-                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer)
+    return _Analysis(sent, a.cues, a._actors, a.money, a._items, a.is_aid, a.is_procurement, a.is_excluded,
+                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit)
 
 
 _DIGIT = re.compile(r"\d")
