@@ -899,7 +899,7 @@ _VERB_STEMS = ("report", "attribute", "count", "calculate", "estimate", "quantif
 def _is_statement(t: str, m: Any, before_local: str, low: str | None) -> bool:
     """Is the figure ``m`` of ``t`` the subject of a statement of the reported value (the text
     ``before_local`` since the previous figure leads up to it)?"""
-    if _has(low, ("finally",)) and _FINALLY_BEFORE.search(before_local) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
+    if (_has(low, ("finally",)) and _FINALLY_BEFORE.search(before_local)) or _FINALLY_AFTER.match(t, m.end, m.end + 40):
         return True  # "X have finally been contributed", "was finally worth X"
     if _has(low, ("we", "and")) and _has(low, _VERB_STEMS):
         v = _STATE_VERB.search(before_local)
