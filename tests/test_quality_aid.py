@@ -28,8 +28,9 @@ pytestmark = [
 #: (483/530), value 0.940 (250/266), item_quantity 0.787 (133/169); each floor lets one more miss pass
 AID_FLOORS = {"detected": 0.991, "donor": 0.98, "category": 0.909, "value": 0.936, "item_quantity": 0.78}
 #: aid + procurement events of events_dev only (other types removed from the gold)
-#: measured: event P 0.83 / R 0.95; field accuracy donor 1.00, category 1.00, date 0.94, value 0.89
-NEWS_FLOORS = {"event_p": 0.80, "event_r": 0.90}
+#: measured 2026-11-26: event P 0.864 (19/22) / R 0.95 (19/20); field accuracy donor 1.00, category 1.00,
+#: date 0.94, value 0.89; each floor lets one more miss pass (P 19/23 = 0.826, R 18/20 = 0.90)
+NEWS_FLOORS = {"event_p": 0.82, "event_r": 0.90}
 
 
 def _scorer():
