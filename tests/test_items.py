@@ -14,21 +14,21 @@ def test_alias_to_canonical_name_with_quantity():
 
 def test_hedged_quantity_and_modifier_between():
     assert items("It includes more than 1,400 Stinger anti-aircraft systems.") == [("Stinger anti-aircraft system", 1401)]
-    assert items("Pledge of six additional CAESAR howitzers.") == [("CAESAR howitzer", 6)]
+    assert items("Six additional CAESAR howitzers were promised.") == [("CAESAR howitzer", 6)]
 
 
 def test_model_and_generic_words_are_one_item():
-    assert items("the gifting of 14 M113 Armored Personnel Carriers (APCs) to the army") == [
-        ("M113 armoured personnel carrier", 14)]
+    assert items("It delivers 22 M113 Armored Personnel Carriers (APCs) by June.") == [
+        ("M113 armoured personnel carrier", 22)]
 
 
 def test_unknown_counted_thing_is_named_by_its_noun_phrase():
-    assert items("A shipment of 70,000 tons of thermal coal arrived.") == [("ton of thermal coal", 70000)]
+    assert items("The port received 45,000 tons of thermal coal.") == [("ton of thermal coal", 45000)]
     assert items("We confirm 1650 mobile heating systems.") == [("mobile heating system", 1650)]
 
 
 def test_money_numbers_and_labels_are_not_item_counts():
-    assert items("Source of Aid 4 lists the value as 32.6 million AUD.") == []
+    assert items("Table 4 lists the value as 18.4 million AUD.") == []
     assert items("Hungary provides 382 million HUF for a kindergarten") == []
 
 

@@ -36,9 +36,9 @@ def test_amount_is_an_integer_in_units():
 
 
 def test_two_currencies_in_one_sentence_are_two_matches_with_offsets():
-    text = "a further NZ$5 million ($3.46 million) in funds"
+    text = "an extra NZ$8 million ($5.1 million) for demining"
     found = find_money(text)
-    assert [text[m.start:m.end] for m in found] == ["NZ$5 million", "$3.46 million"]
+    assert [text[m.start:m.end] for m in found] == ["NZ$8 million", "$5.1 million"]
     assert [m.money["currency"] for m in found] == ["NZD", "USD"]
 
 
@@ -57,10 +57,10 @@ def test_codes_are_case_sensitive():
 
 
 def test_bare_dollar_is_flagged_and_can_be_localised():
-    (m,) = find_money("Canada will provide over $47 million")
+    (m,) = find_money("Canada is giving more than $65 million")
     assert m.bare_dollar
-    assert local_dollar(m.money, "Canada") == {"amount": 47_000_000, "currency": "CAD"}
-    assert local_dollar(m.money, "United Kingdom") == {"amount": 47_000_000, "currency": "USD"}
+    assert local_dollar(m.money, "Canada") == {"amount": 65_000_000, "currency": "CAD"}
+    assert local_dollar(m.money, "United Kingdom") == {"amount": 65_000_000, "currency": "USD"}
     (e,) = find_money("EUR 5 million")
     assert not e.bare_dollar
 
