@@ -53,7 +53,7 @@ def test_find_claimant_skips_outlets():
 
 
 def test_capital_military_administration_is_kyiv_city():
-    assert find_claimant("the capital’s military administration said early on Friday") == "Kyiv City Military Administration"
+    assert find_claimant("the capital’s military administration reported on Friday") == "Kyiv City Military Administration"
 
 
 def test_unicode_text_keeps_offsets():

@@ -79,7 +79,7 @@ def test_future_delivery_is_dated_by_the_announcement():
 
 
 def test_counted_generic_item_in_next_sentence_joins_the_named_model():
-    text = ("The United States said it will begin training Ukrainian crews on Abrams tanks soon. "
+    text = ("The United States plans to start teaching Ukrainian crews to operate Abrams tanks soon. "
             "Officials said 31 tanks will reach Germany in May.")
     (ev,) = aid(text)
     assert [(i["name"], qty(i)) for i in ev["items"]] == [("M1 Abrams tank", 31)]
@@ -255,7 +255,7 @@ def test_a_package_description_states_its_sum_anywhere():
 
 
 def test_a_fund_launched_is_not_a_missile_launch():
-    (ev,) = aid_id("5 million GBP reconstruction fund launched by the government, directed to towns in Ukraine.", "t2")
+    (ev,) = aid_id("A 5 million GBP reconstruction fund launched by the government supports towns in Ukraine.", "t2")
     assert ev["value"] == {"amount": 5_000_000, "currency": "GBP"}
     assert aid("Russia launched 40 missiles at Ukraine, destroying equipment worth $5 million.") == []
 

@@ -34,7 +34,7 @@ def q(v, qualifier="exact"):
 KYIV_NIGHT = [
     mention("rferl-1", "drone_attack", "2023-04-21", admin1="Kyiv City", place="Kyiv", weapon="Shahed-136/131",
             destroyed=q(8), claimed_by="Kyiv City Military Administration",
-            evidence="air defense shot down eight Iranian-made Shahed drones above Kyiv overnight"),
+            evidence="eight Shahed drones were downed above Kyiv overnight"),
     mention("kyivindep-7", "drone_attack", "2023-04-21", admin1="Kyiv City", place="Kyiv", weapon=None,
             destroyed=q(8), evidence="All 8 kamikaze drones launched at Kiev were destroyed"),
     mention("wire-3", "drone_attack", "2023-04-21", admin1="Kyiv City", place=None, weapon="Shahed-136/131",

@@ -26,7 +26,7 @@ def test_generic_words_have_no_model():
 
 
 def test_models_found_with_offsets():
-    text = "shot down eight Iranian-made Shahed drones and two Kh-101 missiles"
+    text = "intercepted six Iranian Shahed drones and two Kh-101 missiles"
     ws = find_weapons(text)
     models = [(text[w.start:w.end], w.weapon) for w in ws if w.weapon]
     assert models == [("Shahed", "Shahed-136/131"), ("Kh-101", "X-101/X-555")]
