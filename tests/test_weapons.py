@@ -46,6 +46,8 @@ def test_document_scan_finds_the_same_weapons_as_a_scan_of_its_own():
             "were fired too. Anti-drone guns and HIMARS launchers are not at issue. Drone-maker news.")
     doc = build_document({"id": "w", "text": text})
     assert [tuple(w) for w in doc_weapons(doc)] == [tuple(w) for w in find_weapons(text)]
+    # and the two agree on something: the models this text names (worked out by hand)
+    assert {w.weapon for w in doc_weapons(doc) if w.weapon} >= {"Shahed-136/131", "X-101/X-555", "Iskander-M", "HIMARS"}
     assert "weapons" in doc.cache["trigger_hits"]  # scanned once, kept for every extractor
     quiet = build_document({"id": "q", "text": "The council approved a budget for road repairs."})
     assert doc_weapons(quiet) == [] and "weapons" not in trigger_hits(quiet)
