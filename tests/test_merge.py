@@ -216,6 +216,7 @@ def test_ids_do_not_depend_on_other_blocks():
     """An event's id is a hash of its own key: merging it alone gives the same id."""
     ev_all, _ = merge_events(events_frame(ALL))
     ev_one, _ = merge_events(events_frame(TWO_OBLASTS))
+    assert len(ev_one) == 2  # the two strikes of TWO_OBLASTS (an empty result would pass the subset test)
     assert set(ev_one["event_id"]) <= set(ev_all["event_id"])
 
 
@@ -349,6 +350,7 @@ def test_windows_are_order_independent():
     rows = WINDOWS_DAY[:]
     random.Random(5).shuffle(rows)
     b, lb = merge_events(rows[::-1])
+    assert len(a) == 2 and len(la) == len(WINDOWS_DAY)  # night and evening; every mention linked
     assert a["event_id"].tolist() == b["event_id"].tolist()
     assert sorted(zip(la["article_id"], la["event_id"])) == sorted(zip(lb["article_id"], lb["event_id"]))
 
