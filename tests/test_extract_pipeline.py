@@ -247,6 +247,7 @@ def test_sentence_memos_hold_one_document_at_a_time():
     rec = {"id": "m1", "title": "", "published": "2023-04-21T07:00:00+03:00",
            "text": "Air defence shot down 12 drones over Kyiv overnight, the city administration said."}
     first = list(extract_records([rec]))
+    assert [e["type"] for e in first] == ["drone_attack"]  # something to compare below
     assert _find_all.cache_info().currsize > 0 and _find_places.cache_info().currsize > 0
     list(extract_records([{**rec, "id": "m2", "text": "Nothing happened."}]))
     assert _find_places.cache_info().currsize == 0  # the first article's sentences are gone
