@@ -105,6 +105,7 @@ def test_sample_corpus_quality_and_datelines(tmp_path):
             events.append(ev)
     _check(score.score_events(str(pred), str(SAMPLE / "gold.jsonl")), SAMPLE_FLOORS)
     # a dateline names where the story was filed: no air attack is placed there because of it
-    filed = [e for e in events if e["type"] in ("drone_attack", "missile_attack") and e["evidence"].get("start") == 0
-             and e["evidence"]["text"].startswith("KYIV, ") and e["admin1"] == "Kyiv City"]
-    assert filed == []
+    datelined = [e for e in events if e["type"] in ("drone_attack", "missile_attack")
+                 and e["evidence"].get("start") == 0 and e["evidence"]["text"].startswith("KYIV, ")]
+    assert len(datelined) >= 20  # the sample has dozens of Kyiv-datelined air reports (29 when written)
+    assert [e for e in datelined if e["admin1"] == "Kyiv City"] == []
