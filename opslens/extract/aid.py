@@ -28,7 +28,7 @@ How a document is read:
    "Abrams tanks ... 31 tanks" -> M1 Abrams tank x31), the value (:mod:`opslens.extract.money`, in
    the stated currency, or its euro equivalent given in brackets; a bare "$" is the donor's own
    dollar for Canada/Australia/New Zealand; a figure tagged with the text's own tracker entry code
-   first, then the text's last statement of the figure it reports -- "Hence, we report ... AUD 12
+   first, then the text's last statement of the figure it reports -- "Hence, we report ... NZD 3
    million", "..., add X and count Y", "Thus, the value equals Y", "only Y go to Ukraine", "increased
    the fund to Y" (not "we do not count", "previously reported", "a total of") --, then new money
    over background and totals, figures tagged with another entry's code last; a joint package's
@@ -805,8 +805,8 @@ _BACKGROUND_BEFORE = re.compile(r"(?:\bin addition to|\bon top of|\bprevious(?:l
 _VALUE_WORDS = re.compile(r"\b(?:value|valued|worth|amounts?|amounting|cost|costs|totals?|totalling)\b", re.IGNORECASE)
 
 
-#: the text's own statement of the value it reports ("Hence, we report the donation value as
-#: AUD 12 million", "we attribute the remaining USD 8.8 million", "which equals 40.9 million EUR")
+#: the text's own statement of the value it reports ("Hence, we report the value as
+#: NZD 3 million", "we attribute the other USD 2.1 million", "which equals 14.2 million EUR")
 #: (a cheap sentence test; :func:`_statements` finds the figures the statements are about)
 _ACCOUNT_AFTER = re.compile(r"\bwe\s+(?:\w+\s+){0,3}?(?:report|attribute|count|calculate|estimate|add|arrive|quantify|apply|"
                             r"consider\s+here)\b|\b(?:thus|therefore|hence)\b|\bequals\b|\bequal\s+to\b|"
@@ -829,7 +829,7 @@ _STATE_COPULA = re.compile(
 _STATE_EQUALS = re.compile(r"(?:\bequals?(?:\s+to)?|\b(?:is|are|be|was|were)\s+equal\s+to|\badding\s+up\s+to|"
                            r"\bwhich\s+gives\s+(?:[\w-]+\s+){0,3}a\s+value\s+of)\s+$", re.IGNORECASE)
 _STATE_ONLY = re.compile(r"\bonly\s+(?:about\s+|around\s+)?$", re.IGNORECASE)
-#: "whether the entire 500 million EUR have been claimed": the package's whole value
+#: "it is unclear if the entire 120 million EUR was paid out": the package's whole value
 _STATE_ENTIRE = re.compile(r"\b(?:the|this|its)\s+(?:entire|whole|full)\s+(?:sum\s+of\s+|amount\s+of\s+)?$", re.IGNORECASE)
 _STATE_UPDATE = re.compile(
     r"(?:\b(?:increas|rais|extend|expand|top)\w*\s+(?:up\s+)?(?:the|this|its|that|their)\s+(?:[\w-]+\s+){0,2}"
@@ -880,7 +880,7 @@ def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
     window = _WINDOW_STOP.split(window)[0]
     codes = _ENTRY_CODE.findall(window)
     if not codes:
-        # "578 million SEK and 60 million SEK represent grants (SEM5 and SEM6)": a pair shares its tag
+        # "300 million SEK and 45 million SEK are grants (XXA1 and XXA2)": a pair shares its tag
         if k + 1 < len(money) and _AND_GAP.fullmatch(t[m.end:money[k + 1].start]):
             return _code_tag(t, money, k + 1, own)
         return None
@@ -952,7 +952,7 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
             continue  # a total ("making it X in total" is this package's new size)
         if _is_statement(t, m, before_local, low):
             out.append(k)
-    # "$59.3 million are allocated directly to Ukraine, which is the amount we report here"
+    # "$12.5 million goes to Ukraine itself; that is the figure reported here"
     wb = _ACCOUNT_BEFORE.search(t)
     if wb:
         ks = [k for k, m in enumerate(money) if m.end <= wb.start() and _code_tag(t, money, k, own) != "other"]

@@ -17,7 +17,7 @@ Counts stated without a number right before the item: "a field hospital" (one of
 item; not "ammunition"), "the number of generators is 25", "30 as the number of drones", a
 figure quoted from a source ('"200" units of Brimstone missiles'), a joint delivery's share per
 donor ("six howitzers, three by each"), the share for Ukraine ("110000 rations, out of which
-100000 are intended for Ukraine"), a named part ("5,500 beds, 1,184 of which are pediatric" adds
+60000 go to Ukraine"), a named part ("2,400 stretchers, 300 of which are for children" adds
 ``pediatric hospital bed`` x1184) and an assumed count ("we assume 300 are anti-armour weapons").
 
 >>> [(i.name, i.quantity["value"]) for i in find_items("It will send 31 Abrams tanks.")]
@@ -326,12 +326,12 @@ _AS_NUMBER_OF = re.compile(r"(?:^|\s)(\d[\d,]*)\s+as\s+the\s+(?:\w+\s+)?number\s
 #: "six howitzers, three by each of the two countries": a joint delivery's share per donor
 _EACH_AFTER = re.compile(r"^\s*,?\s*(?:with\s+|i\.e\.\s+)?(\w+|\d[\d,]*)\s+(?:by|from|of\s+them\s+by)?\s*each\b",
                          re.IGNORECASE)
-#: "110000 food rations, out of which 100000 are intended for Ukraine"
+#: "80000 blankets, out of which 60000 go to Ukraine"
 _SHARE_AFTER = re.compile(r"^\s*,?\s*(?:out\s+)?of\s+(?:which|these|them)\s*,?\s+(?:only\s+)?(\d[\d,]*)\s+"
                           r"(?:are|were|go|went|is|will)\b[^.;]{0,40}?\bUkrain", re.IGNORECASE)
 
 
-#: "5,500 hospital beds, 1,184 of which are pediatric"
+#: "2,400 stretchers, 300 of which are for children"
 _SUBSET_AFTER = re.compile(r"^\s*,\s*(\d[\d,]*)\s+of\s+(?:which|them|these)\s+(?:are|were)\s+([A-Za-z][\w-]+)", re.IGNORECASE)
 
 
@@ -419,7 +419,7 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
         out.append(ItemMatch(start, e, name, qty, cat, head))
         sub = _SUBSET_AFTER.match(text[e:e + 50]) if qty is not None else None
         if sub:
-            # "5,500 hospital beds, 1,184 of which are pediatric": the named part counted too
+            # "2,400 stretchers, 300 of which are for children": the named part counted too
             n = int(sub.group(1).replace(",", ""))
             out.append(ItemMatch(e + sub.start(1), e + sub.end(), f"{sub.group(2).lower()} {name}", _exact(n), cat, head))
     # counted things not in the lexicon
