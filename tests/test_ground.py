@@ -52,7 +52,7 @@ def test_counted_attacks_without_a_repel_verb():
 
 
 def test_participles_are_not_events():
-    assert events("In Bucha, liberated from the Russian occupiers, debris is being cleared.") == []
+    assert events("In Irpin, freed from the Russian occupiers, rubble is being removed.") == []
     assert events("The IAEA team works at the Russian-captured Zaporizhzhia nuclear plant in Enerhodar.") == []
     assert events("Children were taken from the temporarily captured Enerhodar.") == []
     (ev,) = events("Ukrainian defenders liberated the village of Vilkhivka near Kharkiv.")
@@ -69,10 +69,10 @@ def test_negated_advance_is_not_an_event():
 
 
 def test_future_and_non_ground_counts_are_not_events():
-    assert events("During the next 72 hours, the Ukrainian military will recapture Lyman.") == []
-    assert events("Power poles leading from Kherson Oblast to Crimea have fallen.") == []
-    assert events("The occupiers carried out more than 90 attacks from rocket salvo systems on Kharkiv.") == []
-    assert events("Russia carried out over 600 attacks on Ukrainian health care, the WHO said.") == []
+    assert events("Within two days the Ukrainian army will retake Lyman, he predicted.") == []
+    assert events("Power lines running from Kherson Oblast to Crimea were cut.") == []
+    assert events("The invaders made more than 70 attacks with rocket launchers on Kharkiv.") == []
+    assert events("Russia made over 400 attacks on Ukrainian hospitals and clinics, the WHO said.") == []
     assert events("In the occupied Zaporizhzhia region, the invaders captured a total of 540 people.") == []
     (ev,) = events("British defence intelligence said Kreminna, in Luhansk, has fallen.")
     assert ev["admin1"] == "Luhansk Oblast"

@@ -626,7 +626,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     first_aid = min([x[0] for x in cues.give + cues.aidnoun] or [len(t)])
     if cues.attack and (not aid_noun or cues.attack[0][0] < first_aid):
         a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles", "shell a humanitarian convoy"
-    # "£10 million to the Ukraine Energy Support Fund", "$2 million for technical support to Ukraine"
+    # "£6 million to a fund for repairing Ukraine's power grid", "$2 million for technical support to Ukraine"
     if not a.is_aid and money and not cues.buy and not cues.sell and not cues.attack and \
             any(_TO_FOR_IN.match(t, m.end, m.end + 30) for m in money) and _UKRAINE_OR_FOR.search(t):
         a.is_aid = True
@@ -976,7 +976,7 @@ def _positions(doc: Document, analyses: list[_Analysis]) -> dict[int, int]:
 
 def _donor_share(doc: Document, d: _Draft) -> dict[str, Any] | None:
     """A joint package's value for one donor: only a statement of the figure that names that donor
-    ("We attribute another 5 million EUR to Lithuania", section 8)."""
+    ("We attribute a further 3 million EUR to Latvia", section 8)."""
     analyses: list[_Analysis] = doc.cache.get("aid_analyses") or []
     m_own = _OWN_CODE.search(doc.article_id or "")
     own = m_own.group(1) if m_own else None
@@ -1365,7 +1365,7 @@ def _title_analysis_uncached(doc: Document) -> _Analysis | None:
     if not doc.title or not doc.title.strip():
         return None
     title = doc.title.strip()
-    # "Headline (18.10.22 17:10) « World | Censor.NET": keep the headline
+    # "Headline (02.11.22 08:15) « Section | Outlet": keep the headline
     title = _TITLE_TAIL.split(title)[0]
     hits = _cue_hits(title, False)
     # a headline without a giving, aid, buy or sell word, money or "train" can be neither aid nor a

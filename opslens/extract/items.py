@@ -7,7 +7,7 @@ Knowledge lives in ``opslens/data/items.csv`` (``alias,name,head,category``): an
 Aliases match whole words, case-insensitively, singular or plural.
 
 Quantities come from :mod:`opslens.extract.numbers` and attach to the item right after them
-("31 tanks", "more than 1,400 Stinger anti-aircraft systems", "six additional CAESAR
+("31 tanks", "more than 900 Stinger anti-aircraft systems", "six additional CAESAR
 howitzers", "5 units of 155-mm howitzers"). A counted thing that is not in the lexicon is still
 an item, named by its noun phrase in the singular ("70,000 tons of thermal coal" ->
 ``ton of thermal coal``; "1650 mobile heating systems" -> ``mobile heating system``), unless it
@@ -317,11 +317,11 @@ _ONE_BEFORE = re.compile(r"(?:^|[^\w-])(?:a|an|a\s+single|one\s+single)\s+(?:(?:
 #: uncountable heads: "an ammunition depot" says nothing about a count
 _MASS_WORDS = {"ammunition", "food", "fuel", "medicine", "medicines", "equipment", "aid", "clothing", "water", "supplies",
                "coal", "gas", "armour", "armor", "materiel", "material", "gear", "assistance", "support"}
-#: "the amount of PT-91 donated is 60", "we decrease the number of tanks to 10"
+#: "the amount of T-72 donated is 25", "we decrease the number of tanks to 10"
 _NUMBER_OF_BEFORE = re.compile(r"\b(?:number|amount|count)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _NUMBER_OF_AFTER = re.compile(r"^(?:\s+[a-z]+){0,2}?\s+(?:is|was|are|were|to|at|equals|reached|stands\s+at)\s+"
                               r"(?:about\s+|around\s+)?(?=\S)", re.IGNORECASE)
-#: "12 as the minimal number of committed drones"
+#: "8 as the minimal number of pledged drones"
 _AS_NUMBER_OF = re.compile(r"(?:^|\s)(\d[\d,]*)\s+as\s+the\s+(?:\w+\s+)?number\s+of\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 #: "six howitzers, three by each of the two countries": a joint delivery's share per donor
 _EACH_AFTER = re.compile(r"^\s*,?\s*(?:with\s+|i\.e\.\s+)?(\w+|\d[\d,]*)\s+(?:by|from|of\s+them\s+by)?\s*each\b",
