@@ -301,38 +301,31 @@ class _StoredIndex:
         self.i_keys, self.i_rows = ih[order], order
         self.version = version
 
-    def latest(self, canon: str) -> tuple[int, str, str, str] | None:
+    @staticmethod
+    def _rows(keys, rows, value: str) -> list[int]:
+        """Rows whose key equals ``hash(value)``, in ``keys`` order (candidates to confirm)."""
         import numpy as np
 
-        h = hash(canon)
-        lo = int(np.searchsorted(self.u_keys, h, "left"))
-        hi = int(np.searchsorted(self.u_keys, h, "right"))
-        for i in range(hi - 1, lo - 1, -1):  # highest version first
-            row = int(self.u_rows[i])
+        h = hash(value)
+        lo = int(np.searchsorted(keys, h, "left"))
+        hi = int(np.searchsorted(keys, h, "right"))
+        return [int(r) for r in rows[lo:hi]]
+
+    def latest(self, canon: str) -> tuple[int, str, str, str] | None:
+        for row in reversed(self._rows(self.u_keys, self.u_rows, canon)):  # highest version first
             if self.urls[row].as_py() == canon:
                 return (int(self.version[row]), self.texts[row].as_py(), self.ids[row].as_py(),
                         self.clusters[row].as_py())
         return None
 
     def same_text(self, th: str) -> str | None:
-        import numpy as np
-
-        h = hash(th)
-        lo = int(np.searchsorted(self.t_keys, h, "left"))
-        hi = int(np.searchsorted(self.t_keys, h, "right"))
-        for i in range(lo, hi):
-            row = int(self.t_rows[i])
+        for row in self._rows(self.t_keys, self.t_rows, th):
             if self.texts[row].as_py() == th:
                 return self.ids[row].as_py()
         return None
 
     def has_id(self, aid: str) -> bool:
-        import numpy as np
-
-        h = hash(aid)
-        lo = int(np.searchsorted(self.i_keys, h, "left"))
-        hi = int(np.searchsorted(self.i_keys, h, "right"))
-        return any(self.ids[int(self.i_rows[i])].as_py() == aid for i in range(lo, hi))
+        return any(self.ids[row].as_py() == aid for row in self._rows(self.i_keys, self.i_rows, aid))
 
 
 def _one_chunk(col):
