@@ -89,6 +89,20 @@ def _bounded(text: str, s: int, e: int) -> bool:
     return True
 
 
+def _leftmost_longest(hits: list[tuple[int, int, str, Weapon]]) -> list[WeaponMatch]:
+    """The non-overlapping matches among ``hits`` (start, end, alias, weapon): left to right,
+    the longest alias first where several start at the same place."""
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[WeaponMatch] = []
+    last = -1
+    for s, e, a, w in hits:
+        if s < last:
+            continue
+        out.append(WeaponMatch(s, e, a, w.weapon, w.kind, w.actor, w.trigger))
+        last = e
+    return out
+
+
 def find_weapons(text: str) -> list[WeaponMatch]:
     """Every weapon word in ``text`` (models and generic drone/missile words), left to right."""
     if not text:
@@ -104,15 +118,7 @@ def find_weapons(text: str) -> list[WeaponMatch]:
         s = end - len(a) + 1
         if _bounded(text, s, end + 1):
             hits.append((s, end + 1, text[s:end + 1], lex.folded[a]))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[WeaponMatch] = []
-    last = -1
-    for s, e, a, w in hits:
-        if s < last:
-            continue
-        out.append(WeaponMatch(s, e, a, w.weapon, w.kind, w.actor, w.trigger))
-        last = e
-    return out
+    return _leftmost_longest(hits)
 
 
 def _trigger_words() -> list[str]:
@@ -147,15 +153,7 @@ def doc_weapons(doc: Document) -> list[WeaponMatch]:
         w = lex.folded.get(word)
         if w is not None:
             hits.append((s, e, seg, w))
-    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    out: list[WeaponMatch] = []
-    last = -1
-    for s, e, a, w in hits:
-        if s < last:
-            continue
-        out.append(WeaponMatch(s, e, a, w.weapon, w.kind, w.actor, w.trigger))
-        last = e
-    return out
+    return _leftmost_longest(hits)
 
 
 def canonical_weapon(name: str | None) -> str | None:
