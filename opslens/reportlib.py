@@ -106,28 +106,18 @@ def parse_week(value: Any, *, param: str = "week") -> IsoWeek:
     return IsoWeek(year, week)
 
 
-def _kyiv_day(ts: str | dt.datetime | None) -> dt.date | None:
-    if ts is None:
-        return None
-    t = dt.datetime.fromisoformat(ts) if isinstance(ts, str) else ts
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    from zoneinfo import ZoneInfo
-
-    return t.astimezone(ZoneInfo(KYIV)).date()
-
-
 def store_span(data_dir: str | Path | None = None) -> tuple[dt.date | None, dt.date | None, int]:
     """(first, last) Kyiv publication day in the store and the number of stored rows, read from
     the store manifest alone (no article file is opened)."""
+    from .extract.dates import kyiv_day
     from .store import ArticleStore
 
     m = ArticleStore(data_dir).read_manifest()
     lo = [p.min_published for p in m.parts if p.min_published]
     hi = [p.max_published for p in m.parts if p.max_published]
     rows = sum(p.rows for p in m.parts)
-    first = min((_kyiv_day(x) for x in lo), default=None)
-    last = max((_kyiv_day(x) for x in hi), default=None)
+    first = min((kyiv_day(x) for x in lo), default=None)
+    last = max((kyiv_day(x) for x in hi), default=None)
     return first, last, rows
 
 
