@@ -113,10 +113,6 @@ _new = tuple.__new__  # Sentence(...) without the Python-level __new__ of a name
 _LONG_WORD = 1 + max(len(a) for a in _ABBREV)
 
 
-def _is_long_word(s: str) -> bool:
-    return s.isalpha() and s.isascii()
-
-
 #: longer runs without a sentence end (tables, run-on scraped text) are cut at a space
 MAX_SENTENCE = 1200
 

@@ -100,7 +100,6 @@ _OUTSIDE_WAR = re.compile(
     r"\b(?:UAE|Emirates|Abu\s+Dhabi|Saudi|Yemen|Houthis?|Israel|Gaza|Syria|Iraq|Lebanon|Hezbollah|Taiwan|North\s+Korea(?:n)?\s+(?:test|launch)|"
     r"Pakistan|India|Azerbaijan|Armenia|Nagorno|North\s+Korea\w*|Pyongyang|Iran\s+(?:test|launch)\w*)\b")
 _UA_WORDS = re.compile(r"\b(?:Ukrain\w*|Kyiv|Kiev|Crimea\w*|Donbas\w*|occupier\w*|invader\w*|racists?|rashists?)\b", _F)
-_UA_OR_RU = re.compile(r"\b(?:Ukrain\w*|Russia\w*|Kyiv|Kiev|Crimea\w*|Belarus\w*|occupier\w*|invader\w*|enemy|racists?|rashists?|Kremlin)\b", _F)
 _UKR_ACTOR = re.compile(
     r"\b(?:Ukrainian\s+(?:attack\s+|kamikaze\s+|combat\s+|strike\s+|military\s+|armed\s+forces'?\s+)?(?:drones?|uavs?)|"
     r"Ukraine'?s?\s+(?:drones?|missiles?)|Ukrainian\s+(?:forces|military|army|troops|armed\s+forces|navy)\s+(?:\w+\s+){0,4}?"
