@@ -1146,22 +1146,27 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
     return ev
 
 
-def _before(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
-    """The ``n`` analysed sentences before ``a`` (nearest first)."""
+def _located(doc: Document, a: _Analysis) -> tuple[list[_Analysis], int]:
+    """The document's analysed sentences and the index of ``a`` among them (-1: not there)."""
     analyses = doc.cache.get("aid_analyses") or []
     try:
-        i = analyses.index(a)
+        return analyses, analyses.index(a)
     except ValueError:
+        return analyses, -1
+
+
+def _before(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
+    """The ``n`` analysed sentences before ``a`` (nearest first)."""
+    analyses, i = _located(doc, a)
+    if i < 0:
         return []
     return [analyses[j] for j in range(i - 1, max(-1, i - 1 - n), -1)]
 
 
 def _after(doc: Document, a: _Analysis, n: int) -> list[_Analysis]:
     """The ``n`` analysed sentences after ``a``."""
-    analyses = doc.cache.get("aid_analyses") or []
-    try:
-        i = analyses.index(a)
-    except ValueError:
+    analyses, i = _located(doc, a)
+    if i < 0:
         return []
     return analyses[i + 1:i + 1 + n]
 
