@@ -86,6 +86,7 @@ from typing import Any
 
 from .errors import StoreError
 from .settings import Settings, get_settings
+from .urls import canonicalize
 
 log = logging.getLogger(__name__)
 
@@ -205,16 +206,6 @@ def month_of(published: "dt.datetime | None") -> str:
 
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
-
-
-def _canonicalize(url: str | None) -> str | None:
-    if not url:
-        return None
-    try:
-        from .urls import canonicalize  # the one shared function (acquisition side)
-    except ImportError:  # acquisition not installed yet: identity on the URL as given
-        return url.strip()
-    return canonicalize(url)
 
 
 # --- near-duplicates: MinHash + LSH -------------------------------------------------------------
@@ -665,7 +656,7 @@ class StoreWriter:
 
     def has_url(self, url: str) -> bool:
         """Is this (canonical) URL already stored or pending? Cheap: an in-memory lookup."""
-        canon = _canonicalize(url) or url
+        canon = canonicalize(url) or url
         return self._latest(canon) is not None
 
     # -- adding --
@@ -690,7 +681,7 @@ class StoreWriter:
         text = rec.get("text") or ""
         if not isinstance(text, str):
             raise TypeError("text is not a string")
-        canon = rec.get("canonical_url") or _canonicalize(rec.get("url"))
+        canon = rec.get("canonical_url") or canonicalize(rec.get("url"))
         th = text_hash(text)
         if not canon and th == _EMPTY_HASH:
             return AddResult("error", message="article has neither URL nor text; nothing to store "
