@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
 import json
 import logging
 import os
@@ -348,6 +349,7 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
     from ..errors import StoreError
     from ..schema import event_records, events_frame
     from ..settings import get_settings
+    from ..store import atomic_write_bytes
 
     settings = get_settings(data_dir)
     key = f"{EXTRACTOR_VERSION}-{_data_fingerprint()}"
@@ -384,13 +386,10 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
             new_json = pd.concat([cached, new_json], ignore_index=True)
         done |= set(todo["id"].astype(str))
         try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            tmp = ev_path.with_suffix(".tmp")
-            new_json.to_parquet(tmp, index=False)
-            os.replace(tmp, ev_path)
-            tmp_ids = ids_path.with_suffix(".tmp")
-            tmp_ids.write_text(json.dumps(sorted(done)), encoding="utf-8")
-            os.replace(tmp_ids, ids_path)
+            buf = io.BytesIO()
+            new_json.to_parquet(buf, index=False)
+            atomic_write_bytes(ev_path, buf.getvalue())
+            atomic_write_bytes(ids_path, json.dumps(sorted(done)).encode("utf-8"))
             for old in cache_dir.glob("events-*.parquet"):
                 if old != ev_path:
                     old.unlink(missing_ok=True)
