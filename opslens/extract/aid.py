@@ -60,7 +60,7 @@ from typing import Any
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
 from .base import Document, Sentence, register, register_triggers, trigger_hits, words_testable
-from .items import find_items, maybe_number, merge_generic_items
+from .items import find_items, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
 __all__ = ["AidExtractor", "sentence_cues", "Cues"]
@@ -122,11 +122,10 @@ def _cue_table(detail: bool = False) -> dict[str, tuple[tuple[str, bool], ...]]:
             table.setdefault(sym, []).append(("money_sym", False))
         table.setdefault("train", []).append(("train", True))
     # item names (prefilter only: a sentence naming equipment may list aid without a noun like "aid")
-    with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
-        for r in (csv.DictReader(f) if not detail else ()):
-            alias = re.sub(r"\s+", " ", r["alias"].strip().lower())
-            if alias and ("item", True) not in table.get(alias, []):
-                table.setdefault(alias, []).append(("item", True))
+    for r in (item_rows() if not detail else ()):
+        alias = re.sub(r"\s+", " ", r["alias"].strip().lower())
+        if alias and ("item", True) not in table.get(alias, []):
+            table.setdefault(alias, []).append(("item", True))
     return {k: tuple(v) for k, v in table.items()}
 
 

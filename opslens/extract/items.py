@@ -162,9 +162,16 @@ _VARIANT = re.compile(r"-\d{1,3}[a-z]?\b")
 
 
 @lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
+def item_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``opslens/data/items.csv`` (alias, name, head, category), read once per process
+    for every user of the item list (the lexicon, the heads, the aid prefilter). Do not mutate."""
     with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
-        return _Lexicon(list(csv.DictReader(f)))
+        return tuple(csv.DictReader(f))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    return _Lexicon(list(item_rows()))
 
 
 _YEARLIKE = re.compile(r"(?<![\w.,$€£-])((?:19|20)\d\d)(?=\s+[a-z])")
@@ -491,8 +498,7 @@ def merge_generic_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @lru_cache(maxsize=1)
 def _head_of() -> dict[str, str | None]:
     """canonical item name -> its generic head (a head is its own head)."""
-    with resources.files("opslens.data").joinpath("items.csv").open(encoding="utf-8", newline="") as f:
-        return {r["name"].strip(): (r.get("head") or "").strip() or None for r in csv.DictReader(f)}
+    return {r["name"].strip(): (r.get("head") or "").strip() or None for r in item_rows()}
 
 
 # patterns used inside functions, compiled once
