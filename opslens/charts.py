@@ -117,12 +117,11 @@ def _totals(series: "pd.DataFrame") -> "pd.DataFrame":
     """National daily totals from a series frame: all-weapon rows if present, else the sum by day."""
     import pandas as pd
 
+    from .series import national_rows
+
     df = series.copy()
     df["date"] = _to_day(df["date"]).to_numpy()
-    if "weapon" in df.columns:
-        w = df["weapon"].astype("string").fillna("")
-        if (w == "").any():
-            df = df[w == ""]
+    df = national_rows(df).copy()
     cols = [c for c in ("launched", "destroyed", "launched_lower", "launched_upper") if c in df.columns]
     for c in cols:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")

@@ -409,14 +409,14 @@ def week_totals(series: "pd.DataFrame", week: IsoWeek) -> "pd.DataFrame":
     """
     import pandas as pd
 
+    from .series import national_rows
+
     rows = []
     prev = week.shift(-1)
     s = series.copy()
     if len(s):
         s["date"] = pd.to_datetime(s["date"])
-        if "weapon" in s:
-            w = s["weapon"].astype("string").fillna("")
-            s = s[w == ""] if (w == "").any() else s
+        s = national_rows(s)
     for m in ("launched", "destroyed", "events"):
         def total(wk: IsoWeek) -> Any:
             if m not in s or s.empty:
@@ -961,14 +961,14 @@ def daily_table(series: "pd.DataFrame", events: "pd.DataFrame") -> "pd.DataFrame
     number), ``evidence`` (list of event ids; links to the evidence table)."""
     import pandas as pd
 
+    from .series import national_rows
+
     cols = ["date", "launched", "destroyed", "range", "at_least", "events", "articles", "note", "evidence"]
     if series is None or series.empty:
         return pd.DataFrame(columns=cols)
     s = series.copy()
     s["date"] = pd.to_datetime(s["date"])
-    if "weapon" in s:
-        w = s["weapon"].astype("string").fillna("")
-        s = s[w == ""] if (w == "").any() else s
+    s = national_rows(s)
     num = [c for c in ("launched", "destroyed", "events", "articles", "launched_lower", "launched_upper") if c in s]
     lb = s.groupby("date", sort=True)["lower_bound"].any() if "lower_bound" in s else None
     s = s.groupby("date", sort=True)[num].sum(min_count=1)

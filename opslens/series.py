@@ -39,7 +39,7 @@ from .schema import EVENT_TYPES, SERIES_COLUMNS, events_frame
 
 log = logging.getLogger(__name__)
 
-__all__ = ["daily_series", "compare_series", "read_mentions", "write_series", "SERIES_FIGURES",
+__all__ = ["daily_series", "national_rows", "compare_series", "read_mentions", "write_series", "SERIES_FIGURES",
            "validate_comparison_parameters", "load_comparison", "agreement_summary", "who_said_what",
            "plot_comparison"]
 
@@ -121,6 +121,15 @@ def daily_series(events: pd.DataFrame | Any, type: str | Sequence[str] | None = 
     out["_w"] = out["weapon"].notna()
     out = out.sort_values(["date", "type", "_w", "weapon"], kind="mergesort").drop(columns="_w")
     return out.reset_index(drop=True)
+
+
+def national_rows(series: pd.DataFrame) -> pd.DataFrame:
+    """The all-weapons rows (``weapon`` NA or empty) of a daily series; the series unchanged when
+    it has none (a series of weapon rows only) or no ``weapon`` column. Same columns."""
+    if "weapon" not in series.columns:
+        return series
+    all_weapons = series["weapon"].astype("string").fillna("") == ""
+    return series[all_weapons] if all_weapons.any() else series
 
 
 def _aggregate(ev: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pytest
 from opslens.cli import main
 from opslens.schema import empty_event, events_frame, quantity
 from opslens.merge import MergeOptions
-from opslens.series import compare_series, daily_series
+from opslens.series import compare_series, daily_series, national_rows
 
 
 def m(article, type_, date, admin1=None, weapon=None, launched=None, destroyed=None, claimed_by=None,
@@ -294,3 +294,11 @@ def test_cli_split_official_statements(tmp_path):
         assert main(["-q", "series", str(src), "--out", str(out), "--type", "drone_attack", *flag]) == 0
         got[bool(flag)] = [(r["launched"], r["events"]) for r in csv.DictReader(open(out, encoding="utf-8"))]
     assert got == {False: [("11", "1")], True: [("20", "2")]}
+
+
+def test_national_rows_keeps_all_weapon_rows_or_everything():
+    s = pd.DataFrame({"date": ["2022-10-17"] * 3, "weapon": [None, "Shahed-136", ""], "launched": [43, 30, 5]})
+    assert national_rows(s)["launched"].tolist() == [43, 5]
+    only_models = s.iloc[[1]]
+    assert national_rows(only_models)["launched"].tolist() == [30]
+    assert national_rows(s.drop(columns="weapon"))["launched"].tolist() == [43, 30, 5]
