@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
-from .base import Document, gate_patterns, register
+from .base import Document, doc_memo, gate_patterns, register
 from .dates import explicit_date, has_date_words, resolve_date
 from .numbers import QuantityMatch, find_quantities, parse_quantity
 from .places import find_places, locate, place_record
@@ -166,14 +166,6 @@ _NO_INJURED = re.compile(r"\b(?:no\s+(?:casualties|injuries|injured|one\s+(?:was
 _CASUALTY_WORDS = re.compile(r"\b(?:kill|dead|death|died|casualt|injur|wound|hurt|toll|victim|perish|lives|hospitali)", _F)
 
 
-def _memo(cache: dict[str, Any], name: str, fn: Any, text: str) -> Any:
-    """Per-document memo of a pure function of a text (sentences are looked at by several extractors)."""
-    box = cache.setdefault(name, {})
-    if text not in box:
-        box[text] = fn(text)
-    return box[text]
-
-
 @dataclass
 class Mention:
     """One drone/missile event told in one sentence (or the title)."""
@@ -297,6 +289,12 @@ def _role(text: str, q_start: int, w_end: int) -> str:
 
 def _n(v: int) -> dict[str, Any]:
     return {"value": v, "lower": v, "upper": v, "qualifier": "exact"}
+
+
+@doc_memo()
+def _casualties(text: str) -> dict[str, dict[str, Any]]:
+    """:func:`casualties`, memoised for the document (a window is looked at by several groups; callers copy)."""
+    return casualties(text)
 
 
 def casualties(text: str) -> dict[str, dict[str, Any]]:
@@ -429,7 +427,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
         if _past_year(text, doc):
             continue
         d, prec = event_date(doc, i, text)
-        loc = _title_loc(doc) if i < 0 else _memo(doc.cache, "locate", locate, text)
+        loc = _title_loc(doc) if i < 0 else locate(text)
         national = bool(_NATIONAL.search(text))
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
@@ -550,7 +548,7 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
                 q.setdefault(k, v)
         cas: dict[str, dict[str, Any]] = {}
         if lead.sent_index < 0 and doc.sentences:  # a headline event: the lead paragraph tells its toll
-            cas = dict(_memo(doc.cache, "casualties", casualties, " ".join(s.text for s in doc.sentences[:2])))
+            cas = dict(_casualties(" ".join(s.text for s in doc.sentences[:2])))
         if lead.sent_index >= 0:
             # the toll is told in the sentence or the next few (quotes run on), up to the next
             # sentence that tells another drone/missile event
@@ -559,7 +557,7 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
             while end < min(len(doc.sentences), lead.sent_index + 4) and end not in other:
                 end += 1
             window = " ".join(s.text for s in doc.sentences[lead.sent_index:end])
-            cas = dict(_memo(doc.cache, "casualties", casualties, window))
+            cas = dict(_casualties(window))
         weapon = next((m.weapon for m in g if m.weapon), None)
         loc = lead.loc
         if not loc.get("country"):  # the lead names no place: a neighbouring sentence may

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..schema import empty_event
-from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _memo, _past_year, casualties, event_date
+from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _past_year, casualties, event_date
 from .base import Document, gate_patterns, register, register_triggers, trigger_hits, words_testable
 from .numbers import find_quantities
 from .places import find_places, locate
@@ -172,7 +172,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
         if not repel and not near:
             continue
-        loc = _memo(doc.cache, "locate", locate, text)
+        loc = locate(text)
         if _NATIONAL.search(text):
             loc, near = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}, near
         elif not loc.get("admin1") and near:
