@@ -134,6 +134,19 @@ def test_load_events_recomputes_for_a_new_version(tmp_path, monkeypatch):
     assert len(names) == 1 and names[0].startswith("events-test-next-")
 
 
+def test_event_cache_key_covers_every_knowledge_file_the_extractors_read():
+    """Editing any lexicon an extractor reads must start a new event cache (aid_cues.csv was left out)."""
+    import re
+
+    import opslens.extract as ex
+
+    src = Path(ex.__file__).parent
+    read = {name for f in src.glob("*.py")
+            for name in re.findall(r'joinpath\("([\w.]+\.(?:csv|txt))"\)', f.read_text(encoding="utf-8"))}
+    assert {"aid_cues.csv", "weapons.csv", "gazetteer.csv"} <= read  # the scan itself finds them
+    assert read <= set(ex.KNOWLEDGE_FILES)
+
+
 def test_module_cli_runs_as_a_subprocess(tmp_path):
     src = tmp_path / "a.jsonl"
     src.write_text(json.dumps({"id": "a", "text": DRONES, "published": "2024-02-19"}) + "\n", encoding="utf-8")

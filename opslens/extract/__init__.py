@@ -318,13 +318,18 @@ def _iso(v: Any) -> str | None:
 
 # --- cached events per article store ------------------------------------------------------------
 
+#: the files in ``opslens/data`` the extractors read (tests/test_extract_pipeline.py checks the list)
+KNOWLEDGE_FILES = ("gazetteer.csv", "weapons.csv", "place_stopwords.txt", "actors.csv", "items.csv", "currencies.csv",
+                   "aid_cues.csv")
+
+
 def _data_fingerprint() -> str:
     """Hash of the knowledge files, so editing a lexicon also refreshes cached events."""
     from importlib import resources
 
     h = hashlib.sha256(EXTRACTOR_VERSION.encode())
     data = resources.files("opslens.data")
-    for name in ("gazetteer.csv", "weapons.csv", "place_stopwords.txt", "actors.csv", "items.csv", "currencies.csv"):
+    for name in KNOWLEDGE_FILES:
         f = data.joinpath(name)
         if f.is_file():
             h.update(name.encode())
