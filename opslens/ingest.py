@@ -111,18 +111,26 @@ def read_ingest_log(data_dir: str | os.PathLike[str] | None = None):
         for line in f:
             with contextlib.suppress(ValueError):
                 rows.append(json.loads(line))
-    cols = ["time", "status", "origin", "url", "id", "duplicate_of", "cluster_id", "message", "raw_sha256"]
-    return pd.DataFrame(rows, columns=cols).astype("string")
+    return pd.DataFrame(rows, columns=list(_LOG_COLUMNS)).astype("string")
+
+
+#: the fields of one ingest-log line, in order (the columns of :func:`read_ingest_log`)
+_LOG_COLUMNS = ("time", "status", "origin", "url", "id", "duplicate_of", "cluster_id", "message", "raw_sha256")
 
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _log_line(status: str, **fields: Any) -> dict[str, Any]:
+    """One ingest-log line: every :data:`_LOG_COLUMNS` field, ``None`` where not given."""
+    return {"time": _now(), "status": status, **{k: fields.get(k) for k in _LOG_COLUMNS[2:]}}
+
+
 def _entry(res: AddResult, rec: Mapping[str, Any]) -> dict[str, Any]:
-    return {"time": _now(), "status": res.status, "origin": rec.get("origin"), "url": rec.get("url"),
-            "id": res.id, "duplicate_of": res.duplicate_of, "cluster_id": res.cluster_id,
-            "message": res.message, "raw_sha256": rec.get("raw_sha256")}
+    return _log_line(res.status, origin=rec.get("origin"), url=rec.get("url"), id=res.id,
+                     duplicate_of=res.duplicate_of, cluster_id=res.cluster_id, message=res.message,
+                     raw_sha256=rec.get("raw_sha256"))
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,8 @@ _UNCHANGED_MESSAGE = "unchanged since stored (same raw bytes); not parsed again"
 
 
 def _unchanged_entry(u: Unchanged) -> dict[str, Any]:
-    return {"time": _now(), "status": "duplicate", "origin": u.origin, "url": u.url, "id": u.id,
-            "duplicate_of": u.id, "cluster_id": None, "message": _UNCHANGED_MESSAGE, "raw_sha256": u.raw_sha256}
+    return _log_line("duplicate", origin=u.origin, url=u.url, id=u.id, duplicate_of=u.id,
+                     message=_UNCHANGED_MESSAGE, raw_sha256=u.raw_sha256)
 
 
 class RawIndex:
@@ -259,8 +267,7 @@ _HEX = re.compile(r"[0-9a-f]{64}")
 
 
 def _error_entry(err: BaseException) -> dict[str, Any]:
-    return {"time": _now(), "status": "error", "origin": getattr(err, "source", None), "url": None,
-            "id": None, "duplicate_of": None, "cluster_id": None, "message": str(err)}
+    return _log_line("error", origin=getattr(err, "source", None), message=str(err))
 
 
 def _progress_disabled(progress: bool) -> bool:
