@@ -60,6 +60,8 @@ def export_html(notebook: str | os.PathLike[str], html_path: str | os.PathLike[s
     import nbformat
     from nbconvert import HTMLExporter
 
+    from .store import atomic_write_bytes
+
     nb_path = Path(notebook)
     out = Path(html_path) if html_path else nb_path.with_suffix(".html")
     nb = nbformat.read(nb_path, as_version=4)
@@ -67,9 +69,7 @@ def export_html(notebook: str | os.PathLike[str], html_path: str | os.PathLike[s
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     body, _resources = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    os.replace(tmp, out)
+    atomic_write_bytes(out, body.encode("utf-8"))
     return out
 
 
