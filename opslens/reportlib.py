@@ -795,6 +795,12 @@ def _link(url: Any, text: str) -> str:
             f"{html.escape(text or u)}</a>")
 
 
+def _html_id(key: str) -> str:
+    """``key`` as an HTML id (characters outside ``A-Za-z0-9_.:-`` become ``-``), attribute-escaped;
+    the anchors of :func:`html_table` and the ``#ev-<id>`` links to them both go through here."""
+    return html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", key), quote=True)
+
+
 def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
                anchors: Mapping[str, str] | None = None, refs: str | None = None,
                ref_labels: Mapping[str, str] | None = None, hide: Sequence[str] = (),
@@ -832,7 +838,7 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
             key = f"{prefix}{_cell(rec.get(col))}"
             if key not in seen:
                 seen.add(key)
-                rid = f' id="{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", key), quote=True)}"'
+                rid = f' id="{_html_id(key)}"'
         tds = []
         for c in cols:
             v = rec.get(c)
@@ -844,7 +850,7 @@ def html_table(df: "pd.DataFrame", *, links: Mapping[str, str] | None = None,
                     ids.sort(key=lambda i: (str(i) not in labels, len(labels.get(str(i), "")),
                                             labels.get(str(i), ""), str(i)))
                 tds.append(" ".join(
-                    f'<a href="#ev-{html.escape(re.sub(r"[^A-Za-z0-9_.:-]", "-", str(i)), quote=True)}">'
+                    f'<a href="#{_html_id(f"ev-{i}")}">'
                     f"{html.escape(labels.get(str(i), str(i)))}</a>" for i in ids))
             else:
                 tds.append(html.escape(_cell(v)))
