@@ -362,14 +362,7 @@ def load_events(start: Any = None, end: Any = None, sources: Any = None, query: 
     ev_path = cache_dir / f"events-{key}.parquet"
     ids_path = cache_dir / f"articles-{key}.json"
 
-    cols = ["id", "url", "title", "published", "source", "text"]
-    try:
-        from ..store import dataset_schema
-
-        if "published_raw" in dataset_schema().names:
-            cols.append("published_raw")
-    except Exception:  # pragma: no cover - store module without schema helper
-        pass
+    cols = ["id", "url", "title", "published", "source", "text", "published_raw"]
     all_ids = set(load_articles(columns=["id"], data_dir=settings.data_dir)["id"].astype(str))
     done: set[str] = set()
     cached = None
