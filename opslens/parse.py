@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from datetime import datetime, timezone
 from typing import Any, Callable
 
 from .errors import InputError
@@ -362,8 +361,3 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     if norm(first) and norm(first) == norm(title):
         return rest.lstrip("\n")
     return text
-
-
-def utc_now_iso() -> str:
-    """Current UTC time as ISO 8601 with ``Z``."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
