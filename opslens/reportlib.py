@@ -19,6 +19,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
@@ -262,14 +263,11 @@ class WeekData:
     def week_events(self) -> "pd.DataFrame":
         return self._in_week(self.events, "date")
 
-    @property
+    @cached_property
     def coverage_start(self) -> dt.date:
         """First day the charts show: the window start, or the first Kyiv day with an article in
         the window when the store begins later (days before the store holds anything are not
         "0 attacks", they are unknown, so they are not drawn)."""
-        cached = self.__dict__.get("_coverage_start")
-        if cached is not None:
-            return cached
         first: dt.date | None = None
         try:  # the store's first publication day, from its manifest
             first = store_span(self.params.data_dir)[0]
@@ -279,28 +277,22 @@ class WeekData:
             arts = self.articles
             if arts is not None and len(arts) and "day" in arts and arts["day"].notna().any():
                 first = arts["day"].min().date()
-        start = max(self.params.start, first) if first else self.params.start
-        self.__dict__["_coverage_start"] = start
-        return start
+        return max(self.params.start, first) if first else self.params.start
 
-    @property
+    @cached_property
     def event_labels(self) -> dict[str, str]:
         """Event id -> a short label for reading ("E1", "E2", ...), numbered in the order of the
         evidence table (date, type, id) over the week's events. Tables show the label and link
         to the event's rows in the evidence table; the CSV files keep the ids."""
-        cache = self.__dict__.get("_labels")
-        if cache is None:
-            we = self.week_events
-            cache = {}
-            if we is not None and len(we) and "event_id" in we:
-                import pandas as pd
+        we = self.week_events
+        if we is None or not len(we) or "event_id" not in we:
+            return {}
+        import pandas as pd
 
-                order = pd.DataFrame({"d": pd.to_datetime(we["date"], errors="coerce"),
-                                      "t": we["type"].astype(str), "id": we["event_id"].astype(str)})
-                for i, eid in enumerate(order.sort_values(["d", "t", "id"])["id"].drop_duplicates(), start=1):
-                    cache[eid] = f"E{i}"
-            self.__dict__["_labels"] = cache
-        return cache
+        order = pd.DataFrame({"d": pd.to_datetime(we["date"], errors="coerce"),
+                              "t": we["type"].astype(str), "id": we["event_id"].astype(str)})
+        ids = order.sort_values(["d", "t", "id"])["id"].drop_duplicates()
+        return {eid: f"E{i}" for i, eid in enumerate(ids, start=1)}
 
     @property
     def empty(self) -> bool:

@@ -289,7 +289,7 @@ def test_charts_start_where_the_store_begins(week_data):
     # (no store in its data_dir, so the window's articles tell where the data begins)
     week_data.articles = pd.DataFrame({"day": pd.to_datetime(["2022-11-15"]), "source": ["one.example"]})
     assert week_data.coverage_start == dt.date(2022, 11, 15)
-    week_data.__dict__.pop("_coverage_start")
+    del week_data.coverage_start  # drop the cached value
     week_data.articles = pd.DataFrame({"day": pd.to_datetime(["2022-11-01"]), "source": ["one.example"]})
     assert week_data.coverage_start == dt.date(2022, 11, 7)
 
