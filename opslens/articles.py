@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, StoreError
-from .store import ArticleStore, PartInfo, parse_published
+from .store import ArticleStore, PartInfo, dataset_schema, parse_published
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _check_query(query: str) -> None:
                          "characters, or give a plain word") from e
 
 
-def _filter_expr(start, end, sources, query, latest_ids):
+def _filter_expr(start, end, sources, query, superseded):
     import pyarrow.compute as pc
 
     conds = []
@@ -95,8 +95,8 @@ def _filter_expr(start, end, sources, query, latest_ids):
     if query:
         conds.append(pc.match_substring_regex(pc.field("text"), query, ignore_case=True)
                      | pc.match_substring_regex(pc.field("title"), query, ignore_case=True))
-    if latest_ids:
-        conds.append(~pc.field("id").isin(list(latest_ids)))
+    if superseded:
+        conds.append(~pc.field("id").isin(list(superseded)))
     if not conds:
         return None
     expr = conds[0]
@@ -118,7 +118,6 @@ def _readable_footer(path) -> bool:
 def _scan(store: ArticleStore, parts: list[PartInfo], columns: list[str], expr):
     """Scan parts into one table; a part that cannot be read is skipped with a warning."""
     import pyarrow as pa
-    import pyarrow.dataset as ds  # noqa: F401
 
     try:
         return store.dataset(parts).to_table(columns=columns, filter=expr), []
@@ -141,8 +140,6 @@ def _scan(store: ArticleStore, parts: list[PartInfo], columns: list[str], expr):
                         "this result: restore the file or ingest its inputs again",
                         store.articles_dir / p.path, str(e).splitlines()[0])
     if not tables:
-        from .store import dataset_schema
-
         return dataset_schema().select(columns).empty_table(), bad
     return pa.concat_tables(tables), bad
 
@@ -179,8 +176,6 @@ def load_articles(start: Any = None, end: Any = None, sources: str | Iterable[st
     if query is not None:
         _check_query(query)
     want = list(columns) if columns is not None else list(COLUMNS)
-    from .store import dataset_schema
-
     known = set(dataset_schema().names) | set(_DERIVED)
     unknown = [c for c in want if c not in known]
     if unknown:
