@@ -377,11 +377,8 @@ def load_week(params: ReportParams) -> WeekData:
     meta = arts[["id", "url", "title", "source"]].rename(columns={"id": "article_id"})
     mentions = mentions.drop(columns=[c for c in ("url", "title", "source") if c in mentions], errors="ignore")
     mentions = mentions.merge(meta, on="article_id", how="left")
-    if len(mentions):
-        with _no_progress_bars():
-            events, links = merge_events(mentions)
-    else:
-        events, links = mentions.iloc[0:0].copy(), pd.DataFrame(columns=["event_id", "article_id"])
+    with _no_progress_bars():
+        events, links = merge_events(mentions)  # no mentions: the empty frames of the merge contract
     if len(events):
         d = pd.to_datetime(events["date"], errors="coerce")
         events = events[(d >= pd.Timestamp(params.start)) & (d <= pd.Timestamp(params.end))]
