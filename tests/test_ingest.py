@@ -152,37 +152,15 @@ PAGE = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{t}</
 
 
 @pytest.fixture()
-def news_server():
-    """Three article pages on 127.0.0.1, counting the requests for each path."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+def news_server(make_http_server):
+    """Three article pages on 127.0.0.1 (/news/0../news/2; anything else 404), counting the
+    requests for each path."""
+    from httpserver import Response
 
-    hits: dict[str, int] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            hits[self.path] = hits.get(self.path, 0) + 1
-            if not self.path.startswith("/news/"):
-                self.send_response(404)
-                self.end_headers()
-                return
-            i = int(self.path.rsplit("/", 1)[1])
-            body = PAGE.format(t=f"Heating restored {i}", d=10 + i, n=20 + i).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}", hits
-    srv.shutdown()
-    srv.server_close()
+    srv = make_http_server(robots=None)
+    for i in range(3):
+        srv.route(f"/news/{i}", Response(body=PAGE.format(t=f"Heating restored {i}", d=10 + i, n=20 + i)))
+    return srv.base_url, srv.hits
 
 
 def test_ingest_urls_then_rerun_skips_without_downloading_again(tmp_path, news_server):
@@ -469,46 +447,23 @@ def test_ingest_shows_a_progress_bar_unless_disabled(tmp_path, capsys, monkeypat
     assert "ingest:" not in capsys.readouterr().err
 
 
-def test_refresh_downloads_again_and_a_changed_page_becomes_a_new_version(tmp_path):
+def test_refresh_downloads_again_and_a_changed_page_becomes_a_new_version(tmp_path, make_http_server):
     """Without refresh a cached URL is read from the raw cache (never re-downloaded); with it the
     page is fetched again and, when its text changed, stored as version 2 next to version 1."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from httpserver import Response
 
     from opslens.ingest import ingest
 
-    state = {"n": 20, "hits": 0}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            if self.path != "/news/1":
-                self.send_response(404)
-                self.end_headers()
-                return
-            state["hits"] += 1
-            body = PAGE.format(t="Heating restored", d=11, n=state["n"]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{srv.server_address[1]}/news/1"
-    try:
-        assert ingest([url], data_dir=tmp_path, delay=0, progress=False).added == 1
-        state["n"] = 35  # the outlet corrects the story
-        again = ingest([url], data_dir=tmp_path, delay=0, progress=False)
-        assert (again.duplicate, state["hits"]) == (1, 1), "without refresh the cached copy is used"
-        fresh = ingest([url], data_dir=tmp_path, delay=0, progress=False, refresh=True)
-        assert (fresh.new_version, state["hits"]) == (1, 2)
-    finally:
-        srv.shutdown()
-        srv.server_close()
+    state = {"n": 20}
+    srv = make_http_server(robots=None)
+    srv.route("/news/1", lambda hit: Response(body=PAGE.format(t="Heating restored", d=11, n=state["n"])))
+    url = srv.url("news/1")
+    assert ingest([url], data_dir=tmp_path, delay=0, progress=False).added == 1
+    state["n"] = 35  # the outlet corrects the story
+    again = ingest([url], data_dir=tmp_path, delay=0, progress=False)
+    assert (again.duplicate, srv.hits_for("news/1")) == (1, 1), "without refresh the cached copy is used"
+    fresh = ingest([url], data_dir=tmp_path, delay=0, progress=False, refresh=True)
+    assert (fresh.new_version, srv.hits_for("news/1")) == (1, 2)
     every = load_articles(data_dir=tmp_path, latest=False).sort_values("version")
     assert every["version"].tolist() == [1, 2]
     assert ["to 20 apartment" in t for t in every["text"]] == [True, False]
