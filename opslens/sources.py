@@ -194,9 +194,8 @@ def read_html_file(path: str | os.PathLike[str]) -> bytes:
 def page_id(path: str | os.PathLike[str]) -> str:
     """File name without ``.html``/``.htm``/``.xhtml`` and ``.gz``: ``a/b.html.gz`` -> ``b``."""
     name = Path(path).name
-    for suf in (".gz",):
-        if name.lower().endswith(suf):
-            name = name[: -len(suf)]
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
     for suf in (".html", ".htm", ".xhtml"):
         if name.lower().endswith(suf):
             return name[: -len(suf)]

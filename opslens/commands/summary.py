@@ -58,10 +58,8 @@ def write_summary(counts, out_dir: Path) -> tuple[Path, Path]:
 def run(args: argparse.Namespace) -> int:
     from ..articles import articles_per_day, load_articles
     from ..errors import StoreError
-    from ..store import ArticleStore
     from ..settings import get_settings
-
-    from ..store import parse_published
+    from ..store import ArticleStore, parse_published
 
     for opt, value in (("--start", args.start), ("--end", args.end)):
         if value is not None and parse_published(value) is None:
