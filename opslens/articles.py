@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, StoreError
-from .store import ArticleStore, PartInfo, dataset_schema, parse_published
+from .store import ArticleStore, PartInfo, atomic_path, dataset_schema, parse_published
 
 log = logging.getLogger(__name__)
 
@@ -308,9 +308,7 @@ def export_articles(df=None, path: str | os.PathLike[str] = "articles.jsonl", *,
     recs = article_records(df)
     name = path.name.lower().removesuffix(".gz")
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".tmp-{os.getpid()}-{path.name}"
-    try:
+    with atomic_path(path) as tmp:
         with opener(tmp, "wt", encoding="utf-8", newline="") as f:
             if name.endswith(".csv"):
                 keys: list[str] = []
@@ -324,10 +322,6 @@ def export_articles(df=None, path: str | os.PathLike[str] = "articles.jsonl", *,
             else:
                 for r in recs:
                     f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     log.info("exported %d articles to %s", len(recs), path)
     return path
 

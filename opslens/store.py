@@ -396,20 +396,31 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a dot-prefixed temp file, fsync and ``os.replace``."""
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A dot-prefixed temporary path beside ``path`` to write to; on a clean exit the file is
+    fsynced and renamed to ``path`` (``os.replace``), on an error it is removed.
+
+    >>> with atomic_path(target) as tmp:  # doctest: +SKIP
+    ...     tmp.write_bytes(data)
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f".tmp-{uuid.uuid4().hex}-{path.name}"
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
+        yield tmp
+        with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
     _fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -802,12 +813,8 @@ class StoreWriter:
             d = self.store.articles_dir / f"month={month}"
             d.mkdir(parents=True, exist_ok=True)
             name = f"part-{batch:08d}-{uuid.uuid4().hex[:8]}.parquet"
-            tmp = d / f".tmp-{name}"
-            pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_SIZE)
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, d / name)
-            _fsync_dir(d)
+            with atomic_path(d / name) as tmp:
+                pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP_SIZE)
             mm = pc.min_max(table["published"]).as_py() if month != UNKNOWN_MONTH else {"min": None, "max": None}
             new.append(PartInfo(path=f"month={month}/{name}", month=month, rows=table.num_rows,
                                 min_published=mm["min"].isoformat() if mm["min"] else None,
