@@ -572,6 +572,11 @@ class StoreWriter:
             self._quarantine(bad)
         self._stored = _StoredIndex(tables)
 
+    def _publish(self, m: Manifest) -> None:
+        """Replace the manifest with ``m`` atomically: the commit point of every change."""
+        atomic_write_bytes(self.store.manifest_path, json.dumps(m.to_json(), indent=0).encode())
+        self.manifest = m
+
     def _quarantine(self, bad: list[PartInfo]) -> None:
         """Drop damaged or missing part files from the manifest (atomically); damaged files are
         kept under ``articles/_damaged/`` (ignored by readers) for inspection."""
@@ -586,8 +591,7 @@ class StoreWriter:
         gone = {p.path for p in bad}
         m = Manifest(parts=[p for p in self.manifest.parts if p.path not in gone],
                      superseded=self.manifest.superseded, next_batch=self.manifest.next_batch)
-        atomic_write_bytes(self.store.manifest_path, json.dumps(m.to_json(), indent=0).encode())
-        self.manifest = m
+        self._publish(m)
 
     def _index(self, aid: str, canon: str | None, th: str, version: int, cluster: str) -> None:
         """Remember an article added in this session (the stored ones are in ``_stored``)."""
@@ -823,8 +827,7 @@ class StoreWriter:
         m = Manifest(parts=[p for p in self.manifest.parts if p.path not in replaced] + new,
                      superseded=self.manifest.superseded + [s for s in superseded],
                      next_batch=batch + 1)
-        atomic_write_bytes(self.store.manifest_path, json.dumps(m.to_json(), indent=0).encode())
-        self.manifest = m
+        self._publish(m)
         for p in replace:
             with contextlib.suppress(FileNotFoundError):
                 (self.store.articles_dir / p.path).unlink()
