@@ -38,7 +38,7 @@ published at most ``NEAR_DUP_DAYS`` (3) apart with an estimated Jaccard similari
 signatures of the months around an incoming article are loaded, so memory does not grow with
 the store.
 
-Stored columns (Parquet schema :data:`FILE_SCHEMA`; ``month`` comes from the directory):
+Stored columns (Parquet schema :func:`file_schema`; ``month`` comes from the directory):
 
 =================  ===========================  ==============================================
 column             type                         meaning
@@ -109,8 +109,9 @@ NEAR_DUP_DAYS = 3
 NEAR_DUP_LIMIT = 100_000
 
 
-def _schema():  # pyarrow imported lazily: ``import opslens`` stays fast
-    import pyarrow as pa
+def file_schema():
+    """The Parquet schema of every part file (without the ``month`` partition column)."""
+    import pyarrow as pa  # imported lazily: ``import opslens`` stays fast
 
     ts = pa.timestamp("us", tz="UTC")
     return pa.schema([
@@ -137,16 +138,11 @@ def _schema():  # pyarrow imported lazily: ``import opslens`` stays fast
     ])
 
 
-def file_schema():
-    """The Parquet schema of every part file (without the ``month`` partition column)."""
-    return _schema()
-
-
 def dataset_schema():
     """:func:`file_schema` plus the ``month`` partition column (string)."""
     import pyarrow as pa
 
-    return _schema().append(pa.field("month", pa.string()))
+    return file_schema().append(pa.field("month", pa.string()))
 
 
 # --- small pure helpers -------------------------------------------------------------------------
