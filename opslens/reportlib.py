@@ -146,9 +146,13 @@ def _check_data_dir(data_dir: str | Path | None, param: str = "data_dir") -> Pat
     return d
 
 
+def _is_latest(week: Any) -> bool:
+    return isinstance(week, str) and week.strip().lower() == "latest"
+
+
 def resolve_week(week: Any, data_dir: str | Path | None = None) -> IsoWeek:
     """``"latest"`` -> the latest complete week in the store; ``"2022-W46"`` -> that week."""
-    if isinstance(week, str) and week.strip().lower() == "latest":
+    if _is_latest(week):
         d = _check_data_dir(data_dir)
         w = latest_complete_week(d)
         if w is None:
@@ -219,10 +223,9 @@ def validate_parameters(week: Any = "latest", data_dir: Any = None, out_dir: Any
         raise ParameterError(f"parameter 'context_weeks': expected an integer 0..52, got {context_weeks!r}")
     types = _str_list(event_types or None, "event_types", EVENT_TYPES)
     outs = _str_list(outlets or None, "outlets")
-    if not (isinstance(week, str) and week.strip().lower() == "latest"):
-        parse_week(week)  # format errors before touching the store
+    w = None if _is_latest(week) else parse_week(week)  # format errors before touching the store
     d = _check_data_dir(data_dir)
-    w = resolve_week(week, d)
+    w = w or resolve_week(week, d)
     out = Path(out_dir).expanduser().resolve() if out_dir else None
     return ReportParams(week=w, data_dir=d, out_dir=out, context_weeks=context_weeks, event_types=types,
                         outlets=outs, requested=requested)
