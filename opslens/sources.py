@@ -178,8 +178,20 @@ def html_files(path: str | os.PathLike[str]) -> list[Path]:
     if p.is_dir():
         return sorted(q for q in p.rglob("*") if q.is_file() and q.name.lower().endswith(_HTML_SUFFIXES))
     if p.is_file():
+        if not p.name.lower().endswith(_HTML_SUFFIXES):
+            try:
+                kind = detect_kind(str(p))
+            except InputError:
+                kind = "html"  # no known kind: let the HTML parser try (a page saved without a suffix)
+            if kind != "html":
+                raise InputError(p, f"is {_KIND_NAMES.get(kind, 'a ' + kind + ' input')}, not a saved HTML page",
+                                 f"read it with `opslens ingest {p}` (it takes WARC files, feeds, exports and URL lists)")
         return [p]
     raise InputError(p, "no such file or directory", "check the path")
+
+
+_KIND_NAMES = {"warc": "a WARC file", "feed": "an RSS/Atom feed", "jsonl": "a JSON Lines export", "csv": "a CSV export",
+               "url-list": "a URL list"}
 
 
 def read_html_file(path: str | os.PathLike[str]) -> bytes:

@@ -134,6 +134,23 @@ def test_parse_command_reports_bad_file_and_exits_1(tmp_path, html_fixtures, cap
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["date_time"]
 
 
+def test_parse_command_points_other_inputs_to_ingest(tmp_path, html_fixtures, caplog):
+    """A WARC file or a feed given to `opslens parse` is named as what it is, with the command that
+    reads it; the pages beside it are still written, and a page saved without a suffix is parsed."""
+    warc = tmp_path / "crawl.warc"
+    warc.write_bytes(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n\r\n\r\n")
+    feed = tmp_path / "news.xml"
+    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>')
+    bare = tmp_path / "saved-page"
+    bare.write_bytes((html_fixtures / "date_time.html").read_bytes())
+    out = tmp_path / "a.jsonl"
+    assert main(["-q", "parse", str(warc), str(feed), str(bare), "--out", str(out)]) == 1
+    assert "crawl.warc: is a WARC file, not a saved HTML page" in caplog.text
+    assert f"opslens ingest {warc}" in caplog.text
+    assert "news.xml: is an RSS/Atom feed" in caplog.text
+    assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == ["saved-page"]
+
+
 def test_parse_command_bad_usage_exits_2(tmp_path):
     with pytest.raises(SystemExit) as e:
         main(["parse", str(tmp_path)])  # --out missing
