@@ -31,6 +31,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from .base import gate_patterns
+
 __all__ = ["ActorMatch", "KINDS", "find_actors", "find_claimant", "canonical_actor", "claimant_country"]
 
 log = logging.getLogger(__name__)
@@ -166,3 +168,6 @@ def claimant_country(name: str | None) -> str | None:
             if hit and hit[1] == "country":
                 return hit[0]
     return None
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)
