@@ -153,17 +153,25 @@ def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
     return _spans_by_role(low, _cue_automaton(detail).iter(low))
 
 
-def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
+def _spans_by_role(low: str, matches: Any, info: dict[str, tuple[int, Any]] | None = None) -> list[tuple[int, int, str]]:
     """Whole-word cue spans, leftmost-longest per role, from automaton matches
-    ``(end index, length, roles)`` over the lower-cased text ``low``."""
+    ``(end index, (length, roles))`` over the lower-cased text ``low`` (with ``info``, matches are
+    ``(end index, literal)`` and ``info`` gives each literal's ``(length, roles)``; literals it does
+    not know are skipped)."""
     n = len(low)
+    # role -> [(start, -end)]: sorted as they are, leftmost first and longest first at one start
     by_role: dict[str, list[tuple[int, int]]] = {}
     tail = _WORD_TAIL.match
-    for end_idx, (length, roles) in matches:
+    for end_idx, inf in matches:
+        if info is not None:
+            inf = info.get(inf)
+            if inf is None:
+                continue
+        length, roles = inf
         start = end_idx - length + 1
         end = end_idx + 1
         if roles[0][0] == "money_sym":
-            by_role.setdefault("money", []).append((start, end))
+            by_role.setdefault("money", []).append((start, -end))
             continue
         if start > 0:
             c = low[start - 1]
@@ -185,30 +193,26 @@ def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
                 continue
             spans = by_role.get(role)
             if spans is None:
-                by_role[role] = [(start, e)]
+                by_role[role] = [(start, -e)]
             else:
-                spans.append((start, e))
+                spans.append((start, -e))
     out: list[tuple[int, int, str]] = []
     for role, spans in by_role.items():
         if len(spans) == 1:
-            out.append((spans[0][0], spans[0][1], role))
+            out.append((spans[0][0], -spans[0][1], role))
             continue
-        spans.sort(key=_leftmost_longest)
+        spans.sort()
         last = -1
-        for s_, e_ in spans:
+        for s_, neg_e in spans:
             if s_ >= last:
-                out.append((s_, e_, role))
-                last = e_
+                last = -neg_e
+                out.append((s_, last, role))
     return out
 
 
 #: the rest of a word after a cue with a trailing wildcard (letters, digits, hyphens: ``[^\W_]`` is
 #: exactly ``str.isalnum``)
 _WORD_TAIL = re.compile(r"(?:[^\W_]|-)*")
-
-
-def _leftmost_longest(span: tuple[int, int]) -> tuple[int, int]:
-    return span[0], span[0] - span[1]
 
 
 @lru_cache(maxsize=1)
@@ -225,12 +229,7 @@ def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
     low = doc.cache.get("lower")
     if low is None or len(low) != len(text):
         return _cue_hits(text, False)
-    info = _trigger_info()
-    # most raw matches sit inside a longer word ("aid" in "said", "ration" in "administration"):
-    # drop them before any further work (the same start-of-word test as :func:`_spans_by_role`)
-    return _spans_by_role(low, [(end, inf) for end, word in found if (inf := info.get(word)) is not None and (
-        inf[1][0][0] == "money_sym" or end < inf[0]
-        or not ((c := low[end - inf[0]]).isalnum() or c == "-" or c == "_"))])
+    return _spans_by_role(low, found, _trigger_info())
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
@@ -401,7 +400,7 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
         if _RECEIVE_AFTER.match(after) and a.name != RECIPIENT_DEFAULT and recipient is None:
             recipient = a.name
             continue
-        if (_RECIPIENT_BEFORE.search(before) or _PASSIVE_TO.search(before)) and a.name in ("Russia", "Belarus", "Ukraine"):
+        if a.name in ("Russia", "Belarus", "Ukraine") and (_RECIPIENT_BEFORE.search(before) or _PASSIVE_TO.search(before)):
             if a.name != RECIPIENT_DEFAULT and recipient is None:
                 recipient = a.name
             continue
