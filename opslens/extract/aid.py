@@ -181,7 +181,7 @@ def _spans_by_role(low: str, matches: Any, info: dict[str, tuple[int, Any]] | No
         if end < n:
             c = low[end]
             closed = not (c.isalnum() or c == "-" or c == "_")
-        ext = -1
+        ext = end if closed else -1  # where a trailing wildcard ends (found on first need)
         for role, wild in roles:
             if wild:  # a trailing wildcard runs to the end of the word
                 if ext < 0:
