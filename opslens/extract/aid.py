@@ -1313,9 +1313,10 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
             # for the sentences analysed below)
             per_abs: dict[int, list[tuple[int, int, str]]] = {}
             starts = [x.start for x in sents]
+            ends = [x.end for x in sents]
             for h in all_hits:
                 i = bisect_right(starts, h[0]) - 1
-                if i >= 0 and h[1] <= sents[i].end:
+                if i >= 0 and h[1] <= ends[i]:
                     bucket = per_abs.get(i)
                     if bucket is None:
                         per_abs[i] = [h]
@@ -1410,14 +1411,17 @@ def _body_retracts(title: _Analysis, analyses: list[_Analysis]) -> bool:
 def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_Draft]:
     """One event per donor and recipient: drafts that ended up with the same parties are one package;
     a package whose only figure the text elsewhere only asks for or proposes is dropped."""
-    order = {id(a): i for i, a in enumerate(analyses)}
+    order: dict[int, int] | None = None  # id(analysis) -> its index, made when two drafts merge
     out: list[_Draft] = []
     for d in drafts:
         same = next((o for o in out if o.donor == d.donor and o.recipient == d.recipient and d.donor is not None), None)
         if same is None:
             out.append(d)
         else:
-            same.parts = sorted(same.parts + [p for p in d.parts if p not in same.parts], key=lambda p: order.get(id(p), 0))
+            if order is None:
+                order = {id(a): i for i, a in enumerate(analyses)}
+            rank = order
+            same.parts = sorted(same.parts + [p for p in d.parts if p not in same.parts], key=lambda p: rank.get(id(p), 0))
     keep = []
     for d in out:
         amounts = {m.money["amount"] for p in d.parts for m in p.money}
