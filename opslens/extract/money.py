@@ -163,9 +163,22 @@ def _hint_automaton() -> Any:
 
 
 _DIGIT_RUN = re.compile(r"(?<!\d)\d")
-#: where the "a/one (additional) billion dollars" form can start (a lookahead: overlapping starts)
-_WORD_AMOUNT_AT = re.compile(r"(?=\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+"
-                             r"(?:(?:additional|extra|further|more)\s+)?(?:billion|million|trillion)\s)", re.IGNORECASE)
+#: the start of the "a/one (additional) billion dollars" form (:func:`_word_amount_starts`)
+_WORD_AMOUNT_AT = re.compile(r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+"
+                             r"(?:(?:additional|extra|further|more)\s+)?(?:billion|million|trillion)\s", re.IGNORECASE)
+
+
+def _word_amount_starts(text: str) -> list[int]:
+    """Every position where :data:`_WORD_AMOUNT_AT` matches, overlapping ones too ("half a
+    million": at "half" and at "a"). A search resumed one character after each start (the pattern
+    has a first-character gate) instead of a look-ahead tried at every position."""
+    out: list[int] = []
+    search = _WORD_AMOUNT_AT.search
+    m = search(text)
+    while m is not None:
+        out.append(m.start())
+        m = search(text, m.start() + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -217,7 +230,7 @@ def _finditer(text: str) -> Any:
         starts.add(p)
         starts.update(q for q in range(max(0, p - lead), p) if can_open(text[q]))
     if "illion" in text or "ILLION" in text.upper():
-        starts.update(w.start() for w in _WORD_AMOUNT_AT.finditer(text))
+        starts.update(_word_amount_starts(text))
     pos = 0
     for p in sorted(starts):
         if p < pos:
