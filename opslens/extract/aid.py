@@ -1395,7 +1395,7 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     if not has_stuff or not (first.cues.categories or first.items or first.cues.aidnoun):
         return None
     # a description, not a story: no finite verb of its own before the first full stop
-    if re.search(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b", t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
+    if _FINITE_VERB.search(t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
         return None
     donors = [x for x in first.donors if x not in ("Ukraine", "Russia")]
     return _Draft(donors[0] if donors else None, RECIPIENT_DEFAULT, [first])
@@ -1539,6 +1539,7 @@ _IN_TOTAL_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?in total\b")
 _WE = re.compile(r"\bwe\b", re.I)
 _BRING_INCLUDE_ADD = re.compile(r"\b(?:bring|includ|add)", re.I)
 _UP_TO_BEFORE = re.compile(r"\bup\s+to\s+$", re.I)
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b")
 
 
 gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

@@ -114,17 +114,23 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(pat, re.IGNORECASE)
 
 
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # "1,234,567(.89)"
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # "1.234.567"
+_DOT_GROUP = re.compile(r"\d{1,3}\.\d{3}")  # "800.000"
+_BLANKS = re.compile(r"\s+")
+
+
 def _number(raw: str, has_scale: bool) -> float | None:
     raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+    if _COMMA_GROUPS.fullmatch(raw):
         raw = raw.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", raw):
+    elif _DOT_GROUPS.fullmatch(raw):
         raw = raw.replace(".", "")
     elif " " in raw:
         raw = raw.replace(" ", "")
     elif "," in raw:  # "2,5 million" (decimal comma)
         raw = raw.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}\.\d{3}", raw) and not has_scale:
+    elif _DOT_GROUP.fullmatch(raw) and not has_scale:
         raw = raw.replace(".", "")  # "800.000 EUR"
     try:
         return float(raw)
@@ -134,7 +140,7 @@ def _number(raw: str, has_scale: bool) -> float | None:
 
 def _lookup(alias: str) -> tuple[str, bool] | None:
     cs, ci = _currencies()
-    a = re.sub(r"\s+", " ", alias)
+    a = _BLANKS.sub(" ", alias)
     return cs.get(a) or ci.get(a.lower()) or cs.get(a.upper())
 
 
@@ -223,12 +229,17 @@ def _finditer(text: str) -> Any:
     if lead is None:
         yield from pat.finditer(text)
         return
-    can_open = _opens_alias
+    opens = _OPENS
     starts: set[int] = set()
     for d in _DIGIT_RUN.finditer(text):
         p = d.start()
         starts.add(p)
-        starts.update(q for q in range(max(0, p - lead), p) if can_open(text[q]))
+        for q in range(max(0, p - lead), p):
+            ok = opens.get(text[q])
+            if ok is None:
+                ok = _opens_alias(text[q])
+            if ok:
+                starts.add(q)
     if "illion" in text or "ILLION" in text.upper():
         starts.update(_word_amount_starts(text))
     pos = 0
@@ -261,7 +272,7 @@ def find_money(text: str) -> list[MoneyMatch]:
         else:
             cur = _lookup(g["post2"])
             scale = g["s4"]
-            n = float(_WORD_AMOUNTS.get(re.sub(r"\s+", " ", g["w"].lower()), 1))
+            n = float(_WORD_AMOUNTS.get(_BLANKS.sub(" ", g["w"].lower()), 1))
         if cur is None or n is None:
             continue
         code, bare = cur
