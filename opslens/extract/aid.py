@@ -464,7 +464,8 @@ def _unique(xs: list[str]) -> list[str]:
 
 @dataclass(eq=False, slots=True)
 class _Analysis:
-    """One sentence as the aid rules see it. Actors and parties are computed on first use."""
+    """One sentence as the aid rules see it. Items, actors and parties are computed on first use
+    (for a sentence told again, ``_src``: once, by the analysis of its first telling)."""
 
     sent: Sentence
     cues: Cues
@@ -481,11 +482,15 @@ class _Analysis:
     seller: str | None = None
     buyer: str | None = None
     _item_hit: bool = False  # the document pass found an item name in the sentence
+    _src: _Analysis | None = None  # the same sentence's analysis where it was first told (:func:`_retold`)
 
     @property
     def items(self) -> list[Any]:
         """Goods named in the sentence (:func:`opslens.extract.items.find_items`), found on first use."""
         if self._items is None:
+            if self._src is not None:
+                self._items = self._src.items
+                return self._items
             t = self.sent.text
             # the lexicon's names are cues of the document pass: without one, without money and
             # without any number, the sentence names no item (find_items would find nothing)
@@ -496,14 +501,18 @@ class _Analysis:
     @property
     def actors(self) -> list[ActorMatch]:
         if self._actors is None:
-            self._actors = find_actors(self.sent.text)
+            self._actors = self._src.actors if self._src is not None else find_actors(self.sent.text)
         return self._actors
 
     @property
     def donors(self) -> list[str]:
         if self._parties is None:
-            self._parties = _donor_candidates(self.sent.text, self.actors, self.give_at)
-        return self._parties[0]
+            if self._src is not None:
+                self._src.donors  # noqa: B018 - computes the parties of the first telling
+                self._parties = self._src._parties
+            else:
+                self._parties = _donor_candidates(self.sent.text, self.actors, self.give_at)
+        return self._parties[0]  # type: ignore[index]
 
     @property
     def recipient(self) -> str | None:
@@ -1353,9 +1362,10 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
 
 def _retold(a: _Analysis, sent: Sentence) -> _Analysis:
     """The analysis ``a`` of the same sentence text told again at ``sent`` (another place in the
-    article): the same findings (nothing changes them after :func:`_analyse`), its own sentence."""
+    article): the same findings (nothing changes them after :func:`_analyse`), its own sentence;
+    items, actors and parties found on first use are found once, by ``a``."""
     return _Analysis(sent, a.cues, a._actors, a.money, a._items, a.is_aid, a.is_procurement, a.is_excluded,
-                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit)
+                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit, a)
 
 
 _DIGIT = re.compile(r"\d")
