@@ -60,7 +60,7 @@ from typing import Any
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
 from .base import Document, Sentence, first_char_gate, gate_patterns, register, register_triggers, trigger_hits, words_testable
-from .items import find_items, item_rows, maybe_number, merge_generic_items
+from .items import find_items, has_digit, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
 __all__ = ["AidExtractor", "sentence_cues", "Cues"]
@@ -241,7 +241,7 @@ def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
     if "give" in roles or "aidnoun" in roles or "buy" in roles or "sell" in roles:
         if "attack" in roles and "aidnoun" not in roles:
             return False
-        stuff = money or "noun" in roles or "item" in roles or "aidnoun" in roles or _DIGIT.search(text)
+        stuff = money or "noun" in roles or "item" in roles or "aidnoun" in roles or has_digit(text)
         return bool(stuff) or ("aidnoun" in roles and "give_weak" in roles)
     if "attack" in roles:
         return False
@@ -875,11 +875,9 @@ def _sent_money(doc: Document, a: _Analysis) -> list[Any]:
         return a.money
     cache = doc.cache.setdefault("aid_sent_money", {})
     if id(a) not in cache:
-        cache[id(a)] = find_money(a.sent.text) if _MONEY_HINT.search(a.sent.text) else []
+        cache[id(a)] = find_money(a.sent.text) if has_digit(a.sent.text) else []
     return cache[id(a)]
 
-
-_MONEY_HINT = re.compile(r"\d")
 
 
 def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
@@ -1112,7 +1110,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         # a short package description: counted goods anywhere in it belong to the package
         own = {id(p) for p in d.parts}
         for a in doc.cache.get("aid_analyses") or []:
-            if id(a) in own or a.is_negated or not _DIGIT.search(a.sent.text):
+            if id(a) in own or a.is_negated or not has_digit(a.sent.text):
                 continue
             for it in _counted_items(doc, a):
                 raw_items.append({"name": it.name, "quantity": it.quantity})
@@ -1343,7 +1341,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 # description
                 prev = out[k - 1] if k else None
                 if hot[k] or (k == 0 and short) or (
-                        prev is not None and (prev.is_aid or prev.is_procurement) and _DIGIT.search(x.text)):
+                        prev is not None and (prev.is_aid or prev.is_procurement) and has_digit(x.text)):
                     # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
                     st = x.start
                     rel = [(h[0] - st, h[1] - st, h[2]) for h in per_abs.get(k, ())]
@@ -1368,7 +1366,6 @@ def _retold(a: _Analysis, sent: Sentence) -> _Analysis:
                      a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit, a)
 
 
-_DIGIT = re.compile(r"\d")
 _GATE_ROLES = _TRIGGER_ROLES | {"money", "train"}
 _NO_CUES = Cues()  # shared, never modified: sentences that were not analysed
 

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from .base import gate_patterns
 from .numbers import find_quantities
 
-__all__ = ["ItemMatch", "find_items", "singular", "merge_generic_items"]
+__all__ = ["ItemMatch", "find_items", "singular", "merge_generic_items", "has_digit"]
 
 
 class ItemMatch(NamedTuple):
@@ -190,10 +190,18 @@ _ANY_DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[a-z]+")
 
 
+def has_digit(text: str) -> bool:
+    r"""``re.search(r"\d", text) is not None``, faster: ASCII text needs only ten substring tests
+    (``\d`` also matches the digits of other scripts, so other text is searched as before)."""
+    if text.isascii():
+        return any(map(text.__contains__, "0123456789"))
+    return _ANY_DIGIT.search(text) is not None
+
+
 def maybe_number(text: str) -> bool:
     """Could ``text`` hold a quantity (a digit or a number word)? A fast superset test (a word
     scan, not an alternation tried at every character)."""
-    return bool(_ANY_DIGIT.search(text)) or not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
+    return has_digit(text) or not _NUMBER_WORDS.isdisjoint(_LETTERS.findall(text.lower()))
 
 
 _CALIBRE = re.compile(r"(?<![\d.,])\d{2,3}\s?-?mm\b", re.IGNORECASE)
