@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from .base import gate_patterns
+from .items import has_digit
 
 __all__ = ["MoneyMatch", "find_money", "parse_money", "local_dollar"]
 
@@ -150,7 +151,6 @@ def _amount(n: float, scale: str | None) -> int | float:
     return int(round(v)) if abs(v - round(v)) < 1e-6 or mult > 1 else v
 
 
-_ANY_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -254,7 +254,7 @@ def _finditer(text: str) -> Any:
 
 def find_money(text: str) -> list[MoneyMatch]:
     """Every money phrase in ``text``, left to right, with character offsets."""
-    if not text or (not _ANY_DIGIT.search(text) and "illion" not in text):
+    if not text or (not has_digit(text) and "illion" not in text):
         return []
     if next(_hint_automaton().iter(text.lower()), None) is None:
         return []
