@@ -151,8 +151,6 @@ def _amount(n: float, scale: str | None) -> int | float:
     return int(round(v)) if abs(v - round(v)) < 1e-6 or mult > 1 else v
 
 
-
-
 @lru_cache(maxsize=1)
 def _hint_automaton() -> Any:
     """Every currency alias (and the last word of each multi-word alias), lowercased: a figure is
