@@ -31,6 +31,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+from .base import doc_memo, gate_patterns
+
 __all__ = ["ActorMatch", "KINDS", "find_actors", "find_claimant", "canonical_actor", "claimant_country"]
 
 log = logging.getLogger(__name__)
@@ -126,8 +128,15 @@ def find_actors(text: str, kinds: tuple[str, ...] | None = None) -> list[ActorMa
     """Every actor mention in ``text``, in order (optionally only of the given ``kinds``)."""
     if not text:
         return []
-    found = _lexicon().find(text)
-    return [m for m in found if m.kind in kinds] if kinds else found
+    found = _find(text)
+    return [m for m in found if m.kind in kinds] if kinds else list(found)
+
+
+@doc_memo()
+def _find(text: str) -> tuple[ActorMatch, ...]:
+    """The actor mentions of ``text``, memoised per document (the attack extractors' claimant
+    lookups and the aid rules read the same sentences; every caller gets its own list)."""
+    return tuple(_lexicon().find(text))
 
 
 def find_claimant(text: str) -> str | None:
@@ -166,3 +175,6 @@ def claimant_country(name: str | None) -> str | None:
             if hit and hit[1] == "country":
                 return hit[0]
     return None
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

@@ -59,8 +59,8 @@ from typing import Any
 
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
-from .base import Document, Sentence, register, register_triggers, trigger_hits, words_testable
-from .items import find_items, item_rows, maybe_number, merge_generic_items
+from .base import Document, Sentence, first_char_gate, gate_patterns, register, register_triggers, trigger_hits, words_testable
+from .items import find_items, has_digit, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
 __all__ = ["AidExtractor", "sentence_cues", "Cues"]
@@ -149,21 +149,30 @@ def _cue_hits_one(text: str, detail: bool) -> list[tuple[int, int, str]]:
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    low = _WS_RX.sub(" ", low)
+    if "\n" in low or "\t" in low or "\r" in low or "\u00a0" in low:  # (substring tests are far cheaper than a scan)
+        low = _WS_RX.sub(" ", low)
     return _spans_by_role(low, _cue_automaton(detail).iter(low))
 
 
-def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
+def _spans_by_role(low: str, matches: Any, info: dict[str, tuple[int, Any]] | None = None) -> list[tuple[int, int, str]]:
     """Whole-word cue spans, leftmost-longest per role, from automaton matches
-    ``(end index, length, roles)`` over the lower-cased text ``low``."""
+    ``(end index, (length, roles))`` over the lower-cased text ``low`` (with ``info``, matches are
+    ``(end index, literal)`` and ``info`` gives each literal's ``(length, roles)``; literals it does
+    not know are skipped)."""
     n = len(low)
+    # role -> [(start, -end)]: sorted as they are, leftmost first and longest first at one start
     by_role: dict[str, list[tuple[int, int]]] = {}
     tail = _WORD_TAIL.match
-    for end_idx, (length, roles) in matches:
+    for end_idx, inf in matches:
+        if info is not None:
+            inf = info.get(inf)
+            if inf is None:
+                continue
+        length, roles = inf
         start = end_idx - length + 1
         end = end_idx + 1
         if roles[0][0] == "money_sym":
-            by_role.setdefault("money", []).append((start, end))
+            by_role.setdefault("money", []).append((start, -end))
             continue
         if start > 0:
             c = low[start - 1]
@@ -173,7 +182,7 @@ def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
         if end < n:
             c = low[end]
             closed = not (c.isalnum() or c == "-" or c == "_")
-        ext = -1
+        ext = end if closed else -1  # where a trailing wildcard ends (found on first need)
         for role, wild in roles:
             if wild:  # a trailing wildcard runs to the end of the word
                 if ext < 0:
@@ -185,30 +194,26 @@ def _spans_by_role(low: str, matches: Any) -> list[tuple[int, int, str]]:
                 continue
             spans = by_role.get(role)
             if spans is None:
-                by_role[role] = [(start, e)]
+                by_role[role] = [(start, -e)]
             else:
-                spans.append((start, e))
+                spans.append((start, -e))
     out: list[tuple[int, int, str]] = []
     for role, spans in by_role.items():
         if len(spans) == 1:
-            out.append((spans[0][0], spans[0][1], role))
+            out.append((spans[0][0], -spans[0][1], role))
             continue
-        spans.sort(key=_leftmost_longest)
+        spans.sort()
         last = -1
-        for s_, e_ in spans:
+        for s_, neg_e in spans:
             if s_ >= last:
-                out.append((s_, e_, role))
-                last = e_
+                last = -neg_e
+                out.append((s_, last, role))
     return out
 
 
 #: the rest of a word after a cue with a trailing wildcard (letters, digits, hyphens: ``[^\W_]`` is
 #: exactly ``str.isalnum``)
 _WORD_TAIL = re.compile(r"(?:[^\W_]|-)*")
-
-
-def _leftmost_longest(span: tuple[int, int]) -> tuple[int, int]:
-    return span[0], span[0] - span[1]
 
 
 @lru_cache(maxsize=1)
@@ -225,12 +230,7 @@ def _doc_cue_hits(doc: Document) -> list[tuple[int, int, str]]:
     low = doc.cache.get("lower")
     if low is None or len(low) != len(text):
         return _cue_hits(text, False)
-    info = _trigger_info()
-    # most raw matches sit inside a longer word ("aid" in "said", "ration" in "administration"):
-    # drop them before any further work (the same start-of-word test as :func:`_spans_by_role`)
-    return _spans_by_role(low, [(end, inf) for end, word in found if (inf := info.get(word)) is not None and (
-        inf[1][0][0] == "money_sym" or end < inf[0]
-        or not ((c := low[end - inf[0]]).isalnum() or c == "-" or c == "_"))])
+    return _spans_by_role(low, found, _trigger_info())
 
 
 def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
@@ -241,7 +241,7 @@ def _is_trigger(text: str, hits: list[tuple[int, int, str]]) -> bool:
     if "give" in roles or "aidnoun" in roles or "buy" in roles or "sell" in roles:
         if "attack" in roles and "aidnoun" not in roles:
             return False
-        stuff = money or "noun" in roles or "item" in roles or "aidnoun" in roles or _DIGIT.search(text)
+        stuff = money or "noun" in roles or "item" in roles or "aidnoun" in roles or has_digit(text)
         return bool(stuff) or ("aidnoun" in roles and "give_weak" in roles)
     if "attack" in roles:
         return False
@@ -401,7 +401,7 @@ def _donor_candidates(text: str, actors: list[ActorMatch], give_at: int | None) 
         if _RECEIVE_AFTER.match(after) and a.name != RECIPIENT_DEFAULT and recipient is None:
             recipient = a.name
             continue
-        if (_RECIPIENT_BEFORE.search(before) or _PASSIVE_TO.search(before)) and a.name in ("Russia", "Belarus", "Ukraine"):
+        if a.name in ("Russia", "Belarus", "Ukraine") and (_RECIPIENT_BEFORE.search(before) or _PASSIVE_TO.search(before)):
             if a.name != RECIPIENT_DEFAULT and recipient is None:
                 recipient = a.name
             continue
@@ -464,7 +464,8 @@ def _unique(xs: list[str]) -> list[str]:
 
 @dataclass(eq=False, slots=True)
 class _Analysis:
-    """One sentence as the aid rules see it. Actors and parties are computed on first use."""
+    """One sentence as the aid rules see it. Items, actors and parties are computed on first use
+    (for a sentence told again, ``_src``: once, by the analysis of its first telling)."""
 
     sent: Sentence
     cues: Cues
@@ -481,11 +482,15 @@ class _Analysis:
     seller: str | None = None
     buyer: str | None = None
     _item_hit: bool = False  # the document pass found an item name in the sentence
+    _src: _Analysis | None = None  # the same sentence's analysis where it was first told (:func:`_retold`)
 
     @property
     def items(self) -> list[Any]:
         """Goods named in the sentence (:func:`opslens.extract.items.find_items`), found on first use."""
         if self._items is None:
+            if self._src is not None:
+                self._items = self._src.items
+                return self._items
             t = self.sent.text
             # the lexicon's names are cues of the document pass: without one, without money and
             # without any number, the sentence names no item (find_items would find nothing)
@@ -496,14 +501,18 @@ class _Analysis:
     @property
     def actors(self) -> list[ActorMatch]:
         if self._actors is None:
-            self._actors = find_actors(self.sent.text)
+            self._actors = self._src.actors if self._src is not None else find_actors(self.sent.text)
         return self._actors
 
     @property
     def donors(self) -> list[str]:
         if self._parties is None:
-            self._parties = _donor_candidates(self.sent.text, self.actors, self.give_at)
-        return self._parties[0]
+            if self._src is not None:
+                self._src.donors  # noqa: B018 - computes the parties of the first telling
+                self._parties = self._src._parties
+            else:
+                self._parties = _donor_candidates(self.sent.text, self.actors, self.give_at)
+        return self._parties[0]  # type: ignore[index]
 
     @property
     def recipient(self) -> str | None:
@@ -761,6 +770,9 @@ def _explicit_in(text: str, memo: dict[str, tuple[bool, ...]]) -> tuple[bool, ..
     return found
 
 
+_EXPLICIT = tuple((cat, first_char_gate(rx), bonus) for cat, rx, bonus in _EXPLICIT)  # the same matches, fewer attempts
+
+
 #: for each :data:`_EXPLICIT` pattern, words one of which every match contains (a cheap test first;
 #: the patterns read lower-cased text, so a substring test is exact)
 _EXPLICIT_HINTS = (
@@ -863,11 +875,9 @@ def _sent_money(doc: Document, a: _Analysis) -> list[Any]:
         return a.money
     cache = doc.cache.setdefault("aid_sent_money", {})
     if id(a) not in cache:
-        cache[id(a)] = find_money(a.sent.text) if _MONEY_HINT.search(a.sent.text) else []
+        cache[id(a)] = find_money(a.sent.text) if has_digit(a.sent.text) else []
     return cache[id(a)]
 
-
-_MONEY_HINT = re.compile(r"\d")
 
 
 def _code_tag(t: str, money: list[Any], k: int, own: str | None) -> str | None:
@@ -1100,7 +1110,7 @@ def _event_dict(doc: Document, d: _Draft, kind: str, title_evidence: bool = Fals
         # a short package description: counted goods anywhere in it belong to the package
         own = {id(p) for p in d.parts}
         for a in doc.cache.get("aid_analyses") or []:
-            if id(a) in own or a.is_negated or not _DIGIT.search(a.sent.text):
+            if id(a) in own or a.is_negated or not has_digit(a.sent.text):
                 continue
             for it in _counted_items(doc, a):
                 raw_items.append({"name": it.name, "quantity": it.quantity})
@@ -1310,9 +1320,10 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
             # for the sentences analysed below)
             per_abs: dict[int, list[tuple[int, int, str]]] = {}
             starts = [x.start for x in sents]
+            ends = [x.end for x in sents]
             for h in all_hits:
                 i = bisect_right(starts, h[0]) - 1
-                if i >= 0 and h[1] <= sents[i].end:
+                if i >= 0 and h[1] <= ends[i]:
                     bucket = per_abs.get(i)
                     if bucket is None:
                         per_abs[i] = [h]
@@ -1330,7 +1341,7 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
                 # description
                 prev = out[k - 1] if k else None
                 if hot[k] or (k == 0 and short) or (
-                        prev is not None and (prev.is_aid or prev.is_procurement) and _DIGIT.search(x.text)):
+                        prev is not None and (prev.is_aid or prev.is_procurement) and has_digit(x.text)):
                     # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
                     st = x.start
                     rel = [(h[0] - st, h[1] - st, h[2]) for h in per_abs.get(k, ())]
@@ -1349,12 +1360,12 @@ def _analyse_doc(doc: Document) -> list[_Analysis]:
 
 def _retold(a: _Analysis, sent: Sentence) -> _Analysis:
     """The analysis ``a`` of the same sentence text told again at ``sent`` (another place in the
-    article): the same findings (nothing changes them after :func:`_analyse`), its own sentence."""
+    article): the same findings (nothing changes them after :func:`_analyse`), its own sentence;
+    items, actors and parties found on first use are found once, by ``a``."""
     return _Analysis(sent, a.cues, a._actors, a.money, a._items, a.is_aid, a.is_procurement, a.is_excluded,
-                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit)
+                     a.is_negated, a.is_request, a.give_at, a._parties, a.seller, a.buyer, a._item_hit, a)
 
 
-_DIGIT = re.compile(r"\d")
 _GATE_ROLES = _TRIGGER_ROLES | {"money", "train"}
 _NO_CUES = Cues()  # shared, never modified: sentences that were not analysed
 
@@ -1391,7 +1402,7 @@ def _fragment_event(doc: Document, analyses: list[_Analysis]) -> _Draft | None:
     if not has_stuff or not (first.cues.categories or first.items or first.cues.aidnoun):
         return None
     # a description, not a story: no finite verb of its own before the first full stop
-    if re.search(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b", t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
+    if _FINITE_VERB.search(t) and not ((first.cues.noun or first.cues.aidnoun) and first.items):
         return None
     donors = [x for x in first.donors if x not in ("Ukraine", "Russia")]
     return _Draft(donors[0] if donors else None, RECIPIENT_DEFAULT, [first])
@@ -1407,14 +1418,17 @@ def _body_retracts(title: _Analysis, analyses: list[_Analysis]) -> bool:
 def _merge_same_party(drafts: list[_Draft], analyses: list[_Analysis]) -> list[_Draft]:
     """One event per donor and recipient: drafts that ended up with the same parties are one package;
     a package whose only figure the text elsewhere only asks for or proposes is dropped."""
-    order = {id(a): i for i, a in enumerate(analyses)}
+    order: dict[int, int] | None = None  # id(analysis) -> its index, made when two drafts merge
     out: list[_Draft] = []
     for d in drafts:
         same = next((o for o in out if o.donor == d.donor and o.recipient == d.recipient and d.donor is not None), None)
         if same is None:
             out.append(d)
         else:
-            same.parts = sorted(same.parts + [p for p in d.parts if p not in same.parts], key=lambda p: order.get(id(p), 0))
+            if order is None:
+                order = {id(a): i for i, a in enumerate(analyses)}
+            rank = order
+            same.parts = sorted(same.parts + [p for p in d.parts if p not in same.parts], key=lambda p: rank.get(id(p), 0))
     keep = []
     for d in out:
         amounts = {m.money["amount"] for p in d.parts for m in p.money}
@@ -1532,3 +1546,7 @@ _IN_TOTAL_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?in total\b")
 _WE = re.compile(r"\bwe\b", re.I)
 _BRING_INCLUDE_ADD = re.compile(r"\b(?:bring|includ|add)", re.I)
 _UP_TO_BEFORE = re.compile(r"\bup\s+to\s+$", re.I)
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b")
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)

@@ -27,6 +27,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 
+from .base import gate_patterns
+from .items import has_digit
+
 __all__ = ["MoneyMatch", "find_money", "parse_money", "local_dollar"]
 
 _SCALES = {
@@ -112,17 +115,23 @@ def _pattern() -> re.Pattern[str]:
     return re.compile(pat, re.IGNORECASE)
 
 
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # "1,234,567(.89)"
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # "1.234.567"
+_DOT_GROUP = re.compile(r"\d{1,3}\.\d{3}")  # "800.000"
+_BLANKS = re.compile(r"\s+")
+
+
 def _number(raw: str, has_scale: bool) -> float | None:
     raw = raw.replace("\u00a0", " ").replace("\u202f", " ")
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", raw):
+    if _COMMA_GROUPS.fullmatch(raw):
         raw = raw.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", raw):
+    elif _DOT_GROUPS.fullmatch(raw):
         raw = raw.replace(".", "")
     elif " " in raw:
         raw = raw.replace(" ", "")
     elif "," in raw:  # "2,5 million" (decimal comma)
         raw = raw.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}\.\d{3}", raw) and not has_scale:
+    elif _DOT_GROUP.fullmatch(raw) and not has_scale:
         raw = raw.replace(".", "")  # "800.000 EUR"
     try:
         return float(raw)
@@ -132,7 +141,7 @@ def _number(raw: str, has_scale: bool) -> float | None:
 
 def _lookup(alias: str) -> tuple[str, bool] | None:
     cs, ci = _currencies()
-    a = re.sub(r"\s+", " ", alias)
+    a = _BLANKS.sub(" ", alias)
     return cs.get(a) or ci.get(a.lower()) or cs.get(a.upper())
 
 
@@ -140,9 +149,6 @@ def _amount(n: float, scale: str | None) -> int | float:
     mult = _SCALES.get(scale.lower(), 1) if scale else 1
     v = n * mult
     return int(round(v)) if abs(v - round(v)) < 1e-6 or mult > 1 else v
-
-
-_ANY_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -161,9 +167,22 @@ def _hint_automaton() -> Any:
 
 
 _DIGIT_RUN = re.compile(r"(?<!\d)\d")
-#: where the "a/one (additional) billion dollars" form can start (a lookahead: overlapping starts)
-_WORD_AMOUNT_AT = re.compile(r"(?=\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+"
-                             r"(?:(?:additional|extra|further|more)\s+)?(?:billion|million|trillion)\s)", re.IGNORECASE)
+#: the start of the "a/one (additional) billion dollars" form (:func:`_word_amount_starts`)
+_WORD_AMOUNT_AT = re.compile(r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\s+"
+                             r"(?:(?:additional|extra|further|more)\s+)?(?:billion|million|trillion)\s", re.IGNORECASE)
+
+
+def _word_amount_starts(text: str) -> list[int]:
+    """Every position where :data:`_WORD_AMOUNT_AT` matches, overlapping ones too ("half a
+    million": at "half" and at "a"). A search resumed one character after each start (the pattern
+    has a first-character gate) instead of a look-ahead tried at every position."""
+    out: list[int] = []
+    search = _WORD_AMOUNT_AT.search
+    m = search(text)
+    while m is not None:
+        out.append(m.start())
+        m = search(text, m.start() + 1)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -187,6 +206,18 @@ def _first_char() -> re.Pattern[str]:
                       or "(?!)")
 
 
+#: character -> can a currency symbol or code start with it (:func:`_first_char`, one test per
+#: distinct character instead of one regex call per position)
+_OPENS: dict[str, bool] = {}
+
+
+def _opens_alias(c: str) -> bool:
+    ok = _OPENS.get(c)
+    if ok is None:
+        ok = _OPENS[c] = _first_char().match(c) is not None
+    return ok
+
+
 def _finditer(text: str) -> Any:
     """``_pattern().finditer(text)``, trying the pattern only where a match can start: a figure
     starts at the first digit of a number, at most :func:`_lead` characters after its symbol or
@@ -196,14 +227,19 @@ def _finditer(text: str) -> Any:
     if lead is None:
         yield from pat.finditer(text)
         return
-    first = _first_char().match
+    opens = _OPENS
     starts: set[int] = set()
     for d in _DIGIT_RUN.finditer(text):
         p = d.start()
         starts.add(p)
-        starts.update(q for q in range(max(0, p - lead), p) if first(text, q))
+        for q in range(max(0, p - lead), p):
+            ok = opens.get(text[q])
+            if ok is None:
+                ok = _opens_alias(text[q])
+            if ok:
+                starts.add(q)
     if "illion" in text or "ILLION" in text.upper():
-        starts.update(w.start() for w in _WORD_AMOUNT_AT.finditer(text))
+        starts.update(_word_amount_starts(text))
     pos = 0
     for p in sorted(starts):
         if p < pos:
@@ -216,7 +252,7 @@ def _finditer(text: str) -> Any:
 
 def find_money(text: str) -> list[MoneyMatch]:
     """Every money phrase in ``text``, left to right, with character offsets."""
-    if not text or (not _ANY_DIGIT.search(text) and "illion" not in text):
+    if not text or (not has_digit(text) and "illion" not in text):
         return []
     if next(_hint_automaton().iter(text.lower()), None) is None:
         return []
@@ -234,7 +270,7 @@ def find_money(text: str) -> list[MoneyMatch]:
         else:
             cur = _lookup(g["post2"])
             scale = g["s4"]
-            n = float(_WORD_AMOUNTS.get(re.sub(r"\s+", " ", g["w"].lower()), 1))
+            n = float(_WORD_AMOUNTS.get(_BLANKS.sub(" ", g["w"].lower()), 1))
         if cur is None or n is None:
             continue
         code, bare = cur
@@ -260,3 +296,6 @@ def parse_money(text: str) -> dict[str, Any] | None:
     """The first money phrase in ``text`` -> ``{"amount", "currency"}``, or None."""
     found = find_money(text or "")
     return found[0].money if found else None
+
+
+gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)
