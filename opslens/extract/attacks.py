@@ -60,9 +60,13 @@ _RUNNING = re.compile(
     r"\b(?:since\s+(?:the\s+(?:start|beginning|outbreak)|(?:late\s+|early\s+|mid-?)?(?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|the\s+war|the\s+invasion|then|2022|2023|2024|24\s+february|february\s+24))|"
     r"in\s+total|a\s+total\s+of|so\s+far\s+(?:this|in)|to\s+date|over\s+the\s+(?:course|past\s+(?:months|year))|"
-    r"(?:\d+(?:th|st|nd|rd)|\w+(?:hundredth|thousandth))\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
+    r"\d+(?:th|st|nd|rd)\s+(?:air\s+target|drone|uav|missile)|record\s+number|"
     r"throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|since\s+the\s+(?:full-scale|russian)|"
     r"(?:in|over|during)\s+(?:the\s+)?(?:past|last)\s+(?:\w+\s+)?months|since|already\s+(?:fired|launched|used|shot\s+down|destroyed))\b", _F)
+#: the other running-total form, "the five-hundredth drone": kept out of _RUNNING (its \w+ run, tried at
+#: every position, made the whole pattern ungateable and 4x slower); ``(?<=\w)`` finds the same texts
+#: as ``\b\w+`` would (a word character before the ordinal is part of a word that starts at a ``\b``)
+_RUNNING_ORDINAL = re.compile(r"(?<=\w)(?:hundredth|thousandth)\s+(?:air\s+target|drone|uav|missile)\b", _F)
 _HEDGE = re.compile(
     r"\b(?:could|would|might|(?<!\d\s)may(?!\s+\d)|plans?\s+(?:to|for)|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
     r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
@@ -208,7 +212,7 @@ def _is_event_sentence(text: str) -> bool:
         return False
     if _GENERIC.search(text) and not (find_quantities(text) or has_date_words(text)):
         return False  # "drones are cheap and often launched in waves": no number, no time, no happening
-    if _RUNNING.search(text):
+    if _RUNNING.search(text) or _RUNNING_ORDINAL.search(text):
         return False
     strong = _STRONG.search(text)
     if _HEDGE.search(text) and not (strong and not _RX17.search(text)):
