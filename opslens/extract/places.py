@@ -65,6 +65,8 @@ _OUTLET_AFTER = re.compile(r"\s(?:Independent|Post|Wire|Times|Herald|Journal|Pra
 
 def dateline_end(text: str) -> int:
     """Offset where the dateline at the start of ``text`` ends ("KYIV, Oct 17 (Reuters) -"), 0 when none."""
+    if "-" not in text and "—" not in text and "–" not in text:
+        return 0  # every dateline ends with a dash
     m = _DATELINE.match(text)
     return m.end() if m else 0
 
