@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base import doc_memo, first_char_gate, gate_patterns, words_testable
+from .places import dateline_end
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
@@ -124,7 +125,10 @@ def _rx() -> dict[str, re.Pattern[str]]:
         "num": re.compile(r"(?<![\d.])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})|(?P<Y>(?:19|20)\d\d)-(?P<M>\d\d)-(?P<D>\d\d))(?![\d.]\d)"),
         "dby": re.compile(r"\bday\s+before\s+yesterday\b", f),
         "yest": re.compile(r"\b(?:yesterday|last\s+evening|the\s+previous\s+(?:day|evening|night))\b", f),
-        "wd": re.compile(rf"\b(?:on|last|this|early\s+(?:hours\s+of|on)|late\s+on|since|night\s+(?:of|to))?\s*(?:the\s+)?(?P<w>{wd})\b", f),
+        # "on Monday", "early hours of Saturday" (only the weekday is read: the words before it are
+        # optional, and a match no longer starts at the space before them, which made every space
+        # a place to try; the first weekday that can match is the same)
+        "wd": re.compile(rf"\b(?:(?:on|last|this|early\s+(?:hours\s+of|on)|late\s+on|since|night\s+(?:of|to))\s*)?(?:the\s+)?(?P<w>{wd})\b", f),
         "today": re.compile(
             r"\b(?:overnight|tonight|today|this\s+(?:morning|afternoon|evening)|last\s+night|at\s+night|"
             r"during\s+the\s+(?:day|night)|in\s+the\s+(?:morning|evening|afternoon)|"
@@ -243,8 +247,6 @@ def _strip_dateline(text: str) -> str:
     """``text`` without a wire dateline ("KYIV, Nov 16 (Agency) - ..."): its date is the filing
     day, not the day of what the sentence tells ("... launched yesterday" is the day before)."""
     if text[:1].isupper() and _DIGIT.search(text, 0, 40):
-        from .places import dateline_end
-
         end = dateline_end(text)
         if end:
             return text[end:]
