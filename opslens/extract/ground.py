@@ -105,18 +105,29 @@ _MOVE_PAIRS = ((("took",), ("control",)),
 
 def _move_may_match(low: str) -> bool:
     """False only when _MOVE surely finds nothing in ``low`` (lower-cased ASCII text)."""
-    return (any(w in low for w in _MOVE_SINGLE)
-            or any(any(a in low for a in first) and any(b in low for b in second) for first, second in _MOVE_PAIRS))
+    has = low.__contains__
+    return (any(map(has, _MOVE_SINGLE))
+            or any(any(map(has, first)) and any(map(has, second)) for first, second in _MOVE_PAIRS))
 
 
-def _may_assault(text: str) -> bool:
-    """True when a repel, move or counted-assault pattern matches ``text`` (word lists first: cheap)."""
-    if words_testable(text):  # case folding beyond ASCII could make a pattern match what lower() does not show
-        low = text.lower()
-        return ((any(w in low for w in _REPEL_WORDS) and _REPEL.search(text) is not None)
-                or (_move_may_match(low) and _MOVE.search(text) is not None)
-                or (any(w in low for w in _COUNT_WORDS) and _COUNT_VERB.search(text) is not None))
-    return bool(_REPEL.search(text) or _MOVE.search(text) or _COUNT_VERB.search(text))
+def _pattern_gates(text: str) -> tuple[bool, bool, bool]:
+    """Whether _REPEL, _MOVE and _COUNT_VERB may match ``text``: False only when the word lists
+    show that the pattern surely finds nothing (all True for text whose letters case-fold beyond
+    ASCII, where lower() could hide a match)."""
+    if not words_testable(text):
+        return True, True, True
+    low = text.lower()
+    has = low.__contains__
+    return any(map(has, _REPEL_WORDS)), _move_may_match(low), any(map(has, _COUNT_WORDS))
+
+
+def _may_assault(text: str, gates: tuple[bool, bool, bool] | None = None) -> bool:
+    """True when a repel, move or counted-assault pattern matches ``text`` (word lists first: cheap;
+    ``gates``: :func:`_pattern_gates` of ``text`` when the caller has them)."""
+    may_repel, may_move, may_count = gates or _pattern_gates(text)
+    return ((may_repel and _REPEL.search(text) is not None)
+            or (may_move and _MOVE.search(text) is not None)
+            or (may_count and _COUNT_VERB.search(text) is not None))
 
 
 def ground_mentions(doc: Document) -> list[dict[str, Any]]:
@@ -137,18 +148,21 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     for i, text, start, end in items:
         if not _PREFILTER.search(text):
             continue
-        if not _may_assault(text):
+        gates = _pattern_gates(text)
+        if not _may_assault(text, gates):
             continue  # no assault pattern at all (most sentences that merely say "attack")
+        may_repel, may_move, may_count = gates
         bad = [m.span() for m in _NOT_GROUND.finditer(text)]
 
         def ok(m: re.Match[str]) -> bool:
             return not any(a < m.end() and m.start() < b for a, b in bad)
 
-        repel = next((m for m in _REPEL.finditer(text) if ok(m)), None)
-        move = next((m for m in _MOVE.finditer(text) if ok(m)), None)
+        # a pattern the word lists rule out is not scanned again
+        repel = next((m for m in _REPEL.finditer(text) if ok(m)), None) if may_repel else None
+        move = next((m for m in _MOVE.finditer(text) if ok(m)), None) if may_move else None
         if not (repel or move):
             # "the enemy carried out 12 attacks": a counted ground assault without a repel verb
-            cv = _COUNT_VERB.search(text)
+            cv = _COUNT_VERB.search(text) if may_count else None
             if cv and ok(cv) and _count(text) and not _ONE.search(text):
                 repel = cv
         if not (repel or move):
