@@ -109,7 +109,10 @@ _UKR_ACTOR = re.compile(
     r"Ukraine'?s?\s+(?:drones?|missiles?)|Ukrainian\s+(?:forces|military|army|troops|armed\s+forces|navy)\s+(?:\w+\s+){0,4}?"
     r"(?:struck|hit|launched|fired|attacked|targeted)|by\s+Ukraine|by\s+Ukrainian|Kyiv'?s\s+(?:drones?|missiles?|forces)|"
     r"Russian\s+(?:air\s+defen[cs]e|defen[cs]e\s+ministry)\s+(?:\w+\s+){0,4}?(?:shot|downed|intercepted|destroyed))", _F)
-_GAP_OK = re.compile(r"^[\s\"“”'’(]*(?:(?:[A-Za-z][\w\-/’'.]*|[A-Z]?-?\d+[\w\-/]*)[\s\"“”'’()]*){0,4}$")
+#: at most four words (or numbers) between a quantity and its noun. The word runs and separators are
+#: possessive (``*+``): a word never has to give letters back (splitting it only adds words), which
+#: kept a failed match from trying every split of every word (16 us on a long gap, now <1 us)
+_GAP_OK = re.compile(r"^[\s\"“”'’(]*+(?:(?:[A-Za-z][\w\-/’'.]*+|[A-Z]?-?\d+[\w\-/]*)[\s\"“”'’()]*+){0,4}$")
 _GAP_STOP = re.compile(
     r"\b(?:and|or|of|which|that|were|was|had|has|have|been|by|in|on|at|from|to|with|over|during|than|people|"
     r"tanks?|aircraft|aircrafts|jets?|helicopters?|planes?|vehicles?|positions?|artillery|systems?|enemy\s+targets|"

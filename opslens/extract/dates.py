@@ -177,7 +177,7 @@ def _may_have(text: str, words: Any, low: str | None = None) -> bool:
         if not words_testable(text):
             return True
         low = text.lower()
-    return any(w in low for w in words)
+    return any(map(low.__contains__, words))
 
 
 def _explicit_day(text: str, pub: date | None, low: str | None = None) -> date | None:
@@ -238,8 +238,7 @@ def _any_date_word(text: str) -> bool:
     if _DIGIT.search(text) is not None:
         return True
     if words_testable(text):
-        low = text.lower()
-        return any(w in low for w in _DATE_WORDS)
+        return any(map(text.lower().__contains__, _DATE_WORDS))
     return _ANY_DATE_WORD.search(text) is not None
 
 
@@ -294,8 +293,10 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
     if pub is None:
         return None
 
+    has = low.__contains__ if low is not None else None
+
     def may(rule: str) -> bool:
-        return low is None or any(w in low for w in _ANCHORS[rule])
+        return has is None or any(map(has, _ANCHORS[rule]))
 
     if may("dby") and rx["dby"].search(text):
         return pub - timedelta(days=2), "day"
