@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .base import doc_memo, first_char_gate
+from .base import doc_memo, first_char_gate, words_testable
 
 __all__ = ["QuantityMatch", "parse_quantity", "find_quantities", "word_to_int"]
 
@@ -118,11 +118,28 @@ def _starts() -> re.Pattern[str]:
     return first_char_gate(re.compile(rf"(?<![\w.,:/-])(?:\d|{_trie_regex(sorted(first))}\b)", re.IGNORECASE))
 
 
+#: the number words of :func:`_gate` (a text without a digit and without any of these holds no count)
+_GATE_WORDS = tuple(sorted(set(_CARDINALS) | set(_VAGUE) | {"dozen", "hundred", "thousand", "million"}, key=len, reverse=True))
+
+
 @lru_cache(maxsize=1)
 def _gate() -> re.Pattern[str]:
     """Cheap test for 'could hold a number' (a digit or a number word) before the full pattern."""
-    words = "|".join(sorted(set(_CARDINALS) | set(_VAGUE) | {"dozen", "hundred", "thousand", "million"}, key=len, reverse=True))
-    return first_char_gate(re.compile(rf"\d|\b(?:{words})", re.IGNORECASE))
+    return first_char_gate(re.compile(rf"\d|\b(?:{'|'.join(_GATE_WORDS)})", re.IGNORECASE))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _passes_gate(text: str) -> bool:
+    """``_gate().search(text) is not None``, cheaper: a digit search, then a substring test of the
+    number words on the lower-cased text before the word-start regex (text whose letters case-fold
+    beyond ASCII goes straight to the regex)."""
+    if _DIGIT.search(text) is not None:
+        return True
+    if words_testable(text) and not any(map(text.lower().__contains__, _GATE_WORDS)):
+        return False
+    return _gate().search(text) is not None
 
 
 _DIGITS_SCALE = re.compile(r"(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mln|bn|k)?")
@@ -265,7 +282,7 @@ def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
         found = find_quantities(text)
         extra = [QuantityMatch(m.start(), m.end(), _q(2, 2, 2, "exact")) for m in _BOTH.finditer(text)]
         return sorted(found + [e for e in extra if not any(f.start <= e.start < f.end for f in found)])
-    if not text or not _gate().search(text):
+    if not text:
         return []
     # memoised per text within a document (items, aid, procurement and attacks look at the same
     # sentences); every caller gets its own list and its own quantity dicts
@@ -274,6 +291,9 @@ def find_quantities(text: str, *, both: bool = False) -> list[QuantityMatch]:
 
 @doc_memo()
 def _find_all(text: str) -> tuple[QuantityMatch, ...]:
+    """The quantities of a text that passes :func:`_gate` (none otherwise), as shared tuples."""
+    if not _passes_gate(text):  # inside the memo: a text asked for again skips the gate too
+        return ()
     pat, _ = _patterns()
     match = pat.match
     out: list[QuantityMatch] = []
