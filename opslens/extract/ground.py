@@ -181,17 +181,21 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if _RX2.match(trig.group(0)) and not any(
                 m.role == "target" for m in find_places(text[max(0, trig.start() - 80):trig.start()])):
             continue  # "X has fallen" needs the place before the verb ("power poles have fallen" is not)
-        # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
+        # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen");
+        # looked up only when it decides something (a move needs one; a report without an oblast
+        # takes the window's)
         w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
-        near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
+        near = None if repel else [m for m in find_places(text[w0:w1]) if m.role == "target"]
         if not repel and not near:
             continue
         loc = locate(text)
         if _NATIONAL.search(text):
-            loc, near = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}, near
-        elif not loc.get("admin1") and near:
+            loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
+        elif not loc.get("admin1"):
+            if near is None:
+                near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
             a1s = {m.place.admin1 for m in near}
-            if len(a1s) == 1 and None not in a1s:
+            if near and len(a1s) == 1 and None not in a1s:
                 loc = locate(text[w0:w1])
         cnt = _count(text) if repel or _RX3.search(text) else None
         direction = _RX1.search(text)
