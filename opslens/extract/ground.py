@@ -110,13 +110,14 @@ def _move_may_match(low: str) -> bool:
             or any(any(map(has, first)) and any(map(has, second)) for first, second in _MOVE_PAIRS))
 
 
-def _pattern_gates(text: str) -> tuple[bool, bool, bool]:
+def _pattern_gates(text: str, low: str | None = None) -> tuple[bool, bool, bool]:
     """Whether _REPEL, _MOVE and _COUNT_VERB may match ``text``: False only when the word lists
     show that the pattern surely finds nothing (all True for text whose letters case-fold beyond
-    ASCII, where lower() could hide a match)."""
+    ASCII, where lower() could hide a match). ``low``: ``text.lower()`` when the caller has it."""
     if not words_testable(text):
         return True, True, True
-    low = text.lower()
+    if low is None:
+        low = text.lower()
     has = low.__contains__
     return any(map(has, _REPEL_WORDS)), _move_may_match(low), any(map(has, _COUNT_WORDS))
 
@@ -138,11 +139,17 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
 
     found = trigger_hits(doc).get("ground", ())  # the document's one trigger scan
     title_hit = bool(doc.title and _PREFILTER.search(doc.title))
+    if found and not any(_pattern_gates(doc.text, doc.cache.get("lower"))):
+        # no word of a repel, move or counted-assault pattern anywhere in the text, so in no
+        # sentence either: the text need not be split for this extractor
+        found = ()
     if not found and not title_hit:
         return out
-    starts = [s.start for s in doc.sentences]
-    hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
-    items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
+    items: list[tuple[int, str, int | None, int | None]] = []
+    if found:
+        starts = [s.start for s in doc.sentences]
+        hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
+        items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
     if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
