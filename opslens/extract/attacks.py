@@ -147,6 +147,17 @@ _AT_COUNTRY = re.compile(r"\b(?:at|on|against|across|over|throughout)\s+(?:the\s
 _NATIONAL = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|Ukraine|nation)\b|\bnationwide\b|"
                        r"\b(?:several|many|multiple|various|\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"a\s+number\s+of)\s+(?:\w+\s+)?(?:regions|oblasts|provinces)\b", _F)
+#: words one of which (lower-cased) every match of _NATIONAL / _UKR_ACTOR holds (one per branch): a
+#: sentence without any is not searched (see _may_hold)
+_NATIONAL_WORDS = ("country", "ukraine", "nation", "regions", "oblasts", "provinces")
+_UKR_ACTOR_WORDS = ("ukrain", "kyiv", "russian")
+
+
+def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
+    """False only when ``low`` (a lower-cased sentence, None when not words_testable) holds none of ``words``."""
+    return low is None or any(map(low.__contains__, words))
+
+
 _ALL_LAUNCHED_DOWN = re.compile(r"\ball\s+(?:of\s+)?(?:the\s+)?(?:launched\s+|enemy\s+|russian\s+)?(?:missiles|drones|uavs|targets|of\s+them|them)\b"
                                 r"[^.]{0,40}?\b(?:were|was|have\s+been)\s+(?:\w+\s+)?(?:shot\s+down|destroyed|downed|intercepted|neutrali[sz]ed)"
                                 r"|\b(?:intercepted|shot\s+down|destroyed|downed)\s+(?:them\s+)?all\b"
@@ -445,11 +456,13 @@ def attack_mentions(doc: Document) -> list[Mention]:
             continue
         d, prec = event_date(doc, i, text)
         loc = _title_loc(doc) if i < 0 else locate(text)
-        national = bool(_NATIONAL.search(text))
+        low = text.lower() if words_testable(text) else None
+        national = _may_hold(low, _NATIONAL_WORDS) and _NATIONAL.search(text) is not None
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
         # drones and missiles over Russia are Ukraine's; otherwise Russia unless the text says Ukraine
-        actor = "Ukraine" if (_UKR_ACTOR.search(text) or loc.get("country") == "RU") else "Russia"
+        ukr = _may_hold(low, _UKR_ACTOR_WORDS) and _UKR_ACTOR.search(text) is not None
+        actor = "Ukraine" if (ukr or loc.get("country") == "RU") else "Russia"
         claimant = _claimant_fn()(text)
         for kind in sorted(kinds):
             mine = [w for w in ws if w.kind == kind]

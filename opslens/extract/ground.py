@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..schema import empty_event
-from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _past_year, casualties, event_date
+from .attacks import _HEDGE, _NATIONAL, _NATIONAL_WORDS, _claimant_fn, _may_hold, _past_year, casualties, event_date
 from .base import Document, gate_patterns, register, register_triggers, trigger_hits, words_testable
 from .numbers import find_quantities
 from .places import find_places, locate
@@ -65,6 +65,13 @@ _UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|tr
 
 register_triggers("ground", lambda: _STEMS)
 
+
+#: words one of which every match holds (one per branch; _RX1 and _RX4 are case-sensitive, their
+#: words are looked for in the text itself): a sentence without any is not searched
+_RUNNING_WORDS = ("since", "total")
+_UKR_ACTOR_WORDS = ("ukrain", "counter")
+_RX1_WORDS = ("direction", "axis", "sector", "JFO", "Joint", "Donbas")
+_RX4_WORDS = ("settlements", "villages", "towns", "directions", "areas")
 
 _FUTURE = re.compile(r"\b(?:will|shall|going\s+to|in\s+order\s+to|to\s+continue|plans?\s+to|intends?\s+to|prepar\w+\s+to|"
                      r"wants?\s+to|aims?\s+to|expected\s+to|could|would|may|might)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -155,7 +162,8 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     for i, text, start, end in items:
         if not _PREFILTER.search(text):
             continue
-        gates = _pattern_gates(text)
+        low = text.lower() if words_testable(text) else None
+        gates = _pattern_gates(text, low)
         if not _may_assault(text, gates):
             continue  # no assault pattern at all (most sentences that merely say "attack")
         may_repel, may_move, may_count = gates
@@ -174,7 +182,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
                 repel = cv
         if not (repel or move):
             continue
-        if _RUNNING.search(text) or (_HEDGE.search(text) and not repel):
+        if (_may_hold(low, _RUNNING_WORDS) and _RUNNING.search(text)) or (_HEDGE.search(text) and not repel):
             continue
         if _past_year(text, doc):
             continue
@@ -196,7 +204,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if not repel and not near:
             continue
         loc = locate(text)
-        if _NATIONAL.search(text):
+        if _may_hold(low, _NATIONAL_WORDS) and _NATIONAL.search(text):
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
         elif not loc.get("admin1"):
             if near is None:
@@ -205,9 +213,9 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
             if near and len(a1s) == 1 and None not in a1s:
                 loc = locate(text[w0:w1])
         cnt = _count(text) if repel or _RX3.search(text) else None
-        direction = _RX1.search(text)
+        direction = _RX1.search(text) if _may_hold(text, _RX1_WORDS) else None
         named = (loc.get("country") is not None or direction is not None or bool(find_places(text))
-                 or bool(_RX4.search(text)))
+                 or (_may_hold(text, _RX4_WORDS) and bool(_RX4.search(text))))
         if repel and not (cnt or named):
             continue
         if not repel and not named:
@@ -215,7 +223,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         d, prec = event_date(doc, i, text)
         out.append({"i": i, "text": text, "start": start, "end": end, "loc": loc, "count": cnt, "date": d,
                     "precision": prec, "repel": bool(repel),
-                    "actor": "Ukraine" if _UKR_ACTOR.search(text) else "Russia",
+                    "actor": "Ukraine" if _may_hold(low, _UKR_ACTOR_WORDS) and _UKR_ACTOR.search(text) else "Russia",
                     "claimed_by": _claimant_fn()(text)})
     return out
 
