@@ -146,10 +146,6 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
 
     found = trigger_hits(doc).get("ground", ())  # the document's one trigger scan
     title_hit = bool(doc.title and _PREFILTER.search(doc.title))
-    if found and not any(_pattern_gates(doc.text, doc.cache.get("lower"))):
-        # no word of a repel, move or counted-assault pattern anywhere in the text, so in no
-        # sentence either: the text need not be split for this extractor
-        found = ()
     if not found and not title_hit:
         return out
     items: list[tuple[int, str, int | None, int | None]] = []
