@@ -37,6 +37,8 @@ from .weapons import WeaponMatch, doc_weapons, find_weapons
 __all__ = ["DroneAttackExtractor", "MissileAttackExtractor", "attack_mentions", "casualties"]
 
 TYPE_OF_KIND = {"drone": "drone_attack", "missile": "missile_attack"}
+#: a blank event of each kind (``empty_event``: every field null but type; copied per event)
+_BLANK = {kind: empty_event("", t) for kind, t in TYPE_OF_KIND.items()}
 
 _F = re.IGNORECASE
 
@@ -439,7 +441,8 @@ def attack_mentions(doc: Document) -> list[Mention]:
             k = bisect.bisect_right(starts, h.start) - 1
             if k >= 0 and h.end <= sents[k].end:
                 s0 = sents[k].start
-                by_sent.setdefault(k, []).append(h._replace(start=h.start - s0, end=h.end - s0))
+                by_sent.setdefault(k, []).append(
+                    WeaponMatch(h.start - s0, h.end - s0, h.alias, h.weapon, h.kind, h.actor, h.trigger))
         texts = [(k, sents[k].text, sents[k].start, sents[k].end) for k in sorted(by_sent)]
     if title:
         texts.append((-1, title, None, None))
@@ -570,7 +573,7 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
     events = []
     for gi, g in enumerate(groups):
         lead = next((m for m in g if m.quantities), g[0])
-        ev = empty_event(doc.article_id, TYPE_OF_KIND[kind])
+        ev = {**_BLANK[kind], "article_id": doc.article_id}
         # numbers: first mention that states each
         q: dict[str, dict[str, Any]] = {}
         for m in g:

@@ -65,6 +65,9 @@ _UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|tr
 
 register_triggers("ground", lambda: _STEMS)
 
+#: a blank ground-assault event (``empty_event``: every field null but type; copied per event)
+_BLANK = empty_event("", "ground_assault")
+
 
 #: words one of which every match holds (one per branch; _RX1 and _RX4 are case-sensitive, their
 #: words are looked for in the text itself): a sentence without any is not searched
@@ -263,7 +266,7 @@ class GroundAssaultExtractor:
         events = []
         for gi, g in enumerate(groups):
             lead = next((m for m in g if m["count"]), g[0])
-            ev = empty_event(doc.article_id, "ground_assault")
+            ev = {**_BLANK, "article_id": doc.article_id}
             cnt = next((m["count"] for m in g if m["count"]), None)
             if cnt is None and gi == 0 and title:
                 cnt = title[0]["count"]
