@@ -195,29 +195,30 @@ def _word_to_int(text: str) -> int | None:
 
 
 def _build(m: re.Match[str]) -> dict[str, Any] | None:
-    hedge = (m.group("hedge") or "").lower()
+    raw_hedge, vague, b1, b2, r1, r2, num, plus = m.group("hedge", "vague", "b1", "b2", "r1", "r2", "num", "plus")
+    hedge = (raw_hedge or "").lower()
     hedge = _SPACES.sub(" ", hedge) if hedge else hedge
-    if m.group("vague"):
-        v = m.group("vague").lower()
+    if vague:
+        v = vague.lower()
         base = _VAGUE[v.split()[0]]
         if "of thousands" in v:
             base *= 1000
         return _q(base, base, None, "approx")
-    if m.group("b1") or m.group("r1"):
-        a = word_to_int(m.group("b1") or m.group("r1"))
-        b = word_to_int(m.group("b2") or m.group("r2"))
+    if b1 or r1:
+        a = word_to_int(b1 or r1)
+        b = word_to_int(b2 or r2)
         if a is None or b is None:
             return None
-        if m.group("r1") and b <= a:
-            whole = word_to_int(m.group(0).replace(m.group("hedge") or "", "", 1))
+        if r1 and b <= a:
+            whole = word_to_int(m.group(0).replace(raw_hedge or "", "", 1))
             if whole is None:  # "2022-23"-like things
                 return None
             return _build_plain(whole, hedge)
         return _q(None, a, b, "range")
-    n = word_to_int(m.group("num"))
+    n = word_to_int(num)
     if n is None:
         return None
-    if m.group("plus"):
+    if plus:
         return _q(n, n, None, "at_least")
     return _build_plain(n, hedge)
 
@@ -251,16 +252,15 @@ def _build_plain(n: int, hedge: str) -> dict[str, Any]:
 
 
 def _plausible(m: re.Match[str], text: str) -> bool:
-    raw = m.group(0)
-    num = m.group("num")
-    if num is not None and not m.group("hedge"):
+    raw, num, hedge, r1 = m.group(0, "num", "hedge", "r1")
+    if num is not None and not hedge:
         low = num.lower()
         if low in ("a", "an", "no"):
             return False
         # years and clock times are not counts
         if len(num) == 4 and _YEAR.fullmatch(num):
             return False
-    if m.group("r1") and _YEAR_RANGE.fullmatch(raw.strip()):
+    if r1 and _YEAR_RANGE.fullmatch(raw.strip()):
         return False  # "2022-23"
     if _CALIBRE.match(text, m.end()):
         return False  # "155-mm shells", "122 mm rockets": a calibre, not a count
