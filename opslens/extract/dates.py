@@ -254,8 +254,8 @@ def _strip_dateline(text: str) -> str:
 
 def may_have_date(text: str) -> bool:
     """Cheap test: False only when :func:`resolve_date` surely finds no date words in ``text``
-    (no digit, no day/time/week/month word), so the caller may skip date work for it. One
-    C-speed regex search; a True answer is no promise that a date is there."""
+    (no digit, no day/time/week/month word), so the caller may skip date work for it. A digit
+    search and substring tests (C speed); a True answer is no promise that a date is there."""
     return bool(text) and _any_date_word(text)
 
 
