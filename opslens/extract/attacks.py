@@ -587,7 +587,10 @@ def build_events(doc: Document, mentions: list[Mention], kind: str) -> list[dict
         if lead.sent_index >= 0:
             # the toll is told in the sentence or the next few (quotes run on), up to the next
             # sentence that tells another drone/missile event
-            other = {m.sent_index for m in mentions if m.sent_index != lead.sent_index and m not in g}
+            # (``is``, not ``in``: a mention is one sentence and kind, so only itself equals it, and
+            # comparing two dataclasses field by field is the slow way to find that out)
+            other = {m.sent_index for m in mentions
+                     if m.sent_index != lead.sent_index and all(m is not x for x in g)}
             end = lead.sent_index + 1
             while end < min(len(doc.sentences), lead.sent_index + 4) and end not in other:
                 end += 1

@@ -167,6 +167,9 @@ def _raw_matches(text: str) -> list[tuple[int, int, str]]:
 
 
 def _choose(cands: list[Place], named_admin1: set[str]) -> Place:
+    if len(cands) == 1:  # an unambiguous name (most): nothing to weigh
+        return cands[0]
+
     # context (an oblast named in the text) outweighs one or two steps of source rank, so a
     # postal-list village in the named oblast beats a far-away small town, but not a city
     def key(p: Place) -> tuple[Any, ...]:
