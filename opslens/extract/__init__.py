@@ -223,10 +223,14 @@ def _complete(ev: dict[str, Any], doc: Document) -> dict[str, Any]:
         out["date"] = out["date"].isoformat()[:10]
     c = out.get("confidence")
     out["confidence"] = None if c is None else round(min(1.0, max(0.0, float(c))), 3)
-    for k, v in ev.items():  # extra keys an extractor adds are kept
-        if k not in out:
-            out[k] = v
+    if not _FIELDS.issuperset(ev):  # extra keys an extractor adds are kept
+        for k, v in ev.items():
+            if k not in out:
+                out[k] = v
     return out
+
+
+_FIELDS = frozenset(EVENT_CONTRACT_FIELDS)
 
 
 def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:
