@@ -159,11 +159,9 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
-        if not _PREFILTER.search(text):
-            continue
         low = text.lower() if words_testable(text) else None
-        gates = _pattern_gates(text, low)
-        if not _may_assault(text, gates):
+        gates = _pattern_gates(text, low)  # the word tests first: they turn away most sentences
+        if not any(gates) or not _PREFILTER.search(text) or not _may_assault(text, gates):
             continue  # no assault pattern at all (most sentences that merely say "attack")
         may_repel, may_move, may_count = gates
         bad = [m.span() for m in _NOT_GROUND.finditer(text)]
