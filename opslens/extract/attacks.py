@@ -69,6 +69,7 @@ _RUNNING = re.compile(
 #: every position, made the whole pattern ungateable: the two together are 2x faster); ``(?<=\w)`` finds the same texts
 #: as ``\b\w+`` would (a word character before the ordinal is part of a word that starts at a ``\b``)
 _RUNNING_ORDINAL = re.compile(r"(?<=\w)(?:hundredth|thousandth)\s+(?:air\s+target|drone|uav|missile)\b", _F)
+_ORDINAL_WORDS = ("hundredth", "thousandth")  # rare: a substring test spares the search
 _HEDGE = re.compile(
     r"\b(?:could|would|might|(?<!\d\s)may(?!\s+\d)|plans?\s+(?:to|for)|planning|intends?\s+to|threat(?:en(?:s|ed)?)?|capable|capability|"
     r"ready\s+to|prepar(?:e|es|ing)\s+to|likely\s+to|expected\s+to|possibly|warn(?:s|ed)?\s+(?:of|that)|"
@@ -153,6 +154,11 @@ _NATIONAL = re.compile(r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:coun
 #: sentence without any is not searched (see _may_hold)
 _NATIONAL_WORDS = ("country", "ukraine", "nation", "regions", "oblasts", "provinces")
 _UKR_ACTOR_WORDS = ("ukrain", "kyiv", "russian")
+
+
+def _lower(text: str) -> str | None:
+    """``text.lower()`` for :func:`_may_hold`, None when lower() could hide a case-insensitive match."""
+    return text.lower() if words_testable(text) else None
 
 
 def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
@@ -240,7 +246,7 @@ def _is_event_sentence(text: str) -> bool:
         return False
     if _GENERIC.search(text) and not (find_quantities(text) or has_date_words(text)):
         return False  # "drones are cheap and often launched in waves": no number, no time, no happening
-    if _RUNNING.search(text) or _RUNNING_ORDINAL.search(text):
+    if _RUNNING.search(text) or (_may_hold(_lower(text), _ORDINAL_WORDS) and _RUNNING_ORDINAL.search(text)):
         return False
     strong = _STRONG.search(text)
     if _HEDGE.search(text) and not (strong and not _RX17.search(text)):
@@ -461,7 +467,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
             continue
         d, prec = event_date(doc, i, text)
         loc = _title_loc(doc) if i < 0 else locate(text)
-        low = text.lower() if words_testable(text) else None
+        low = _lower(text)
         national = _may_hold(low, _NATIONAL_WORDS) and _NATIONAL.search(text) is not None
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
