@@ -36,7 +36,7 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
-from ..schema import EVENT_CONTRACT_FIELDS, EVENT_TYPES, empty_event
+from ..schema import EVENT_CONTRACT_FIELDS, EVENT_TYPES
 from .base import Document, Sentence, clear_doc_memos, registered
 
 __all__ = ["EXTRACTOR_VERSION", "EXTRACTOR_MODULES", "extract_events", "extract_records", "load_events",
@@ -209,8 +209,11 @@ def _extractors() -> tuple[Any, ...]:
 
 def _complete(ev: dict[str, Any], doc: Document) -> dict[str, Any]:
     """Every contract field present, in order; confidence in 0..1; items per section 8."""
-    base = empty_event(doc.article_id, ev.get("type") if ev.get("type") in EVENT_TYPES else "drone_attack")
-    out = {f: ev.get(f, base[f]) for f in EVENT_CONTRACT_FIELDS}
+    # the fields ``empty_event`` would default: all null but the type (items are set below)
+    get = ev.get
+    out = {f: get(f) for f in EVENT_CONTRACT_FIELDS}
+    if "type" not in ev:
+        out["type"] = "drone_attack"
     out["article_id"] = doc.article_id
     if out["type"] in ("aid_announcement", "procurement"):
         out["items"] = out["items"] if isinstance(out["items"], list) else []
@@ -220,10 +223,14 @@ def _complete(ev: dict[str, Any], doc: Document) -> dict[str, Any]:
         out["date"] = out["date"].isoformat()[:10]
     c = out.get("confidence")
     out["confidence"] = None if c is None else round(min(1.0, max(0.0, float(c))), 3)
-    for k, v in ev.items():  # extra keys an extractor adds are kept
-        if k not in out:
-            out[k] = v
+    if not _FIELDS.issuperset(ev):  # extra keys an extractor adds are kept
+        for k, v in ev.items():
+            if k not in out:
+                out[k] = v
     return out
+
+
+_FIELDS = frozenset(EVENT_CONTRACT_FIELDS)
 
 
 def _check_types(types: Iterable[str] | None) -> frozenset[str] | None:

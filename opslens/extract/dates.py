@@ -32,6 +32,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base import doc_memo, first_char_gate, gate_patterns, words_testable
+from .places import dateline_end
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
@@ -124,7 +125,10 @@ def _rx() -> dict[str, re.Pattern[str]]:
         "num": re.compile(r"(?<![\d.])(?:(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{2}|\d{4})|(?P<Y>(?:19|20)\d\d)-(?P<M>\d\d)-(?P<D>\d\d))(?![\d.]\d)"),
         "dby": re.compile(r"\bday\s+before\s+yesterday\b", f),
         "yest": re.compile(r"\b(?:yesterday|last\s+evening|the\s+previous\s+(?:day|evening|night))\b", f),
-        "wd": re.compile(rf"\b(?:on|last|this|early\s+(?:hours\s+of|on)|late\s+on|since|night\s+(?:of|to))?\s*(?:the\s+)?(?P<w>{wd})\b", f),
+        # "on Monday", "early hours of Saturday" (only the weekday is read: the words before it are
+        # optional, and a match no longer starts at the space before them, which made every space
+        # a place to try; the first weekday that can match is the same)
+        "wd": re.compile(rf"\b(?:(?:on|last|this|early\s+(?:hours\s+of|on)|late\s+on|since|night\s+(?:of|to))\s*)?(?:the\s+)?(?P<w>{wd})\b", f),
         "today": re.compile(
             r"\b(?:overnight|tonight|today|this\s+(?:morning|afternoon|evening)|last\s+night|at\s+night|"
             r"during\s+the\s+(?:day|night)|in\s+the\s+(?:morning|evening|afternoon)|"
@@ -164,21 +168,24 @@ _DIGIT = re.compile(r"\d")
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def _may_have(text: str, words: Any) -> bool:
+def _may_have(text: str, words: Any, low: str | None = None) -> bool:
     """False only when ``text`` surely has none of ``words`` (lower-case) in any letter case; a
     cheap test before a long pattern that needs one of them (text with a letter that case-folds to
-    ASCII, see :func:`~opslens.extract.base.words_testable`: always True)."""
-    if not words_testable(text):
-        return True
-    low = text.lower()
-    return any(w in low for w in words)
+    ASCII, see :func:`~opslens.extract.base.words_testable`: always True). ``low``: ``text.lower()``
+    when the caller has it (and has checked ``words_testable``)."""
+    if low is None:
+        if not words_testable(text):
+            return True
+        low = text.lower()
+    return any(map(low.__contains__, words))
 
 
-def _explicit_day(text: str, pub: date | None) -> date | None:
+def _explicit_day(text: str, pub: date | None, low: str | None = None) -> date | None:
+    """The calendar date written in ``text`` (see :func:`explicit_date`); ``low`` as for :func:`_may_have`."""
     if not _DIGIT.search(text):
         return None  # every calendar form has a digit
     rx = _rx()
-    for key in ("md", "dm") if _may_have(text, _MONTH_STEMS) else ():
+    for key in ("md", "dm") if _may_have(text, _MONTH_STEMS, low) else ():
         for m in rx[key].finditer(text):
             mon = _MONTHS[m.group("m").lower().rstrip(".")]
             if key == "md" and m.group("m").lower() == "may" and not re.match(r"\s*\d", text[m.end("m"):m.end("m") + 3]):
@@ -219,17 +226,26 @@ def has_date_words(text: str) -> bool:
     return _resolve_here(text, date(2000, 1, 3)) is not None
 
 
-_ANY_DATE_WORD = re.compile(
-    r"\d|yesterday|night|today|morning|evening|afternoon|day|week|month|dawn|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+#: every date expression holds a digit or one of these words (any letter case)
+_DATE_WORDS = ("yesterday", "night", "today", "morning", "evening", "afternoon", "day", "week", "month", "dawn",
+               *_MONTH_STEMS)
+_ANY_DATE_WORD = re.compile(r"\d|" + "|".join(_DATE_WORDS), re.IGNORECASE)
+
+
+def _any_date_word(text: str) -> bool:
+    """``_ANY_DATE_WORD.search(text) is not None``, cheaper: a digit search, then ``in`` tests on the
+    lower-cased text (the case-insensitive regex only for text whose letters case-fold to ASCII)."""
+    if _DIGIT.search(text) is not None:
+        return True
+    if words_testable(text):
+        return any(map(text.lower().__contains__, _DATE_WORDS))
+    return _ANY_DATE_WORD.search(text) is not None
 
 
 def _strip_dateline(text: str) -> str:
     """``text`` without a wire dateline ("KYIV, Nov 16 (Agency) - ..."): its date is the filing
     day, not the day of what the sentence tells ("... launched yesterday" is the day before)."""
     if text[:1].isupper() and _DIGIT.search(text, 0, 40):
-        from .places import dateline_end
-
         end = dateline_end(text)
         if end:
             return text[end:]
@@ -238,9 +254,9 @@ def _strip_dateline(text: str) -> str:
 
 def may_have_date(text: str) -> bool:
     """Cheap test: False only when :func:`resolve_date` surely finds no date words in ``text``
-    (no digit, no day/time/week/month word), so the caller may skip date work for it. One
-    C-speed regex search; a True answer is no promise that a date is there."""
-    return bool(text) and _ANY_DATE_WORD.search(text) is not None
+    (no digit, no day/time/week/month word), so the caller may skip date work for it. A digit
+    search and substring tests (C speed); a True answer is no promise that a date is there."""
+    return bool(text) and _any_date_word(text)
 
 
 #: for each relative rule, words one of which (lower-cased) every match contains; a rule is only
@@ -259,7 +275,7 @@ _ANCHORS = {
 
 
 def _resolve_here(text: str, pub: date | None) -> tuple[date | None, str] | None:
-    if not _ANY_DATE_WORD.search(text):  # cheap gate: most sentences have no date words at all
+    if not _any_date_word(text):  # cheap gate: most sentences have no date words at all
         return None
     return _resolve_memo(text, pub)
 
@@ -270,15 +286,17 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
     document, so a sentence several extractors date is resolved once)."""
     text = _strip_dateline(text)
     rx = _rx()
-    d = _explicit_day(text, pub)
+    low = text.lower() if words_testable(text) else None  # None: case folding beyond ASCII, try every rule
+    d = _explicit_day(text, pub, low)
     if d is not None:
         return d, "day"
     if pub is None:
         return None
-    low = text.lower() if words_testable(text) else None  # None: case folding beyond ASCII, try every rule
+
+    has = low.__contains__ if low is not None else None
 
     def may(rule: str) -> bool:
-        return low is None or any(w in low for w in _ANCHORS[rule])
+        return has is None or any(map(has, _ANCHORS[rule]))
 
     if may("dby") and rx["dby"].search(text):
         return pub - timedelta(days=2), "day"

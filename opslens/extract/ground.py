@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..schema import empty_event
-from .attacks import _HEDGE, _NATIONAL, _claimant_fn, _past_year, casualties, event_date
+from .attacks import _HEDGE, _NATIONAL, _NATIONAL_WORDS, _claimant_fn, _may_hold, _past_year, casualties, event_date
 from .base import Document, gate_patterns, register, register_triggers, trigger_hits, words_testable
 from .numbers import find_quantities
 from .places import find_places, locate
@@ -65,6 +65,16 @@ _UKR_ACTOR = re.compile(r"\b(?:Ukrainian|Ukraine'?s?|Ukraine’s)\s+(?:forces|tr
 
 register_triggers("ground", lambda: _STEMS)
 
+#: a blank ground-assault event (``empty_event``: every field null but type; copied per event)
+_BLANK = empty_event("", "ground_assault")
+
+
+#: words one of which every match holds (one per branch; _RX1 and _RX4 are case-sensitive, their
+#: words are looked for in the text itself): a sentence without any is not searched
+_RUNNING_WORDS = ("since", "total")
+_UKR_ACTOR_WORDS = ("ukrain", "counter")
+_RX1_WORDS = ("direction", "axis", "sector", "JFO", "Joint", "Donbas")
+_RX4_WORDS = ("settlements", "villages", "towns", "directions", "areas")
 
 _FUTURE = re.compile(r"\b(?:will|shall|going\s+to|in\s+order\s+to|to\s+continue|plans?\s+to|intends?\s+to|prepar\w+\s+to|"
                      r"wants?\s+to|aims?\s+to|expected\s+to|could|would|may|might)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
@@ -105,18 +115,30 @@ _MOVE_PAIRS = ((("took",), ("control",)),
 
 def _move_may_match(low: str) -> bool:
     """False only when _MOVE surely finds nothing in ``low`` (lower-cased ASCII text)."""
-    return (any(w in low for w in _MOVE_SINGLE)
-            or any(any(a in low for a in first) and any(b in low for b in second) for first, second in _MOVE_PAIRS))
+    has = low.__contains__
+    return (any(map(has, _MOVE_SINGLE))
+            or any(any(map(has, first)) and any(map(has, second)) for first, second in _MOVE_PAIRS))
 
 
-def _may_assault(text: str) -> bool:
-    """True when a repel, move or counted-assault pattern matches ``text`` (word lists first: cheap)."""
-    if words_testable(text):  # case folding beyond ASCII could make a pattern match what lower() does not show
+def _pattern_gates(text: str, low: str | None = None) -> tuple[bool, bool, bool]:
+    """Whether _REPEL, _MOVE and _COUNT_VERB may match ``text``: False only when the word lists
+    show that the pattern surely finds nothing (all True for text whose letters case-fold beyond
+    ASCII, where lower() could hide a match). ``low``: ``text.lower()`` when the caller has it."""
+    if not words_testable(text):
+        return True, True, True
+    if low is None:
         low = text.lower()
-        return ((any(w in low for w in _REPEL_WORDS) and _REPEL.search(text) is not None)
-                or (_move_may_match(low) and _MOVE.search(text) is not None)
-                or (any(w in low for w in _COUNT_WORDS) and _COUNT_VERB.search(text) is not None))
-    return bool(_REPEL.search(text) or _MOVE.search(text) or _COUNT_VERB.search(text))
+    has = low.__contains__
+    return any(map(has, _REPEL_WORDS)), _move_may_match(low), any(map(has, _COUNT_WORDS))
+
+
+def _may_assault(text: str, gates: tuple[bool, bool, bool] | None = None) -> bool:
+    """True when a repel, move or counted-assault pattern matches ``text`` (word lists first: cheap;
+    ``gates``: :func:`_pattern_gates` of ``text`` when the caller has them)."""
+    may_repel, may_move, may_count = gates or _pattern_gates(text)
+    return ((may_repel and _REPEL.search(text) is not None)
+            or (may_move and _MOVE.search(text) is not None)
+            or (may_count and _COUNT_VERB.search(text) is not None))
 
 
 def ground_mentions(doc: Document) -> list[dict[str, Any]]:
@@ -129,31 +151,35 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     title_hit = bool(doc.title and _PREFILTER.search(doc.title))
     if not found and not title_hit:
         return out
-    starts = [s.start for s in doc.sentences]
-    hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
-    items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
+    items: list[tuple[int, str, int | None, int | None]] = []
+    if found:
+        starts = [s.start for s in doc.sentences]
+        hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
+        items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
     if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
-        if not _PREFILTER.search(text):
-            continue
-        if not _may_assault(text):
+        low = text.lower() if words_testable(text) else None
+        gates = _pattern_gates(text, low)  # the word tests first: they turn away most sentences
+        if not any(gates) or not _PREFILTER.search(text) or not _may_assault(text, gates):
             continue  # no assault pattern at all (most sentences that merely say "attack")
+        may_repel, may_move, may_count = gates
         bad = [m.span() for m in _NOT_GROUND.finditer(text)]
 
         def ok(m: re.Match[str]) -> bool:
             return not any(a < m.end() and m.start() < b for a, b in bad)
 
-        repel = next((m for m in _REPEL.finditer(text) if ok(m)), None)
-        move = next((m for m in _MOVE.finditer(text) if ok(m)), None)
+        # a pattern the word lists rule out is not scanned again
+        repel = next((m for m in _REPEL.finditer(text) if ok(m)), None) if may_repel else None
+        move = next((m for m in _MOVE.finditer(text) if ok(m)), None) if may_move else None
         if not (repel or move):
             # "the enemy carried out 12 attacks": a counted ground assault without a repel verb
-            cv = _COUNT_VERB.search(text)
+            cv = _COUNT_VERB.search(text) if may_count else None
             if cv and ok(cv) and _count(text) and not _ONE.search(text):
                 repel = cv
         if not (repel or move):
             continue
-        if _RUNNING.search(text) or (_HEDGE.search(text) and not repel):
+        if (_may_hold(low, _RUNNING_WORDS) and _RUNNING.search(text)) or (_HEDGE.search(text) and not repel):
             continue
         if _past_year(text, doc):
             continue
@@ -167,22 +193,26 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         if _RX2.match(trig.group(0)) and not any(
                 m.role == "target" for m in find_places(text[max(0, trig.start() - 80):trig.start()])):
             continue  # "X has fallen" needs the place before the verb ("power poles have fallen" is not)
-        # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen")
+        # the place attacked is named near the verb ("captured Melitopol", "Kreminna ... has fallen");
+        # looked up only when it decides something (a move needs one; a report without an oblast
+        # takes the window's)
         w0, w1 = max(0, trig.start() - 80), min(len(text), trig.end() + 80)
-        near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
+        near = None if repel else [m for m in find_places(text[w0:w1]) if m.role == "target"]
         if not repel and not near:
             continue
         loc = locate(text)
-        if _NATIONAL.search(text):
-            loc, near = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}, near
-        elif not loc.get("admin1") and near:
+        if _may_hold(low, _NATIONAL_WORDS) and _NATIONAL.search(text):
+            loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}
+        elif not loc.get("admin1"):
+            if near is None:
+                near = [m for m in find_places(text[w0:w1]) if m.role == "target"]
             a1s = {m.place.admin1 for m in near}
-            if len(a1s) == 1 and None not in a1s:
+            if near and len(a1s) == 1 and None not in a1s:
                 loc = locate(text[w0:w1])
         cnt = _count(text) if repel or _RX3.search(text) else None
-        direction = _RX1.search(text)
+        direction = _RX1.search(text) if _may_hold(text, _RX1_WORDS) else None
         named = (loc.get("country") is not None or direction is not None or bool(find_places(text))
-                 or bool(_RX4.search(text)))
+                 or (_may_hold(text, _RX4_WORDS) and bool(_RX4.search(text))))
         if repel and not (cnt or named):
             continue
         if not repel and not named:
@@ -190,7 +220,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         d, prec = event_date(doc, i, text)
         out.append({"i": i, "text": text, "start": start, "end": end, "loc": loc, "count": cnt, "date": d,
                     "precision": prec, "repel": bool(repel),
-                    "actor": "Ukraine" if _UKR_ACTOR.search(text) else "Russia",
+                    "actor": "Ukraine" if _may_hold(low, _UKR_ACTOR_WORDS) and _UKR_ACTOR.search(text) else "Russia",
                     "claimed_by": _claimant_fn()(text)})
     return out
 
@@ -234,7 +264,7 @@ class GroundAssaultExtractor:
         events = []
         for gi, g in enumerate(groups):
             lead = next((m for m in g if m["count"]), g[0])
-            ev = empty_event(doc.article_id, "ground_assault")
+            ev = {**_BLANK, "article_id": doc.article_id}
             cnt = next((m["count"] for m in g if m["count"]), None)
             if cnt is None and gi == 0 and title:
                 cnt = title[0]["count"]

@@ -65,6 +65,8 @@ _OUTLET_AFTER = re.compile(r"\s(?:Independent|Post|Wire|Times|Herald|Journal|Pra
 
 def dateline_end(text: str) -> int:
     """Offset where the dateline at the start of ``text`` ends ("KYIV, Oct 17 (Reuters) -"), 0 when none."""
+    if "-" not in text and "—" not in text and "–" not in text:
+        return 0  # every dateline ends with a dash
     m = _DATELINE.match(text)
     return m.end() if m else 0
 
@@ -165,6 +167,9 @@ def _raw_matches(text: str) -> list[tuple[int, int, str]]:
 
 
 def _choose(cands: list[Place], named_admin1: set[str]) -> Place:
+    if len(cands) == 1:  # an unambiguous name (most): nothing to weigh
+        return cands[0]
+
     # context (an oblast named in the text) outweighs one or two steps of source rank, so a
     # postal-list village in the named oblast beats a far-away small town, but not a city
     def key(p: Place) -> tuple[Any, ...]:
