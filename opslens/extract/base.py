@@ -225,7 +225,9 @@ def _automaton() -> tuple[Any, frozenset[str]]:
                 table.setdefault(w, []).append(group)
         auto = ahocorasick.Automaton()
         for w, groups in table.items():
-            auto.add_word(w, (w, tuple(groups)))
+            # a word that starts with a letter or digit only counts at the start of a word (every
+            # consumer checks that; "aid" inside "said" is dropped here, in one place)
+            auto.add_word(w, (w, tuple(groups), len(w) if w[0].isalnum() else 0))
         if table:
             auto.make_automaton()
         _AUTOMATON[:] = [auto if table else None, frozenset(_TRIGGERS)]
@@ -233,8 +235,10 @@ def _automaton() -> tuple[Any, frozenset[str]]:
 
 
 def trigger_hits(doc: "Document") -> dict[str, list[tuple[int, str]]]:
-    """Every registered trigger word in ``doc.text`` (one pass over the lower-cased text, made
-    once per document and kept in ``doc.cache``): group -> ``[(end, word), ...]`` in text order,
+    """Every registered trigger word in ``doc.text`` at the start of a word (one pass over the
+    lower-cased text, made once per document and kept in ``doc.cache``; a word starting with a
+    letter or digit is not reported inside another word, e.g. "aid" in "said"; a word starting
+    with a symbol such as "$" is reported anywhere): group -> ``[(end, word), ...]`` in text order,
     ``end`` the offset of the word's last character in ``doc.cache["lower"]`` (the lower-cased
     text). A group without hits is absent, so ``"weapons" not in trigger_hits(doc)`` skips a
     document cheaply."""
@@ -247,7 +251,9 @@ def trigger_hits(doc: "Document") -> dict[str, list[tuple[int, str]]]:
         if low is None:
             low = cache["lower"] = doc.text.lower()
         if auto is not None and low:
-            for end, (word, gs) in auto.iter(low):
+            for end, (word, gs, back) in auto.iter(low):
+                if back and end >= back and low[end - back].isalnum():
+                    continue  # inside a word
                 for g in gs:
                     lst = hits.get(g)
                     if lst is None:
