@@ -36,6 +36,24 @@ def test_time_spans_and_people_are_not_items():
     assert items("over the next 5 years for 500 patients") == []
 
 
+def test_dates_are_not_counts_of_what_follows():
+    # a day of the month, a year after a month name or a preposition of time: the word after it
+    # ("it", a verb) is no item
+    assert items("On March 14 it was decided that Norway would send 20 trucks.") == [("truck", 20)]
+    assert items("The list published in November 2022 matches the earlier entry.") == []
+    assert items("The budget agreed in 2024 increases the support.") == []
+    # a year-like count before a plural noun is still a count
+    assert items("Latvia sent 2000 blankets in 2022.") == [("blanket", 2000)]
+
+
+def test_pronouns_paperwork_and_people_counted_are_not_items():
+    assert items("Of the 40 howitzers, 12 more are due and 30 out of them arrived.") == [("howitzer", 40)]
+    assert items("The ministry made three announcements and two guarantees.") == []
+    assert items("The course will train 2,000 soldiers.") == []
+    # a counted thing outside the lexicon is still an item
+    assert items("The city got 12 snow ploughs.") == [("snow plough", 12)]
+
+
 def test_calibre_is_not_a_count():
     assert items("5 units of 155-mm howitzers") == [("155mm howitzer", 5)]
 

@@ -24,9 +24,11 @@ pytestmark = [
                        reason="../shared/eval (development data and scorer) is not present"),
 ]
 
-#: measured 2026-11-26 (second pinning): detected 0.994 (527/530), donor 0.984 (373/379), category 0.911
-#: (483/530), value 0.940 (250/266), item_quantity 0.787 (133/169); each floor lets one more miss pass
-AID_FLOORS = {"detected": 0.991, "donor": 0.98, "category": 0.909, "value": 0.936, "item_quantity": 0.78}
+#: measured 2026-11-26 (third pinning): detected 0.994 (527/530), donor 0.984 (373/379), category 0.911
+#: (483/530), value 0.940 (250/266), item_quantity 0.781 (132/169: one hit fewer than the second pinning,
+#: a day of the month, "February 28", that had counted as an item and matched a gold count by
+#: chance); each floor lets one more miss pass
+AID_FLOORS = {"detected": 0.991, "donor": 0.98, "category": 0.909, "value": 0.936, "item_quantity": 0.775}
 #: aid + procurement events of events_dev only (other types removed from the gold)
 #: measured 2026-11-26: event P 0.864 (19/22) / R 0.95 (19/20); field accuracy donor 1.00, category 1.00,
 #: date 0.94, value 0.89; each floor lets one more miss pass (P 19/23 = 0.826, R 18/20 = 0.90)

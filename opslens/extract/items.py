@@ -49,16 +49,11 @@ class ItemMatch(NamedTuple):
     head: str | None
 
 
-# counted things that are not items
-_NOT_ITEMS = set("""
-year years month months week weeks day days hour hours minute minutes second seconds decade decades
-time times percent per cent pc % people persons person patients patient children child adults
-families family civilians civilian residents refugees victims deaths dead wounded injured
-countries country nations states cities city regions region oblasts districts settlements villages
-towns kilometres kilometers km miles metres meters m cm mm attacks strikes missions visits
-points stages phases steps tranches tranche packages package sources source entries entry
-million billion thousand hundred trillion dollars euros pounds members member percentage
-""".split())
+@lru_cache(maxsize=1)
+def _not_items() -> frozenset[str]:
+    """Words that make a counted noun phrase no item (``opslens/data/not_items.txt``)."""
+    text = resources.files("opslens.data").joinpath("not_items.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 #: a unit word followed by "of" names the item after it ("tons of coal")
 _UNITS = set("""
 ton tons tonne tonnes t kg kilograms kilogram litre litres liter liters l cubic pair pairs piece pieces
@@ -205,6 +200,11 @@ def maybe_number(text: str) -> bool:
 
 
 _CALIBRE = re.compile(r"(?<![\d.,])\d{2,3}\s?-?mm\b", re.IGNORECASE)
+#: right before a number that is part of a date: a month name ("February 28", "October 2022") or
+#: a preposition of time ("in 2023", "since 2014")
+_DATE_BEFORE = re.compile(r"(?:\b(?:in|since|from|until|till|during|early|late|mid|year)|\b(?:%s)\.?)\s+$"
+                          % "|".join(sorted(_MONTHS, key=len, reverse=True)), re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"\b(?:%s)\.?\s+$" % "|".join(sorted(_MONTHS, key=len, reverse=True)), re.IGNORECASE)
 
 
 def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
@@ -217,8 +217,10 @@ def _quantities(text: str) -> list[tuple[int, int, dict[str, Any]]]:
     for m in (_YEARLIKE.finditer(text) if "19" in text or "20" in text else ()):
         nxt = text[m.end():m.end() + 14].strip().split(" ")[0].lower().rstrip(".,;:")
         if nxt in _MONTHS or nxt in _STOP or any(s <= m.start() < e for s, e, _ in qs) or not nxt.endswith("s") \
-                or nxt.endswith("ss") or nxt in _NOT_ITEMS:
+                or nxt.endswith("ss") or nxt in _not_items():
             continue
+        if _DATE_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            continue  # "in October 2022 corresponds", "in 2023 increases": a year and a verb
         v = int(m.group(1))
         qs.append((m.start(), m.end(), {"value": v, "lower": v, "upper": v, "qualifier": "exact"}))
     # "hand over 30 vehicles" is 30, not "over 30"
@@ -318,7 +320,8 @@ def _noun_phrase(text: str, pos: int) -> tuple[str, int] | None:
         words.pop(0)
     if not words:
         return None
-    if words[0].lower() in _NOT_ITEMS or words[-1].lower() in _NOT_ITEMS or words[0].lower() in _VERBS \
+    not_items = _not_items()
+    if words[0].lower() in not_items or words[-1].lower() in not_items or words[0].lower() in _VERBS \
             or (words[0].lower().endswith("ed") and words[0].isalpha() and words[0].islower()):
         return None
     if len(words) >= 2 and words[0].lower() in _UNITS and words[1].lower() != "of" and words[0].lower() in ("t", "l"):
@@ -446,6 +449,8 @@ def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> li
     for k, (qs_, qe, qd) in enumerate(qs):
         if k in used_q:
             continue
+        if _MONTH_BEFORE.search(text, max(0, qs_ - 12), qs_):
+            continue  # "on February 28 it was announced": a day of the month, not a count
         np_ = _noun_phrase(text, qe)
         if np_ is None:
             continue
