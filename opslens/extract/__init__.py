@@ -45,7 +45,7 @@ __all__ = ["EXTRACTOR_VERSION", "EXTRACTOR_MODULES", "extract_events", "extract_
 log = logging.getLogger(__name__)
 
 #: bump when extraction rules change in a way that changes output; cached events are recomputed
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 #: extractor modules, in order; a module not present yet is skipped
 EXTRACTOR_MODULES = ("attacks", "ground", "aid", "procurement")
@@ -327,7 +327,7 @@ def _iso(v: Any) -> str | None:
 
 #: the files in ``opslens/data`` the extractors read (tests/test_extract_pipeline.py checks the list)
 KNOWLEDGE_FILES = ("gazetteer.csv", "weapons.csv", "place_stopwords.txt", "actors.csv", "items.csv", "currencies.csv",
-                   "aid_cues.csv")
+                   "aid_cues.csv", "not_items.txt")
 
 
 def _data_fingerprint() -> str:
