@@ -210,10 +210,10 @@ def lower_twin(pattern: "re.Pattern[str]") -> "re.Pattern[str]":
     tested against several patterns is lower-cased once and searched with the twins.
 
     Raises ValueError for a pattern that is not case-insensitive, or holds an upper-case or a
-    non-ASCII letter outside an escape (``\\b``, ``\\W``, ``\\S`` are fine)."""
+    non-ASCII letter outside an escape (``\\b``, ``\\W``, ``\\S`` and ``(?P<name>`` are fine)."""
     src = pattern.pattern
     if not pattern.flags & re.IGNORECASE or re.compile(src).flags & re.IGNORECASE or any(
-            c != c.lower() or (c.isalpha() and not c.isascii()) for c in re.sub(r"\\.", "", src)):
+            c != c.lower() or (c.isalpha() and not c.isascii()) for c in re.sub(r"\\.|\(\?P", "", src)):
         raise ValueError(f"not a lower-case, case-insensitive pattern: {src[:60]!r}")
     twin = re.compile(src, pattern.flags & ~re.IGNORECASE)
     return twin if src.startswith("(?=[") else first_char_gate(twin)
