@@ -228,14 +228,19 @@ class Mention:
 
 def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
     keep = []
+    low = _lower(text)
+    # the windows of the lower-cased sentence with the patterns' lower-case twins (base.lower_twin:
+    # the same findings, faster), unless lower() could hide a match
+    s = text if low is None else low
+    not_missile, not_after, anti_drone, not_before = _STRIP_TESTS[low is None]
     for w in ws:
-        before = text[max(0, w.start - 50):w.start]
-        after = text[w.end:w.end + 40]
-        if w.kind == "missile" and _NOT_ATTACK_MISSILE.search(before):
+        before = s[max(0, w.start - 50):w.start]
+        after = s[w.end:w.end + 40]
+        if w.kind == "missile" and not_missile.search(before):
             continue
-        if _NOT_ATTACK_AFTER.match(after):
+        if not_after.match(after):
             continue
-        if _ANTI_DRONE.search(before) or _NOT_ATTACK_BEFORE.search(before):
+        if anti_drone.search(before) or not_before.search(before):
             continue
         keep.append(w)
     return keep
@@ -750,3 +755,6 @@ gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_c
 #: lower-cased sentence, [1] the patterns themselves (for text whose lower() could hide a match)
 _EVENT_CI = (_EVENT_VERB, _GENERIC, _RUNNING, _RUNNING_ORDINAL, _STRONG, _HEDGE, _RX17, _SUPPLY)
 _EVENT_TESTS = (tuple(map(lower_twin, _EVENT_CI)), _EVENT_CI)
+#: the patterns of :func:`_strip_non_attack`, the same way
+_STRIP_CI = (_NOT_ATTACK_MISSILE, _NOT_ATTACK_AFTER, _ANTI_DRONE, _NOT_ATTACK_BEFORE)
+_STRIP_TESTS = (tuple(map(lower_twin, _STRIP_CI)), _STRIP_CI)
