@@ -153,9 +153,10 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
         return out
     items: list[tuple[int, str, int | None, int | None]] = []
     if found:
-        starts = [s.start for s in doc.sentences]
+        sents = doc.sentences
+        starts = [s.start for s in sents]
         hit = {bisect.bisect_right(starts, end) - 1 for end, _ in found}
-        items = [(i, s.text, s.start, s.end) for i, s in enumerate(doc.sentences) if i in hit]
+        items = [(i, sents[i].text, sents[i].start, sents[i].end) for i in sorted(hit) if i >= 0]
     if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
