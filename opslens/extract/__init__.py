@@ -15,7 +15,9 @@ prefilter sentences by trigger keywords, so most of an article is never looked a
 Aho-Corasick scan per document finds every extractor's trigger words
 (:func:`opslens.extract.base.register_triggers` / :func:`~opslens.extract.base.trigger_hits`, kept
 in ``doc.cache``), sentences are split only when an extractor asks for them, and the extractors'
-regexes are gated by their first characters (:func:`~opslens.extract.base.first_char_gate`).
+regexes are gated by their first characters (:func:`~opslens.extract.base.first_char_gate`); a
+sentence searched with several case-insensitive patterns is lower-cased once and searched with
+their case-sensitive twins (:func:`~opslens.extract.base.lower_twin`: the same matches, faster).
 
 The event DataFrame has the columns of :func:`opslens.schema.events_frame` (every contract
 field, quantities flattened to ``<q>_value``/``_lower``/``_upper``/``_qualifier``, money to

@@ -157,7 +157,8 @@ _UKR_ACTOR_WORDS = ("ukrain", "kyiv", "russian")
 
 
 def _lower(text: str) -> str | None:
-    """``text.lower()`` for :func:`_may_hold`, None when lower() could hide a case-insensitive match."""
+    """``text.lower()`` for :func:`_may_hold` and the patterns' lower-case twins
+    (:func:`~opslens.extract.base.lower_twin`), None when lower() could hide a case-insensitive match."""
     return text.lower() if words_testable(text) else None
 
 
