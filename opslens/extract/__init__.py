@@ -15,7 +15,9 @@ prefilter sentences by trigger keywords, so most of an article is never looked a
 Aho-Corasick scan per document finds every extractor's trigger words
 (:func:`opslens.extract.base.register_triggers` / :func:`~opslens.extract.base.trigger_hits`, kept
 in ``doc.cache``), sentences are split only when an extractor asks for them, and the extractors'
-regexes are gated by their first characters (:func:`~opslens.extract.base.first_char_gate`).
+regexes are gated by their first characters (:func:`~opslens.extract.base.first_char_gate`); a
+sentence searched with several case-insensitive patterns is lower-cased once and searched with
+their case-sensitive twins (:func:`~opslens.extract.base.lower_twin`: the same matches, faster).
 
 The event DataFrame has the columns of :func:`opslens.schema.events_frame` (every contract
 field, quantities flattened to ``<q>_value``/``_lower``/``_upper``/``_qualifier``, money to
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -74,7 +77,8 @@ def split_sentences(text: str) -> list[Sentence]:
     "Jan.", "a.m.") and single initials do not end a sentence. Surrounding whitespace is trimmed.
 
     One pass of one compiled regex over the text; the word before a full stop is only looked at
-    when it could be an abbreviation (a run of 7+ ASCII letters before the dot never is).
+    when it could be an abbreviation: three ASCII letters before the dot that no abbreviation ends
+    with (most words: "said.", "city.") end a sentence at once.
     """
     out: list[Sentence] = []
     if not text:
@@ -82,22 +86,22 @@ def split_sentences(text: str) -> list[Sentence]:
     append = out.append
     start = 0
     abbrev = _ABBREV
+    abbrev_ends = _ABBREV_ENDS
     initials = _INITIALS.fullmatch
     for m in _BOUNDARY.finditer(text):
         j, end = m.span()
         if text[j] == ".":
             # the word before the dot: an abbreviation or an initial does not end a sentence
-            lo = j - _LONG_WORD
-            w = text[lo:j] if lo >= start else ""
-            if not (w.isalpha() and w.isascii()):
+            w = text[j - 3:j]
+            if not (j >= 3 and w.isalpha() and w.isascii() and w not in abbrev_ends):
                 seg = text[max(start, j - 24):j]
                 word = seg[len(seg.rstrip(_WORD_CHARS)):].lower()  # the run of letters and dots before the dot
                 if word and (word in abbrev or len(word) == 1 or ("." in word and initials(word))):
                     continue
-        seg = text[start:end]
-        body = seg.strip()
+        body = text[start:end].lstrip()
         if body:
-            s = start + seg.find(body[0])  # everything before the first non-space character is space
+            s = end - len(body)
+            body = body.rstrip()
             n = len(body)
             if n > MAX_SENTENCE:
                 _add(out, text, s, s + n)
@@ -110,8 +114,11 @@ def split_sentences(text: str) -> list[Sentence]:
 
 _new = tuple.__new__  # Sentence(...) without the Python-level __new__ of a named tuple
 
-#: a run of this many ASCII letters before a full stop is longer than any abbreviation
-_LONG_WORD = 1 + max(len(a) for a in _ABBREV)
+#: the last three letters of every abbreviation, in every mix of cases: a word of three or more
+#: ASCII letters before a full stop can only be an abbreviation (or an initial: never, it ends in
+#: ".x") when its last three letters are one of these
+_ABBREV_ENDS = frozenset("".join(c) for a in _ABBREV if len(a) >= 3 and a[-3:].isalpha()
+                         for c in itertools.product(*((x, x.upper()) for x in a[-3:])))
 
 
 #: longer runs without a sentence end (tables, run-on scraped text) are cut at a space

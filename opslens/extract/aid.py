@@ -59,7 +59,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
-from .base import Document, Sentence, first_char_gate, gate_patterns, register, register_triggers, trigger_hits, words_testable
+from .base import Document, Sentence, first_char_gate, gate_patterns, lower_twin, register, register_triggers, trigger_hits, words_testable
 from .items import find_items, has_digit, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
@@ -547,7 +547,7 @@ _UKRAINE_OR_FOR = re.compile(r"\bUkrain|\bfor\b")
 #: who speaks is not what is given: a minister's title, a ministry's or an industry's name
 #: ("the Minister of Defence thanked ...", "a meeting of defence ministers", "the Health Ministry")
 _OFFICE_NAME = re.compile(
-    r"\b(?:vice[- ]|deputy\s+|prime\s+)?minist(?:er|ers|ry|ries)\s+(?:of|for)\s+(?:the\s+)?(?:[A-Za-z]+\s+(?:and|&)\s+)?"
+    r"\b(?:vice[- ]|deputy\s+|prime\s+)?minist(?:er|ers|ry|ries)\s+(?:of|for)\s+(?:the\s+)?(?:[a-z]+\s+(?:and|&)\s+)?"
     r"(?:defen[cs]e|health|finance|economy|economic\s+development|energy|social\s+policy|emergency\s+situations|"
     r"emergencies|internal\s+affairs|foreign\s+affairs|infrastructure)\b|"
     r"\b(?:defen[cs]e|health|finance|energy|economy|emergencies|emergency)\s+(?:minist(?:er|ers|ry|ries)|secretary|"
@@ -570,7 +570,9 @@ def _category_hits_outside_names(text: str, hits: list[tuple[int, int, str]]) ->
         low = text.lower()
         if not any(map(low.__contains__, _OFFICE_WORDS)):
             return hits
-    names = [(m.start(), m.end()) for m in _OFFICE_NAME.finditer(text)]
+        names = [m.span() for m in _OFFICE_NAME_LOWER.finditer(low)]  # (base.lower_twin: the same spans)
+    else:
+        names = [m.span() for m in _OFFICE_NAME.finditer(text)]
     if not names:
         return hits
     return [h for h in hits if not (h[2].startswith("cat_") and any(s <= h[0] and h[1] <= e for s, e in names))]
@@ -1550,3 +1552,4 @@ _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says)\b"
 
 
 gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)
+_OFFICE_NAME_LOWER = lower_twin(_OFFICE_NAME)

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
-from .base import Document, doc_memo, gate_patterns, register, words_testable
+from .base import Document, doc_memo, gate_patterns, lower_twin, register, words_testable
 from .dates import explicit_date, has_date_words, resolve_date
 from .numbers import QuantityMatch, find_quantities, parse_quantity
 from .places import find_places, locate, place_record
@@ -157,7 +157,8 @@ _UKR_ACTOR_WORDS = ("ukrain", "kyiv", "russian")
 
 
 def _lower(text: str) -> str | None:
-    """``text.lower()`` for :func:`_may_hold`, None when lower() could hide a case-insensitive match."""
+    """``text.lower()`` for :func:`_may_hold` and the patterns' lower-case twins
+    (:func:`~opslens.extract.base.lower_twin`), None when lower() could hide a case-insensitive match."""
     return text.lower() if words_testable(text) else None
 
 
@@ -228,30 +229,40 @@ class Mention:
 
 def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
     keep = []
+    low = _lower(text)
+    # the windows of the lower-cased sentence with the patterns' lower-case twins (base.lower_twin:
+    # the same findings, faster), unless lower() could hide a match
+    s = text if low is None else low
+    not_missile, not_after, anti_drone, not_before = _STRIP_TESTS[low is None]
     for w in ws:
-        before = text[max(0, w.start - 50):w.start]
-        after = text[w.end:w.end + 40]
-        if w.kind == "missile" and _NOT_ATTACK_MISSILE.search(before):
+        before = s[max(0, w.start - 50):w.start]
+        after = s[w.end:w.end + 40]
+        if w.kind == "missile" and not_missile.search(before):
             continue
-        if _NOT_ATTACK_AFTER.match(after):
+        if not_after.match(after):
             continue
-        if _ANTI_DRONE.search(before) or _NOT_ATTACK_BEFORE.search(before):
+        if anti_drone.search(before) or not_before.search(before):
             continue
         keep.append(w)
     return keep
 
 
 def _is_event_sentence(text: str) -> bool:
-    if not _EVENT_VERB.search(text):
+    low = _lower(text)
+    # the case-insensitive patterns run as their case-sensitive twins over the lower-cased sentence
+    # (base.lower_twin: the same findings, 3x faster), unless lower() could hide a match
+    s = text if low is None else low
+    verb, generic, running, running_ordinal, strong_rx, hedge, hedge_use, supply = _EVENT_TESTS[low is None]
+    if not verb.search(s):
         return False
-    if _GENERIC.search(text) and not (find_quantities(text) or has_date_words(text)):
+    if generic.search(s) and not (find_quantities(text) or has_date_words(text)):
         return False  # "drones are cheap and often launched in waves": no number, no time, no happening
-    if _RUNNING.search(text) or (_may_hold(_lower(text), _ORDINAL_WORDS) and _RUNNING_ORDINAL.search(text)):
+    if running.search(s) or (_may_hold(low, _ORDINAL_WORDS) and running_ordinal.search(s)):
         return False
-    strong = _STRONG.search(text)
-    if _HEDGE.search(text) and not (strong and not _RX17.search(text)):
+    strong = strong_rx.search(s)
+    if hedge.search(s) and not (strong and not hedge_use.search(s)):
         return False
-    if _SUPPLY.search(text) and not strong:
+    if supply.search(s) and not strong:
         return False
     if _OUTSIDE_WAR.search(text) and not _UA_WORDS.search(text):
         return False
@@ -740,3 +751,11 @@ _RX17 = re.compile(r"\b(?:could|would|might|may|threat\w*|plans?\s+to)\s+(?:\w+\
 
 
 gate_patterns(globals())  # same matches, fewer regex attempts (see base.first_char_gate)
+
+#: the patterns of :func:`_is_event_sentence` (gated above): [0] their lower-case twins for the
+#: lower-cased sentence, [1] the patterns themselves (for text whose lower() could hide a match)
+_EVENT_CI = (_EVENT_VERB, _GENERIC, _RUNNING, _RUNNING_ORDINAL, _STRONG, _HEDGE, _RX17, _SUPPLY)
+_EVENT_TESTS = (tuple(map(lower_twin, _EVENT_CI)), _EVENT_CI)
+#: the patterns of :func:`_strip_non_attack`, the same way
+_STRIP_CI = (_NOT_ATTACK_MISSILE, _NOT_ATTACK_AFTER, _ANTI_DRONE, _NOT_ATTACK_BEFORE)
+_STRIP_TESTS = (tuple(map(lower_twin, _STRIP_CI)), _STRIP_CI)

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .base import doc_memo, first_char_gate, gate_patterns, words_testable
+from .base import doc_memo, first_char_gate, gate_patterns, lower_twin, words_testable
 from .places import dateline_end
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
@@ -180,13 +180,25 @@ def _may_have(text: str, words: Any, low: str | None = None) -> bool:
     return any(map(low.__contains__, words))
 
 
+@lru_cache(maxsize=1)
+def _rx_lower() -> dict[str, re.Pattern[str]]:
+    """:func:`_rx` with each case-insensitive pattern as its lower-case twin (:func:`base.lower_twin`),
+    for lower-cased text (the numeric ``num`` form is case-free and kept)."""
+    return {k: lower_twin(p) if p.flags & re.IGNORECASE else p for k, p in _rx().items()}
+
+
 def _explicit_day(text: str, pub: date | None, low: str | None = None) -> date | None:
     """The calendar date written in ``text`` (see :func:`explicit_date`); ``low`` as for :func:`_may_have`."""
     if not _DIGIT.search(text):
         return None  # every calendar form has a digit
     rx = _rx()
+    if low is None and words_testable(text):
+        low = text.lower()
+    # month-name forms: the lower-case twins over the lower-cased text where that is safe (the
+    # same matches; the month is read lower-cased, the day and year are digits)
+    md_rx, s = (rx, text) if low is None else (_rx_lower(), low)
     for key in ("md", "dm") if _may_have(text, _MONTH_STEMS, low) else ():
-        for m in rx[key].finditer(text):
+        for m in md_rx[key].finditer(s):
             mon = _MONTHS[m.group("m").lower().rstrip(".")]
             if key == "md" and m.group("m").lower() == "may" and not re.match(r"\s*\d", text[m.end("m"):m.end("m") + 3]):
                 continue
@@ -298,29 +310,32 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
     def may(rule: str) -> bool:
         return has is None or any(map(has, _ANCHORS[rule]))
 
-    if may("dby") and rx["dby"].search(text):
+    # the rules run as lower-case twins over the lower-cased text where that is safe (the same
+    # matches; the words a match holds are read lower-cased, the numbers are digits)
+    rx, s = (rx, text) if low is None else (_rx_lower(), low)
+    if may("dby") and rx["dby"].search(s):
         return pub - timedelta(days=2), "day"
-    if may("yest") and rx["yest"].search(text):
+    if may("yest") and rx["yest"].search(s):
         return pub - timedelta(days=1), "day"
-    m = rx["wd"].search(text) if may("wd") else None
+    m = rx["wd"].search(s) if may("wd") else None
     if m:
         back = (pub.weekday() - _WEEKDAYS[m.group("w").lower()]) % 7
         return pub - timedelta(days=back), "day"
-    if may("today") and rx["today"].search(text):
+    if may("today") and rx["today"].search(s):
         return pub, "day"
-    if may("lastweek") and rx["lastweek"].search(text):
+    if may("lastweek") and rx["lastweek"].search(s):
         return pub - timedelta(days=pub.weekday() + 7), "week"
-    if may("week") and rx["week"].search(text):
+    if may("week") and rx["week"].search(s):
         return pub - timedelta(days=pub.weekday()), "week"
-    if may("lastmonth") and rx["lastmonth"].search(text):
+    if may("lastmonth") and rx["lastmonth"].search(s):
         first = pub.replace(day=1) - timedelta(days=1)
         return first.replace(day=1), "month"
-    m = rx["inmonth"].search(text) if may("inmonth") else None
+    m = rx["inmonth"].search(s) if may("inmonth") else None
     if m:
         mon = _MONTHS[m.group("m").lower()]
         y = int(m.group("y")) if m.group("y") else (pub.year if mon <= pub.month else pub.year - 1)
         return date(y, mon, 1), "month"
-    if may("thismonth") and rx["thismonth"].search(text):
+    if may("thismonth") and rx["thismonth"].search(s):
         return pub.replace(day=1), "month"
     return None
 

@@ -29,7 +29,7 @@ import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from .base import doc_memo, first_char_gate, words_testable
+from .base import doc_memo, first_char_gate, lower_twin, words_testable
 
 __all__ = ["QuantityMatch", "parse_quantity", "find_quantities", "word_to_int"]
 
@@ -116,6 +116,12 @@ def _starts() -> re.Pattern[str]:
     for h in (_AT_LEAST_PLUS, _AT_LEAST, _AT_MOST, _AT_MOST_MINUS, _APPROX):
         first.update(re.match(r"[a-z]+", alt).group(0) for alt in h.split("|"))  # type: ignore[union-attr]
     return first_char_gate(re.compile(rf"(?<![\w.,:/-])(?:\d|{_trie_regex(sorted(first))}\b)", re.IGNORECASE))
+
+
+@lru_cache(maxsize=1)
+def _twins() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The quantity pattern and :func:`_starts` as lower-case twins (:func:`base.lower_twin`)."""
+    return lower_twin(_patterns()[0]), lower_twin(_starts())
 
 
 #: the number words of :func:`_gate` (a text without a digit and without any of these holds no count)
@@ -294,17 +300,24 @@ def _find_all(text: str) -> tuple[QuantityMatch, ...]:
     """The quantities of a text that passes :func:`_gate` (none otherwise), as shared tuples."""
     if not _passes_gate(text):  # inside the memo: a text asked for again skips the gate too
         return ()
-    pat, _ = _patterns()
+    if words_testable(text):
+        # the lower-case twins over the lower-cased text: the same matches at the same offsets,
+        # several times faster (see base.lower_twin); a match's words are only read lower-cased
+        s = text.lower()
+        pat, starts = _twins()
+    else:
+        s = text
+        pat, starts = _patterns()[0], _starts()
     match = pat.match
     out: list[QuantityMatch] = []
     last = 0
     # the same matches as ``pat.finditer(text)`` (leftmost, non-overlapping), but the pattern is
     # only tried where a quantity can start
-    for c in _starts().finditer(text):
+    for c in starts.finditer(s):
         p = c.start()
         if p < last:
             continue
-        m = match(text, p)
+        m = match(s, p)
         if m is None:
             continue
         last = m.end()
