@@ -619,8 +619,9 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     if buy and _BOUGHT_TO_GIVE.search(t):
         buy = []  # bought to be given: aid
         cues.give.append(cues.buy[0])
-    a.is_procurement = not cues.attack and bool((buy or sell) and (money or any(i.head for i in a.items) or _ARMS.search(t))
-                            and not (cues.give and not buy and not sell))
+    # (the cheap tests first: the goods of a sentence are looked for only when they decide)
+    a.is_procurement = not cues.attack and bool((buy or sell) and not (cues.give and not buy and not sell)
+                                                and (money or _ARMS.search(t) or any(i.head for i in a.items)))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
     # "supply now comes by rail": the noun as the subject of a verb, not a delivery
@@ -631,11 +632,12 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     cues.give = [g for g in cues.give if not _NOT_GIFT_AFTER.match(t[g[1]:g[1] + 20])]
     strong_give = bool(cues.give)
     aid_noun = bool(cues.aidnoun)
-    a.is_aid = (strong_give and (stuff() or aid_noun or bool(cues.noun))) or (aid_noun and (stuff() or bool(cues.give_weak))) or \
-        (bool(cues.noun) and bool(money) and not cues.buy and not cues.sell)
     first_aid = min([x[0] for x in cues.give + cues.aidnoun] or [len(t)])
     if cues.attack and (not aid_noun or cues.attack[0][0] < first_aid):
         a.is_aid = False  # "destroyed five UAVs", "launched 40 cruise missiles", "shell a humanitarian convoy"
+    else:  # (the goods, ``stuff()``, are looked for last: only when they decide)
+        a.is_aid = (strong_give and (aid_noun or bool(cues.noun) or stuff())) or (aid_noun and (bool(cues.give_weak) or stuff())) or \
+            (bool(cues.noun) and bool(money) and not cues.buy and not cues.sell)
     # "£6 million to a fund for repairing Ukraine's power grid", "$2 million for technical support to Ukraine"
     if not a.is_aid and money and not cues.buy and not cues.sell and not cues.attack and \
             any(_TO_FOR_IN.match(t, m.end, m.end + 30) for m in money) and _UKRAINE_OR_FOR.search(t):
