@@ -60,7 +60,7 @@ from typing import Any
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
 from .base import Document, Sentence, first_char_gate, gate_patterns, lower_twin, register, register_triggers, trigger_hits, words_testable
-from .items import find_items, has_digit, item_rows, maybe_number, merge_generic_items
+from .items import find_items, has_digit, item_names, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
 __all__ = ["AidExtractor", "sentence_cues", "Cues"]
@@ -483,6 +483,7 @@ class _Analysis:
     buyer: str | None = None
     _item_hit: bool = False  # the document pass found an item name in the sentence
     _src: _Analysis | None = None  # the same sentence's analysis where it was first told (:func:`_retold`)
+    _names: list[Any] | None = None  # :func:`opslens.extract.items.item_names` of the sentence, once looked for
 
     @property
     def items(self) -> list[Any]:
@@ -494,9 +495,31 @@ class _Analysis:
             t = self.sent.text
             # the lexicon's names are cues of the document pass: without one, without money and
             # without any number, the sentence names no item (find_items would find nothing)
-            self._items = find_items(t, exclude=[(m.start, m.end) for m in self.money]) \
+            self._items = find_items(t, exclude=[(m.start, m.end) for m in self.money], names=self._names) \
                 if self.money or self._item_hit or maybe_number(t) else []
         return self._items
+
+    def _lexicon_names(self) -> list[Any] | None:
+        """The item lexicon's names in a sentence whose goods are not found yet and where the
+        document pass saw one (else None: ask :attr:`items`)."""
+        if self._items is not None or self._src is not None or not self._item_hit:
+            return None
+        if self._names is None:
+            self._names = item_names(self.sent.text)
+        return self._names
+
+    def has_items(self) -> bool:
+        """``bool(self.items)``, without the quantities where a name of the item lexicon already
+        answers (:attr:`items` reports every such name)."""
+        return bool(self._lexicon_names()) or bool(self.items)
+
+    def has_headed_item(self) -> bool:
+        """``any(i.head for i in self.items)``, without the quantities where the lexicon's names
+        already answer no (every item with a head has the head of one of those names)."""
+        names = self._lexicon_names()
+        if names is not None and not any(n[3] for n in names):
+            return False
+        return any(i.head for i in self.items)
 
     @property
     def actors(self) -> list[ActorMatch]:
@@ -600,7 +623,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
     a = _Analysis(sent, cues, None, money, None, _item_hit=any(h[2] == "item" for h in hits))
 
     def stuff() -> bool:
-        return bool(money) or bool(a.items)
+        return bool(money) or a.has_items()
 
     # "a fund launched by the government", "launched a new programme": not a launch of weapons
     cues.attack = [x for x in cues.attack if not (t[x[0]:x[1]].lower().startswith("launch") and (
@@ -621,7 +644,7 @@ def _analyse(sent: Sentence, hits: list[tuple[int, int, str]] | None = None) -> 
         cues.give.append(cues.buy[0])
     # (the cheap tests first: the goods of a sentence are looked for only when they decide)
     a.is_procurement = not cues.attack and bool((buy or sell) and not (cues.give and not buy and not sell)
-                                                and (money or _ARMS.search(t) or any(i.head for i in a.items)))
+                                                and (money or _ARMS.search(t) or a.has_headed_item()))
     # "water supply", "gas supplies": utilities, not deliveries
     cues.give = [g for g in cues.give if not (t[g[0]:g[1]].lower().startswith("suppl") and _UTILITY_BEFORE.search(t[max(0, g[0] - 16):g[0]]))]
     # "supply now comes by rail": the noun as the subject of a verb, not a delivery
@@ -1229,9 +1252,9 @@ def _generic(a: _Analysis) -> bool:
     """A background remark about aid in general ("Aid trackers distinguish pledges from deliveries",
     "Military aid has shifted from small arms to artillery"): no giving party, no figure, no
     counted goods -- nothing that makes it one package."""
-    if a.money or any(i.quantity is not None for i in a.items):
+    if a.money or [x for x in a.donors if x not in ("Ukraine", "Russia")]:
         return False
-    return not [x for x in a.donors if x not in ("Ukraine", "Russia")]
+    return not any(i.quantity is not None for i in a.items)  # (the goods last: the costliest test)
 
 
 def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]:

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from .base import gate_patterns
 from .numbers import find_quantities
 
-__all__ = ["ItemMatch", "find_items", "singular", "merge_generic_items", "has_digit"]
+__all__ = ["ItemMatch", "find_items", "item_names", "singular", "merge_generic_items", "has_digit"]
 
 
 class ItemMatch(NamedTuple):
@@ -401,15 +401,25 @@ def _share_for_recipient(text: str, e: int) -> dict[str, Any] | None:
 _CALIBRE_BEFORE = re.compile(r"(?<![\d.,])(\d{2,3})\s?-?mm\s+$", re.IGNORECASE)
 
 
-def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[ItemMatch]:
+def item_names(text: str) -> list[tuple[int, int, str, str | None, str | None]]:
+    """The names of the item lexicon in ``text``: (start, end, name, head, category), left to right,
+    before quantities are attached. :func:`find_items` reports every one of them (joined up, with a
+    count) whatever its ``exclude``, so a non-empty list means ``find_items(text)`` finds something;
+    and every item it reports with a ``head`` has the head of one of these names."""
+    return _lexicon().find(text)
+
+
+def find_items(text: str, *, exclude: list[tuple[int, int]] | None = None,
+               names: list[tuple[int, int, str, str | None, str | None]] | None = None) -> list[ItemMatch]:
     """Items named in ``text`` with attached quantities, left to right.
 
     ``exclude``: character spans (e.g. money phrases) whose numbers are not item counts.
+    ``names``: :func:`item_names` of ``text`` when the caller already has them.
     """
     if not text:
         return []
     exclude = exclude or []
-    hits = _absorb(text, _lexicon().find(text))
+    hits = _absorb(text, _lexicon().find(text) if names is None else names)
     qs = [q for q in _quantities(text) if not any(s < q[1] and q[0] < e for s, e in exclude)
           and not _LABEL_BEFORE.search(text[max(0, q[0] - 24):q[0]])]
     # a quantity immediately followed by "mm"/"x4" etc. is a calibre or a model, not a count
