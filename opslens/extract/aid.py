@@ -515,10 +515,14 @@ class _Analysis:
 
     def has_headed_item(self) -> bool:
         """``any(i.head for i in self.items)``, without the quantities where the lexicon's names
-        already answer no (every item with a head has the head of one of those names)."""
+        already answer: no (every item with a head has the head of one of those names), or yes
+        when the sentence holds no number (every name is then reported as it is)."""
         names = self._lexicon_names()
-        if names is not None and not any(n[3] for n in names):
-            return False
+        if names is not None:
+            if not any(n[3] for n in names):
+                return False
+            if not maybe_number(self.sent.text):
+                return True
         return any(i.head for i in self.items)
 
     @property
