@@ -1396,8 +1396,10 @@ def _cue_hits_by_sentence(doc: Document) -> Any:
     n = len(low)
     # a word running on over a sentence end (a cut inside a long run of letters) could carry a cue over
     for e in ends:
-        if e < n and _is_word_char(low[e]) and _is_word_char(low[e - 1]):
-            return None
+        if e < n:
+            c = low[e]
+            if (c.isalnum() or c == "-" or c == "_") and _is_word_char(low[e - 1]):
+                return None
     # a literal with a space (or another non-word character) could span the gap between sentences
     for end_idx, word in found:
         if word in spaced:
