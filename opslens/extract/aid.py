@@ -510,13 +510,13 @@ class _Analysis:
 
     def has_items(self) -> bool:
         """``bool(self.items)``, without the quantities where a name of the item lexicon already
-        answers (:attr:`items` reports every such name)."""
+        answers (:attr:`items` is never empty when the lexicon names something in the sentence)."""
         return bool(self._lexicon_names()) or bool(self.items)
 
     def has_headed_item(self) -> bool:
         """``any(i.head for i in self.items)``, without the quantities where the lexicon's names
         already answer: no (every item with a head has the head of one of those names), or yes
-        when the sentence holds no number (every name is then reported as it is)."""
+        when the sentence holds no number (every name is then reported, under its head)."""
         names = self._lexicon_names()
         if names is not None:
             if not any(n[3] for n in names):

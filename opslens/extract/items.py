@@ -403,9 +403,11 @@ _CALIBRE_BEFORE = re.compile(r"(?<![\d.,])(\d{2,3})\s?-?mm\s+$", re.IGNORECASE)
 
 def item_names(text: str) -> list[tuple[int, int, str, str | None, str | None]]:
     """The names of the item lexicon in ``text``: (start, end, name, head, category), left to right,
-    before quantities are attached. :func:`find_items` reports every one of them (joined up, with a
-    count) whatever its ``exclude``, so a non-empty list means ``find_items(text)`` finds something;
-    and every item it reports with a ``head`` has the head of one of these names."""
+    before quantities are attached. :func:`find_items` reports each of them (joined up, with any
+    count), whatever its ``exclude``, except a name inside a counted unit phrase ("28 tons of medical
+    equipment"), which it replaces by the phrase: so a non-empty list means ``find_items(text)``
+    finds something, and in a text without a number (no quantity, no unit phrase) it reports every
+    name. Every item it reports with a ``head`` has the head of one of these names."""
     return _lexicon().find(text)
 
 
