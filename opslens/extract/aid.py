@@ -516,7 +516,7 @@ class _Analysis:
     def has_headed_item(self) -> bool:
         """``any(i.head for i in self.items)``, without the quantities where the lexicon's names
         already answer: no (every item with a head has the head of one of those names), or yes
-        when the sentence holds no number (every name is then reported, under its head)."""
+        when the sentence holds no number (a headed name then always ends up in a headed item)."""
         names = self._lexicon_names()
         if names is not None:
             if not any(n[3] for n in names):
