@@ -212,7 +212,7 @@ def _child(kind: str, n: int, mix: tuple[float, float, float], types: list[str] 
         count = len(recs)
         chars = sum(len(r.get("text") or "") for r in recs) / max(1, count)
     else:
-        source = synthetic(n, *mix_kwargs(mix))
+        source = synthetic_mix(n, mix)
         count = n
         chars = None
     events = 0
@@ -225,7 +225,7 @@ def _child(kind: str, n: int, mix: tuple[float, float, float], types: list[str] 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     per: dict[str, int] = {}
     if kind != "synthetic" or n <= 20000:
-        sample = list(dev_articles() if kind == "dev" else gdelt_articles() if kind == "gdelt" else synthetic(500, *mix_kwargs(mix)))
+        sample = list(dev_articles() if kind == "dev" else gdelt_articles() if kind == "gdelt" else synthetic_mix(500, mix))
         docs = [build_document(r) for r in sample[:1000]]
         for ex in _extractors():
             if types and ex.name not in types:
@@ -276,7 +276,7 @@ def main() -> None:
     if a.profile:
         os.environ["TQDM_DISABLE"] = "1"
         sets = [("real GDELT news bodies", gdelt_articles()), ("dev articles (events + aid + seed)", dev_articles())]
-        sets += [(f"synthetic {name} ~3 KB ({_label(mix)})", list(synthetic(1000, *mix_kwargs(mix)))) for name, mix in mixes]
+        sets += [(f"synthetic {name} ~3 KB ({_label(mix)})", list(synthetic_mix(1000, mix))) for name, mix in mixes]
         for label, recs in sets:
             if recs:
                 print(f"{label}: {corpus_profile(recs)}")
@@ -309,9 +309,10 @@ def _mix(spec: str) -> tuple[float, float, float]:
     return tuple(parts + [0.0] * (3 - len(parts)))  # type: ignore[return-value]
 
 
-def mix_kwargs(mix: tuple[float, float, float]) -> tuple[int, int, float, float, float]:
-    """Positional arguments of :func:`synthetic` after ``n``: seed, size, density, near-miss, neutral."""
-    return (7, 3000, *mix)
+def synthetic_mix(n: int, mix: tuple[float, float, float]):
+    """:func:`synthetic` articles of one mix (density, near-miss, neutral)."""
+    density, near_miss, neutral = mix
+    return synthetic(n, density=density, near_miss=near_miss, neutral=neutral)
 
 
 def _label(mix: tuple[float, float, float]) -> str:

@@ -59,7 +59,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .actors import ActorMatch, claimant_country, find_actors
-from .base import Document, Sentence, first_char_gate, gate_patterns, lower_twin, register, register_triggers, trigger_hits, words_testable
+from .base import Document, Sentence, first_char_gate, gate_patterns, lower_twin, register, register_triggers, testable_lower, trigger_hits, words_testable
 from .items import find_items, has_digit, item_names, item_rows, maybe_number, merge_generic_items
 from .money import find_money, local_dollar
 
@@ -985,7 +985,7 @@ def _statements(t: str, money: list[Any], own: str | None) -> list[int]:
         else:
             before_local = before
         # word pre-tests before each pattern (exact: lower-cased text without case-folding letters)
-        low = before_local.lower() if words_testable(before_local) else None
+        low = testable_lower(before_local)
         tail = before_local[-30:]
         if ((low is None or "total" in tail.lower()) and _TOTAL_OF.search(tail)) or (
                 _IN_TOTAL_AFTER.match(t[m.end:m.end + 40]) and not _MAKING_IT.search(before_local)):

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..schema import empty_event
-from .base import Document, doc_memo, gate_patterns, lower_twin, register, words_testable
+from .base import Document, doc_memo, gate_patterns, lower_twin, register, testable_lower, words_testable
 from .dates import explicit_date, has_date_words, resolve_date
 from .numbers import QuantityMatch, find_quantities, parse_quantity
 from .places import find_places, locate, place_record
@@ -156,12 +156,6 @@ _NATIONAL_WORDS = ("country", "ukraine", "nation", "regions", "oblasts", "provin
 _UKR_ACTOR_WORDS = ("ukrain", "kyiv", "russian")
 
 
-def _lower(text: str) -> str | None:
-    """``text.lower()`` for :func:`_may_hold` and the patterns' lower-case twins
-    (:func:`~opslens.extract.base.lower_twin`), None when lower() could hide a case-insensitive match."""
-    return text.lower() if words_testable(text) else None
-
-
 def _may_hold(low: str | None, words: tuple[str, ...]) -> bool:
     """False only when ``low`` holds none of ``words``: the lower-cased sentence for a case-insensitive
     pattern (None when the sentence is not words_testable: always True), the sentence itself for a
@@ -229,7 +223,7 @@ class Mention:
 
 def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
     keep = []
-    low = _lower(text)
+    low = testable_lower(text)
     # the windows of the lower-cased sentence with the patterns' lower-case twins (base.lower_twin:
     # the same findings, faster), unless lower() could hide a match
     s = text if low is None else low
@@ -248,7 +242,7 @@ def _strip_non_attack(text: str, ws: list[WeaponMatch]) -> list[WeaponMatch]:
 
 
 def _is_event_sentence(text: str) -> bool:
-    low = _lower(text)
+    low = testable_lower(text)
     # the case-insensitive patterns run as their case-sensitive twins over the lower-cased sentence
     # (base.lower_twin: the same findings, 3x faster), unless lower() could hide a match
     s = text if low is None else low
@@ -478,7 +472,7 @@ def attack_mentions(doc: Document) -> list[Mention]:
             continue
         d, prec = event_date(doc, i, text)
         loc = _title_loc(doc) if i < 0 else locate(text)
-        low = _lower(text)
+        low = testable_lower(text)
         national = _may_hold(low, _NATIONAL_WORDS) and _NATIONAL.search(text) is not None
         if national:  # "across Ukraine", "in eight regions": a national report, whatever it also names
             loc = {"place": None, "admin1": None, "country": "UA", "lat": None, "lon": None}

@@ -200,6 +200,12 @@ def words_testable(text: str) -> bool:
     return text.isascii() or _FOLDS_TO_ASCII.search(text) is None
 
 
+def testable_lower(text: str) -> str | None:
+    """``text.lower()`` for word pre-tests and the patterns' lower-case twins (:func:`lower_twin`),
+    None when lower() could hide a case-insensitive match (see :func:`words_testable`)."""
+    return text.lower() if words_testable(text) else None
+
+
 _LATIN1_LOWER = "àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþ"
 
 

@@ -31,12 +31,13 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .base import doc_memo, first_char_gate, gate_patterns, lower_twin, words_testable
+from .base import doc_memo, first_char_gate, gate_patterns, lower_twin, testable_lower, words_testable
 from .places import dateline_end
 
 __all__ = ["kyiv_day", "resolve_date", "to_kyiv", "has_date_words", "explicit_date", "may_have_date"]
 
-_MONTHS = {
+#: month names and short forms (lower-case) -> month number
+MONTH_NUMBERS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
     "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
     "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
@@ -113,7 +114,7 @@ def _kyiv_day(published: Any) -> date | None:
 
 @lru_cache(maxsize=1)
 def _rx() -> dict[str, re.Pattern[str]]:
-    mon = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    mon = "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True))
     wd = "|".join(_WEEKDAYS)
     f = re.IGNORECASE
     return {k: first_char_gate(p) for k, p in {
@@ -199,7 +200,7 @@ def _explicit_day(text: str, pub: date | None, low: str | None = None) -> date |
     md_rx, s = (rx, text) if low is None else (_rx_lower(), low)
     for key in ("md", "dm") if _may_have(text, _MONTH_STEMS, low) else ():
         for m in md_rx[key].finditer(s):
-            mon = _MONTHS[m.group("m").lower().rstrip(".")]
+            mon = MONTH_NUMBERS[m.group("m").lower().rstrip(".")]
             if key == "md" and m.group("m").lower() == "may" and not re.match(r"\s*\d", text[m.end("m"):m.end("m") + 3]):
                 continue
             day_s = m.group("d2") or m.group("d")  # "the night of April 20-21" -> the day the night ends
@@ -298,7 +299,7 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
     document, so a sentence several extractors date is resolved once)."""
     text = _strip_dateline(text)
     rx = _rx()
-    low = text.lower() if words_testable(text) else None  # None: case folding beyond ASCII, try every rule
+    low = testable_lower(text)  # None: case folding beyond ASCII, try every rule
     d = _explicit_day(text, pub, low)
     if d is not None:
         return d, "day"
@@ -332,7 +333,7 @@ def _resolve_memo(text: str, pub: date | None) -> tuple[date | None, str] | None
         return first.replace(day=1), "month"
     m = rx["inmonth"].search(s) if may("inmonth") else None
     if m:
-        mon = _MONTHS[m.group("m").lower()]
+        mon = MONTH_NUMBERS[m.group("m").lower()]
         y = int(m.group("y")) if m.group("y") else (pub.year if mon <= pub.month else pub.year - 1)
         return date(y, mon, 1), "month"
     if may("thismonth") and rx["thismonth"].search(s):

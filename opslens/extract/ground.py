@@ -19,7 +19,7 @@ from typing import Any
 
 from ..schema import empty_event
 from .attacks import _HEDGE, _NATIONAL, _NATIONAL_WORDS, _claimant_fn, _may_hold, _past_year, casualties, event_date
-from .base import Document, gate_patterns, lower_twin, register, register_triggers, trigger_hits, words_testable
+from .base import Document, gate_patterns, lower_twin, register, register_triggers, testable_lower, trigger_hits, words_testable
 from .numbers import find_quantities
 from .places import find_places, locate
 
@@ -160,7 +160,7 @@ def ground_mentions(doc: Document) -> list[dict[str, Any]]:
     if title_hit:
         items.append((-1, doc.title, None, None))
     for i, text, start, end in items:
-        low = text.lower() if words_testable(text) else None
+        low = testable_lower(text)
         gates = _pattern_gates(text, low)  # the word tests first: they turn away most sentences
         if not any(gates):
             continue

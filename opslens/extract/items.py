@@ -33,6 +33,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from .base import gate_patterns
+from .dates import MONTH_NUMBERS
 from .numbers import find_quantities
 
 __all__ = ["ItemMatch", "find_items", "item_names", "singular", "merge_generic_items", "has_digit"]
@@ -73,9 +74,7 @@ _VERBS = {"arrive", "arrives", "arrived", "go", "goes", "went", "sent", "left", 
           "includes", "included", "will", "would", "can", "could", "may", "might", "must", "should", "shall",
           "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did",
           "delivered", "donated", "provided", "given", "transferred", "handed", "shipped", "pledged"}
-_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-           "nov", "dec"}
+_MONTHS = frozenset(MONTH_NUMBERS)  # month names and their short forms, lower-case
 _WORD = re.compile(r"[A-Za-z][\w\-/.']*|\d+(?:mm|-mm)?")
 
 
