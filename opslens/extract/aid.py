@@ -50,7 +50,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -1337,150 +1337,54 @@ def _drafts(doc: Document, analyses: list[_Analysis], kind: str) -> list[_Draft]
     return drafts
 
 
-def _bucket(hits: list[tuple[int, int, str]], sents: list[Sentence]) -> dict[int, list[tuple[int, int, str]]]:
-    """Cue hits (document offsets) by the index of the sentence that holds them (a hit that runs
-    out of its sentence is dropped)."""
-    per_abs: dict[int, list[tuple[int, int, str]]] = {}
-    starts = [x.start for x in sents]
-    ends = [x.end for x in sents]
-    for h in hits:
-        i = bisect_right(starts, h[0]) - 1
-        if i >= 0 and h[1] <= ends[i]:
-            bucket = per_abs.get(i)
-            if bucket is None:
-                per_abs[i] = [h]
-            else:
-                bucket.append(h)
-    return per_abs
-
-
-@lru_cache(maxsize=1)
-def _literal_kinds() -> tuple[frozenset[str], frozenset[str]]:
-    """Trigger cue literals: those with a role that can make a sentence an aid candidate
-    (:data:`_GATE_ROLES`; a money symbol is a "money" hit), and those with a character other than
-    a letter, digit, ``-`` or ``_`` (a space: the only ones that can reach over a sentence gap)."""
-    table = _cue_table(False)
-    gate = frozenset(w for w, roles in table.items() if any(r in _GATE_ROLES or r == "money_sym" for r, _ in roles))
-    spaced = frozenset(w for w in table if not all(_is_word_char(c) for c in w))
-    return gate, spaced
-
-
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "-" or c == "_"
-
-
-def _cue_hits_by_sentence(doc: Document) -> Any:
-    """:func:`_doc_cue_hits` bucketed by sentence (:func:`_bucket`), worked out sentence by sentence
-    and only where needed: ``(sentences, {index: hits}, hits_of)`` where the dict holds the hits of
-    every sentence with a cue of a :data:`_GATE_ROLES` role (the only sentences that can pass
-    :func:`_is_trigger`) and ``hits_of(index)`` gives (and keeps) any sentence's hits; False when
-    a text of 600 characters or more has no cue of those roles at all (no aid); None when
-    the text needs the whole-document way (its lower-cased text changes length, or a cue may reach
-    out of its sentence). The same hits: sentences are apart (only white space between them), so
-    when no cue, nor the word a trailing wildcard runs on to, reaches out of its sentence,
-    leftmost-longest per role never looks across sentences."""
-    text = doc.text or ""
-    found = trigger_hits(doc).get("aid", [])
-    low = doc.cache.get("lower")
-    if low is None or len(low) != len(text):
-        return None
-    gate, spaced = _literal_kinds()
-    if len(text) >= 600 and not any(m[1] in gate for m in found):
-        return False  # no giving, aid, buy or sell word, no money, no "train": no aid in the text
-    sents = _sentences(doc)
-    if not sents:
-        return None
-    info = _trigger_info()
-    starts = [x.start for x in sents]
-    ends = [x.end for x in sents]
-    n = len(low)
-    # a word running on over a sentence end (a cut inside a long run of letters) could carry a cue over
-    for e in ends:
-        if e < n:
-            c = low[e]
-            if (c.isalnum() or c == "-" or c == "_") and _is_word_char(low[e - 1]):
-                return None
-    # a literal with a space (or another non-word character) could span the gap between sentences
-    for end_idx, word in found:
-        if word in spaced:
-            inf = info.get(word)
-            if inf is None:
-                continue
-            i = bisect_right(starts, end_idx - inf[0] + 1) - 1
-            if i < 0:
-                return None
-            e = ends[i]
-            if end_idx + 1 > e or (end_idx + 1 == e and e < n and _is_word_char(low[e])):
-                return None
-    # the matches of a sentence: those that end inside it (they start inside it too, as no literal
-    # spans a gap); found is in text order
-    found_ends = [m[0] for m in found]
-
-    def spans_of(i: int) -> list[tuple[int, int, str]]:
-        lo = bisect_left(found_ends, starts[i])
-        hi = bisect_left(found_ends, ends[i], lo)
-        return _spans_by_role(low, found[lo:hi], info) if hi > lo else []
-
-    per_abs: dict[int, list[tuple[int, int, str]]] = {}
-    for end_idx, word in found:
-        if word in gate:
-            i = bisect_right(starts, end_idx) - 1
-            if i >= 0 and i not in per_abs and end_idx < ends[i]:
-                per_abs[i] = spans_of(i)
-
-    def hits_of(i: int) -> list[tuple[int, int, str]]:
-        hs = per_abs.get(i)
-        if hs is None:
-            hs = per_abs[i] = spans_of(i)
-        return hs
-
-    return sents, per_abs, hits_of
-
-
 def _analyse_doc(doc: Document) -> list[_Analysis]:
     key = "aid_analyses"
     if key in doc.cache:
         return doc.cache[key]
     out: list[_Analysis] = []
     text = doc.text or ""
-    split = _cue_hits_by_sentence(doc) if text else False
-    if split is None:  # the whole document's hits, bucketed by sentence
+    if text:
         all_hits = _doc_cue_hits(doc)
         if len(text) < 600 or not _GATE_ROLES.isdisjoint({h[2] for h in all_hits}):
             sents = _sentences(doc)
-            per_abs = _bucket(all_hits, sents)
-            split = (sents, per_abs, per_abs.get)
-    elif split and len(text) >= 600 and not any(_GATE_ROLES.intersection({h[2] for h in hs})
-                                                for hs in split[1].values()):
-        split = None  # no giving, aid, buy or sell word, no money, no "train": no aid in the text
-    if split:
-        sents, per_abs, hits_of = split
-        # a sentence without any cue or money word cannot be aid (the training rule needs "train")
-        hot = [False] * len(sents)
-        for k, hs in per_abs.items():
-            if hs:
+            # bucket the document's cue hits by sentence (offsets made relative to the sentence only
+            # for the sentences analysed below)
+            per_abs: dict[int, list[tuple[int, int, str]]] = {}
+            starts = [x.start for x in sents]
+            ends = [x.end for x in sents]
+            for h in all_hits:
+                i = bisect_right(starts, h[0]) - 1
+                if i >= 0 and h[1] <= ends[i]:
+                    bucket = per_abs.get(i)
+                    if bucket is None:
+                        per_abs[i] = [h]
+                    else:
+                        bucket.append(h)
+            # a sentence without any cue or money word cannot be aid (the training rule needs "train")
+            hot = [False] * len(sents)
+            for k, hs in per_abs.items():
                 hot[k] = _is_trigger(sents[k].text, hs)
-        short = len(text) <= 1500
-        memo: dict[tuple[str, tuple[tuple[int, int, str], ...]], _Analysis] = {}
-        for k, x in enumerate(sents):
-            # full analysis only where aid can be: trigger words, the sentence after an aid
-            # sentence (continuations such as "It includes 20 tanks."), the opening of a short
-            # description
-            prev = out[k - 1] if k else None
-            if hot[k] or (k == 0 and short) or (
-                    prev is not None and (prev.is_aid or prev.is_procurement) and has_digit(x.text)):
-                # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
-                st = x.start
-                rel = [(h[0] - st, h[1] - st, h[2]) for h in hits_of(k) or ()]
-                told = (x.text, tuple(rel))
-                seen = memo.get(told)
-                if seen is None:
-                    memo[told] = seen = _analyse(x, rel)
-                    out.append(seen)
+            short = len(text) <= 1500
+            memo: dict[tuple[str, tuple[tuple[int, int, str], ...]], _Analysis] = {}
+            for k, x in enumerate(sents):
+                # full analysis only where aid can be: trigger words, the sentence after an aid
+                # sentence (continuations such as "It includes 20 tanks."), the opening of a short
+                # description
+                prev = out[k - 1] if k else None
+                if hot[k] or (k == 0 and short) or (
+                        prev is not None and (prev.is_aid or prev.is_procurement) and has_digit(x.text)):
+                    # a sentence repeated in the article (a boilerplate line, a re-told lead) is read once
+                    st = x.start
+                    rel = [(h[0] - st, h[1] - st, h[2]) for h in per_abs.get(k, ())]
+                    told = (x.text, tuple(rel))
+                    seen = memo.get(told)
+                    if seen is None:
+                        memo[told] = seen = _analyse(x, rel)
+                        out.append(seen)
+                    else:
+                        out.append(_retold(seen, x))
                 else:
-                    out.append(_retold(seen, x))
-            else:
-                out.append(_Analysis(x, _NO_CUES, None, [], []))
+                    out.append(_Analysis(x, _NO_CUES, None, [], []))
     doc.cache[key] = out
     return out
 
